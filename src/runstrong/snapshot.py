@@ -1,0 +1,126 @@
+"""Reading and validating athlete snapshots against the shipped JSON Schema."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from runstrong.errors import InvalidSnapshot, Problem, UserError
+from runstrong.yamlio import load_plain
+
+Snapshot = dict[str, Any]
+
+
+@cache
+def snapshot_schema() -> dict[str, Any]:
+    """The snapshot format's JSON Schema (version 1)."""
+    text = files("runstrong").joinpath("snapshot.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(snapshot_schema(), format_checker=FormatChecker())
+
+
+def field_path(path: Any) -> str:
+    """`['symptoms', 'soreness', 0, 'level']` -> `symptoms.soreness[0].level`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(snapshot)"
+
+
+def _given(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _range(schema: dict[str, Any]) -> str:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    kind = "a whole number" if schema.get("type") == "integer" else "a number"
+    if low is not None and high is not None:
+        return f"{kind} from {low} to {high}"
+    if low is not None:
+        return f"{kind} ≥ {low}"
+    return kind
+
+
+def _describe(error: ValidationError) -> list[Problem]:
+    where = field_path(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        problems = []
+        for key in sorted(set(error.instance) - set(allowed)):
+            key_path = field_path([*error.absolute_path, key])
+            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            advice = f"did you mean '{hint[0]}'?" if hint else f"expected one of: {', '.join(allowed)}"
+            problems.append(Problem(key_path, f"unknown field; {advice}"))
+        return problems
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return [Problem(field_path([*error.absolute_path, missing]), "required field is missing")]
+    if kind == "enum":
+        options = ", ".join(str(option) for option in error.validator_value)
+        hint = difflib.get_close_matches(str(error.instance), [str(o) for o in error.validator_value], n=1)
+        suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+        return [Problem(where, f"expected one of {options}; got {_given(error.instance)}{suffix}")]
+    if kind in {"minimum", "maximum"}:
+        return [Problem(where, f"expected {_range(schema)}; got {_given(error.instance)}")]
+    if kind == "type":
+        expected = {"integer": "a whole number", "number": "a number", "string": "text",
+                    "boolean": "true or false", "array": "a list", "object": "a mapping"}
+        wanted = expected.get(str(error.validator_value), str(error.validator_value))
+        return [Problem(where, f"expected {wanted}; got {_given(error.instance)}")]
+    if kind == "format":
+        return [Problem(where, f"expected an ISO date (YYYY-MM-DD); got {_given(error.instance)}")]
+    if kind == "minLength":
+        return [Problem(where, f"expected non-empty text; got {_given(error.instance)}")]
+    if kind == "uniqueItems":
+        return [Problem(where, f"expected each item once; got {_given(error.instance)}")]
+    return [Problem(where, error.message)]
+
+
+def validation_problems(data: Any) -> list[Problem]:
+    """Every way `data` breaks the snapshot format, in document order."""
+    if not isinstance(data, dict):
+        return [Problem("(snapshot)", f"expected a mapping of fields; got {_given(data)}")]
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [problem for error in errors for problem in _describe(error)]
+
+
+def validate(data: Any) -> Snapshot:
+    """Return `data` as a snapshot, or raise InvalidSnapshot naming every problem."""
+    problems = validation_problems(data)
+    if problems:
+        raise InvalidSnapshot(problems)
+    snapshot: Snapshot = data
+    return snapshot
+
+
+def parse_snapshot(text: str, source: str) -> Snapshot:
+    """Parse YAML or JSON text and validate it as a snapshot."""
+    return validate(load_plain(text, source))
+
+
+def read_snapshot(path: str | Path) -> Snapshot:
+    """Read and validate a snapshot file (`-` reads standard input)."""
+    if str(path) == "-":
+        import sys
+
+        return parse_snapshot(sys.stdin.read(), "<stdin>")
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(Problem(str(file), f"cannot read snapshot: {error.strerror}")) from None
+    return parse_snapshot(text, str(file))

@@ -1,0 +1,28 @@
+"""Shared fixtures: the bundled rule set and one evaluator for the whole session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from runstrong.engine import Evaluator
+from runstrong.paths import default_knowledge_dir, default_rules_dir
+from runstrong.ruleset import RuleSet, load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bundled_ruleset() -> RuleSet:
+    """The rule set the package ships (loaded once per test session via the fixture)."""
+    return load_ruleset(default_rules_dir(), default_knowledge_dir())
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> RuleSet:
+    return bundled_ruleset()
+
+
+@pytest.fixture(scope="session")
+def evaluator(ruleset: RuleSet) -> Evaluator:
+    return Evaluator(ruleset)
