@@ -1,0 +1,33 @@
+"""Cross-rule scenarios: one realistic athlete per file in tests/scenarios/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from runstrong.engine import Evaluator
+from runstrong.result import recommend
+from runstrong.snapshot import validate
+from runstrong.yamlio import load_plain
+
+SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
+
+
+def _load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = load_plain(path.read_text(encoding="utf-8"), str(path))
+    return data
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenario(evaluator: Evaluator, path: Path) -> None:
+    scenario = _load(path)
+    result = recommend(evaluator, validate(scenario["snapshot"]))
+    given = {rec["adjustment"] for rec in result["recommendations"]}
+    expect = scenario["expect"]
+    if "status" in expect:
+        assert result["status"] == expect["status"], (result["status"], sorted(given))
+    assert set(expect.get("includes", [])) <= given, sorted(given)
+    assert not set(expect.get("excludes", [])) & given, sorted(given)
+    suppressed = {s["adjustment"] for s in result["suppressed"]}
+    assert set(expect.get("suppressed", [])) <= suppressed, sorted(suppressed)
