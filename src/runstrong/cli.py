@@ -16,10 +16,12 @@ from runstrong.audit import AuditLog, audit_record
 from runstrong.engine import Evaluator
 from runstrong.errors import RuleSetError, UserError
 from runstrong.paths import default_knowledge_dir, default_rules_dir
+from runstrong.reference import rule_reference
 from runstrong.render import RENDERERS, render_rule
 from runstrong.result import recommend as recommend_snapshot
 from runstrong.ruleset import RuleSet, load_ruleset
 from runstrong.snapshot import read_snapshot, snapshot_schema
+from runstrong.atomic import write_atomically
 
 EXIT_USAGE = 2
 
@@ -159,6 +161,20 @@ def rules_show(rule_id: str, rules_dir: Path | None, knowledge_dir: Path | None)
     except KeyError:
         raise UserError(f"RULE_ID: no rule '{rule_id}' (see `runstrong rules list`)") from None
     click.echo(render_rule(ruleset, rule))
+
+
+@rules.command("doc")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@ruleset_options
+@user_errors
+def rules_doc(output: Path | None, rules_dir: Path | None, knowledge_dir: Path | None) -> None:
+    """Generate the Markdown rule reference (docs/rules.md) from the rule files."""
+    text = rule_reference(open_ruleset(rules_dir, knowledge_dir))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
 
 
 def main() -> None:

@@ -53,6 +53,15 @@ def _range(schema: dict[str, Any]) -> str:
     return kind
 
 
+def did_you_mean(given: str, options: list[str]) -> str | None:
+    """The option the user most likely meant: a close spelling, or the one option containing it."""
+    close = difflib.get_close_matches(given, options, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    containing = [option for option in options if given and given.lower() in option.lower()]
+    return containing[0] if len(containing) == 1 else None
+
+
 def _describe(error: ValidationError) -> list[Problem]:
     where = field_path(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -62,8 +71,8 @@ def _describe(error: ValidationError) -> list[Problem]:
         problems = []
         for key in sorted(set(error.instance) - set(allowed)):
             key_path = field_path([*error.absolute_path, key])
-            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            advice = f"did you mean '{hint[0]}'?" if hint else f"expected one of: {', '.join(allowed)}"
+            hint = did_you_mean(key, allowed)
+            advice = f"did you mean '{hint}'?" if hint else f"expected one of: {', '.join(allowed)}"
             problems.append(Problem(key_path, f"unknown field; {advice}"))
         return problems
     if kind == "required":
@@ -71,8 +80,8 @@ def _describe(error: ValidationError) -> list[Problem]:
         return [Problem(field_path([*error.absolute_path, missing]), "required field is missing")]
     if kind == "enum":
         options = ", ".join(str(option) for option in error.validator_value)
-        hint = difflib.get_close_matches(str(error.instance), [str(o) for o in error.validator_value], n=1)
-        suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+        hint = did_you_mean(str(error.instance), [str(o) for o in error.validator_value])
+        suffix = f" (did you mean '{hint}'?)" if hint else ""
         return [Problem(where, f"expected one of {options}; got {_given(error.instance)}{suffix}")]
     if kind in {"minimum", "maximum"}:
         return [Problem(where, f"expected {_range(schema)}; got {_given(error.instance)}")]
