@@ -106,7 +106,12 @@ def derive_item(list_path: str, item: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
+#: Decimal places kept in derived values, so that 0.9 against 1.0 is a 10 % drop, not 9.999…
+PRECISION = 6
+
+
 def derived_values(snapshot: Snapshot) -> dict[str, Any]:
     """Every derived value that can be computed from `snapshot` (unknown ones are left out)."""
     values = {name: derive(snapshot) for name, derive in DERIVATIONS.items()}
-    return {name: value for name, value in values.items() if value is not None}
+    return {name: round(value, PRECISION) if isinstance(value, float) else value
+            for name, value in values.items() if value is not None}

@@ -28,6 +28,7 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     unit: str = ""
     derived: bool = False
+    inputs: tuple[str, ...] = ()
 
     @property
     def numeric(self) -> bool:
@@ -80,19 +81,19 @@ def _walk(prefix: str, schema: dict[str, Any], scalars: dict[str, FieldSpec],
 DERIVED_FIELDS: dict[str, FieldSpec] = {
     spec.path: spec
     for spec in [
-        FieldSpec("derived.week_change_pct", NUMBER, "Week-on-week change in running distance.", unit="%", derived=True),
-        FieldSpec("derived.cadence_drop_pct", NUMBER, "Cadence drop from baseline (positive = lower).", unit="%", derived=True),
-        FieldSpec("derived.long_run_spike_ratio", NUMBER, "Planned long run / longest run of the last 30 days.", unit="×", derived=True),
-        FieldSpec("derived.bar_speed_drop_pct", NUMBER, "Warm-up bar speed below baseline.", unit="%", derived=True),
-        FieldSpec("derived.reps_at_fixed_load_change", NUMBER, "Change in reps at a fixed load (negative = fewer).", unit="reps", derived=True),
-        FieldSpec("derived.circuit_time_change_pct", NUMBER, "Change in circuit time (positive = slower).", unit="%", derived=True),
-        FieldSpec("derived.heel_raise_min_reps", NUMBER, "Single-leg heel raises on the weaker side.", unit="reps", derived=True),
-        FieldSpec("derived.heel_raise_asymmetry_pct", NUMBER, "Side-to-side difference in heel raises.", unit="%", derived=True),
-        FieldSpec("derived.knee_to_wall_min_cm", NUMBER, "Knee-to-wall distance on the stiffer side.", unit="cm", derived=True),
-        FieldSpec("derived.gym_sessions_count", INTEGER, "Gym sessions planned this week.", unit="sessions", derived=True),
-        FieldSpec("derived.high_gym_sessions_count", INTEGER, "High-intensity gym sessions planned this week.", unit="sessions", derived=True),
-        FieldSpec("derived.plyometric_contacts_week", INTEGER, "Plyometric foot contacts planned this week.", unit="contacts", derived=True),
-        FieldSpec("derived.recent_injury_count", INTEGER, "Injuries in the last 12 months.", unit="injuries", derived=True),
+        FieldSpec("derived.week_change_pct", NUMBER, "Week-on-week change in running distance.", unit="%", derived=True, inputs=('running.week_km', 'running.prev_week_km')),
+        FieldSpec("derived.cadence_drop_pct", NUMBER, "Cadence drop from baseline (positive = lower).", unit="%", derived=True, inputs=('running.cadence_spm', 'running.cadence_baseline_spm')),
+        FieldSpec("derived.long_run_spike_ratio", NUMBER, "Planned long run / longest run of the last 30 days.", unit="×", derived=True, inputs=('running.planned_long_run_km', 'running.longest_run_30d_km')),
+        FieldSpec("derived.bar_speed_drop_pct", NUMBER, "Warm-up bar speed below baseline.", unit="%", derived=True, inputs=('metrics.bar_speed_mps.current', 'metrics.bar_speed_mps.baseline')),
+        FieldSpec("derived.reps_at_fixed_load_change", NUMBER, "Change in reps at a fixed load (negative = fewer).", unit="reps", derived=True, inputs=('metrics.reps_at_fixed_load.current', 'metrics.reps_at_fixed_load.previous')),
+        FieldSpec("derived.circuit_time_change_pct", NUMBER, "Change in circuit time (positive = slower).", unit="%", derived=True, inputs=('metrics.circuit_time_s.current', 'metrics.circuit_time_s.previous')),
+        FieldSpec("derived.heel_raise_min_reps", NUMBER, "Single-leg heel raises on the weaker side.", unit="reps", derived=True, inputs=('metrics.heel_raise_reps.left', 'metrics.heel_raise_reps.right')),
+        FieldSpec("derived.heel_raise_asymmetry_pct", NUMBER, "Side-to-side difference in heel raises.", unit="%", derived=True, inputs=('metrics.heel_raise_reps.left', 'metrics.heel_raise_reps.right')),
+        FieldSpec("derived.knee_to_wall_min_cm", NUMBER, "Knee-to-wall distance on the stiffer side.", unit="cm", derived=True, inputs=('metrics.knee_to_wall_cm.left', 'metrics.knee_to_wall_cm.right')),
+        FieldSpec("derived.gym_sessions_count", INTEGER, "Gym sessions planned this week.", unit="sessions", derived=True, inputs=('plan.gym_sessions',)),
+        FieldSpec("derived.high_gym_sessions_count", INTEGER, "High-intensity gym sessions planned this week.", unit="sessions", derived=True, inputs=('plan.gym_sessions',)),
+        FieldSpec("derived.plyometric_contacts_week", INTEGER, "Plyometric foot contacts planned this week.", unit="contacts", derived=True, inputs=('plan.gym_sessions',)),
+        FieldSpec("derived.recent_injury_count", INTEGER, "Injuries in the last 12 months.", unit="injuries", derived=True, inputs=('profile.injury_history',)),
     ]
 }
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from runstrong import __version__
 from runstrong.engine import Evaluation, Evaluator, fields_used
-from runstrong.facts import athlete_values, UNKNOWN_KEY
+from runstrong.facts import UNKNOWN_KEY, athlete_values
+from runstrong.fields import catalogue
 from runstrong.resolve import Recommendation, resolve_advice
 from runstrong.ruleset import RuleSet
 from runstrong.snapshot import Snapshot
@@ -40,14 +41,18 @@ def _recommendation(ruleset: RuleSet, rec: Recommendation) -> dict[str, Any]:
 
 
 def _unknown(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, Any]]:
+    """Snapshot fields that rules which did not fire needed but the snapshot lacked."""
     missing = athlete_values(evaluation.snapshot)[UNKNOWN_KEY]
+    scalars = catalogue().scalars
     fired = set(evaluation.fired_rule_ids)
     needed: dict[str, list[str]] = {}
     for rule in ruleset.rules:
         if rule.id in fired:
             continue
-        for name in fields_used(rule) & missing:
-            needed.setdefault(name, []).append(rule.id)
+        for name in sorted(fields_used(rule) & missing):
+            for field in scalars[name].inputs or (name,):
+                if field in missing and rule.id not in needed.setdefault(field, []):
+                    needed[field].append(rule.id)
     return [{"field": name, "rules": rules} for name, rules in sorted(needed.items())]
 
 
