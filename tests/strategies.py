@@ -14,8 +14,7 @@ def _number(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     high = schema.get("maximum", low + 200)
     if schema.get("type") == "integer":
         return st.integers(int(low), int(high))
-    return st.one_of(st.integers(int(low), int(high)),
-                     st.floats(low, high, allow_nan=False).map(lambda x: round(x, 1)))
+    return st.one_of(st.integers(int(low), int(high)), st.floats(low, high, allow_nan=False).map(lambda x: round(x, 1)))
 
 
 def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:

@@ -32,7 +32,7 @@ def test_recommend_json_has_the_contract_fields() -> None:
 
 def test_recommend_text_and_markdown_read_well() -> None:
     text = _run("recommend", HEALTHY).stdout
-    assert "GREEN" in text and "Add load" in text or "progress-load" in text
+    assert ("GREEN" in text and "Add load" in text) or "progress-load" in text
     markdown = _run("recommend", HEALTHY, "-f", "markdown").stdout
     assert markdown.startswith("# runner-017, 2026-11-24")
 
@@ -83,4 +83,6 @@ def test_schema_prints_json_schema() -> None:
 
 def test_the_rule_reference_is_generated_and_up_to_date() -> None:
     docs = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
-    assert docs.read_text(encoding="utf-8") == _run("rules", "doc").stdout, "run: uv run runstrong rules doc -o docs/rules.md"
+    assert docs.read_text(encoding="utf-8") == _run("rules", "doc").stdout, (
+        "run: uv run runstrong rules doc -o docs/rules.md"
+    )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import bundled_ruleset
 from runstrong.engine import Evaluator
 from runstrong.ruleset import Example, Rule
-
-from conftest import bundled_ruleset
 
 CASES = [(rule, example) for rule in bundled_ruleset().rules for example in rule.examples]
 

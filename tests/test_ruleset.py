@@ -76,8 +76,11 @@ def test_a_good_rule_loads(rules_dir: Path) -> None:
         (("$SLEEP", "$no_such_threshold"), 7, "unknown threshold '$no_such_threshold'"),
         (("sleep-priority", "sleep-more"), 9, "unknown adjustment 'sleep-more'"),
         (("[milewski-2014]", "[nobody-1999]"), 12, "unknown evidence key 'nobody-1999'"),
-        (("  does_not_fire:\n    - name: nine-hours\n      snapshot: {wellbeing: {sleep_h_avg_7d: 9}}\n", ""), 13,
-         "'does_not_fire' is a required property"),
+        (
+            ("  does_not_fire:\n    - name: nine-hours\n      snapshot: {wellbeing: {sleep_h_avg_7d: 9}}\n", ""),
+            13,
+            "'does_not_fire' is a required property",
+        ),
         (("{sleep_h_avg_7d: 9}", "{sleep_h: 9}"), 19, "not a valid snapshot: wellbeing.sleep_h: unknown field"),
         (("< $SLEEP", "== high"), 7, "'wellbeing.sleep_h_avg_7d' is a number; got 'high'"),
         (("wellbeing.sleep_h_avg_7d < $SLEEP", "plan.phase == [power]"), 7, "use 'in' for a list"),
@@ -102,9 +105,16 @@ def test_duplicate_ids_and_file_names_are_reported(rules_dir: Path) -> None:
 def test_a_conclusion_nobody_gives_and_salience_order(rules_dir: Path) -> None:
     threshold = _threshold(rules_dir)
     _write(rules_dir, "XX01-short-sleep.yaml", GOOD_RULE.replace("SLEEP", threshold))
-    chained = (GOOD_RULE.replace("SLEEP", threshold).replace("XX01", "XX02").replace("short-sleep", "chained")
-               .replace("  - wellbeing.sleep_h_avg_7d", "  - not: {concluded: poor-sleep}\n  - concluded: never-given\n  - wellbeing.sleep_h_avg_7d")
-               .replace("  - conclude: poor-sleep\n", ""))
+    chained = (
+        GOOD_RULE.replace("SLEEP", threshold)
+        .replace("XX01", "XX02")
+        .replace("short-sleep", "chained")
+        .replace(
+            "  - wellbeing.sleep_h_avg_7d",
+            "  - not: {concluded: poor-sleep}\n  - concluded: never-given\n  - wellbeing.sleep_h_avg_7d",
+        )
+        .replace("  - conclude: poor-sleep\n", "")
+    )
     _write(rules_dir, "XX02-chained.yaml", chained)
     problems = "\n".join(_problems(rules_dir))
     assert "'concluded: never-given': no rule concludes it" in problems
@@ -124,8 +134,9 @@ def test_knowledge_references_are_checked(tmp_path: Path, rules_dir: Path) -> No
     _write(rules_dir, "XX01-short-sleep.yaml", GOOD_RULE.replace("SLEEP", _threshold(rules_dir)))
     with pytest.raises(RuleSetError) as caught:
         load_ruleset(rules_dir, knowledge)
-    assert any("unknown exercise 'no-such-exercise'" in str(p) and "adjustments.yaml:" in str(p)
-               for p in caught.value.problems)
+    assert any(
+        "unknown exercise 'no-such-exercise'" in str(p) and "adjustments.yaml:" in str(p) for p in caught.value.problems
+    )
 
 
 def test_the_bundled_rule_set_is_clean_and_sized(ruleset) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,6 @@ from runstrong.engine import Evaluator
 from runstrong.render import render_json
 from runstrong.result import recommend
 from runstrong.snapshot import snapshot_schema, validate
-
 from strategies import snapshots
 
 RED_FLAGS = snapshot_schema()["properties"]["symptoms"]["properties"]["red_flags"]["items"]["enum"]
@@ -61,8 +60,10 @@ def _worsenings(snapshot: dict[str, Any]) -> list[tuple[str, Any]]:
     """Every way to make exactly one reported symptom worse: (label, mutate function)."""
     options: list[tuple[str, Any]] = []
     symptoms, wellbeing = snapshot.get("symptoms", {}), snapshot.get("wellbeing", {})
+
     def bump(d: dict[str, Any], key: str, step: float, low: float, high: float) -> Any:
         return lambda: d.__setitem__(key, max(low, min(high, d[key] + step)))
+
     for i, item in enumerate(symptoms.get("soreness", [])):
         for key, step, high in (("level", 2, 10), ("duration_h", 48, 1e4)):
             if key in item:
@@ -71,18 +72,30 @@ def _worsenings(snapshot: dict[str, Any]) -> list[tuple[str, Any]]:
             worse = {"falling": "stable", "stable": "rising"}[item["trend"]]
             options.append((f"soreness[{i}].trend", lambda item=item, worse=worse: item.__setitem__("trend", worse)))
         if item.get("eases_with_warmup") is True:
-            options.append((f"soreness[{i}].eases_with_warmup", lambda item=item: item.__setitem__("eases_with_warmup", False)))
+            options.append(
+                (f"soreness[{i}].eases_with_warmup", lambda item=item: item.__setitem__("eases_with_warmup", False))
+            )
     for i, item in enumerate(symptoms.get("tendon", [])):
-        for key, step, high in (("pain_during_load", 2, 10), ("pain_next_morning", 2, 10),
-                                ("morning_stiffness_min", 20, 1e4), ("days_persisting", 7, 1e4)):
+        for key, step, high in (
+            ("pain_during_load", 2, 10),
+            ("pain_next_morning", 2, 10),
+            ("morning_stiffness_min", 20, 1e4),
+            ("days_persisting", 7, 1e4),
+        ):
             if key in item:
                 options.append((f"tendon[{i}].{key}", bump(item, key, step, 0, high)))
     for i, item in enumerate(symptoms.get("sharp_joint_pain", [])):
         if "level" in item:
             options.append((f"sharp_joint_pain[{i}].level", bump(item, "level", 2, 0, 10)))
-    for key, step, low, high in (("sleep_h_avg_7d", -1.5, 0, 16), ("sleep_h_last_night", -2, 0, 16),
-                                 ("sleep_quality", -1, 1, 5), ("fatigue", 1, 1, 5), ("stress", 1, 1, 5),
-                                 ("mood", -1, 1, 5), ("low_mood_days", 5, 0, 1e4)):
+    for key, step, low, high in (
+        ("sleep_h_avg_7d", -1.5, 0, 16),
+        ("sleep_h_last_night", -2, 0, 16),
+        ("sleep_quality", -1, 1, 5),
+        ("fatigue", 1, 1, 5),
+        ("stress", 1, 1, 5),
+        ("mood", -1, 1, 5),
+        ("low_mood_days", 5, 0, 1e4),
+    ):
         if key in wellbeing:
             options.append((f"wellbeing.{key}", bump(wellbeing, key, step, low, high)))
     for holder, key in ((wellbeing, "sleep_disturbed"), (symptoms, "form_deteriorating")):

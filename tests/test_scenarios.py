@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from runstrong.engine import Evaluator
 from runstrong.result import recommend
 from runstrong.snapshot import validate

@@ -20,7 +20,8 @@ def test_the_minimal_snapshot_is_valid() -> None:
 
 def test_unknown_keys_get_a_did_you_mean_hint() -> None:
     assert _messages({**BASE, "wellbeing": {"sleep_avg_7d": 7}}) == [
-        "wellbeing.sleep_avg_7d: unknown field; did you mean 'sleep_h_avg_7d'?"]
+        "wellbeing.sleep_avg_7d: unknown field; did you mean 'sleep_h_avg_7d'?"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -29,10 +30,15 @@ def test_unknown_keys_get_a_did_you_mean_hint() -> None:
         ({"date": "2026-11-24"}, "athlete_id: required field is missing"),
         ({**BASE, "date": "2026-02-30"}, 'date: expected an ISO date (YYYY-MM-DD); got "2026-02-30"'),
         ({**BASE, "wellbeing": {"mood": 6}}, "wellbeing.mood: expected a whole number from 1 to 5; got 6"),
-        ({**BASE, "symptoms": {"soreness": [{"region": "calf", "level": 11}]}},
-         "symptoms.soreness[0].level: expected a number from 0 to 10; got 11"),
-        ({**BASE, "plan": {"phase": "base"}}, "plan.phase: expected one of base_strength, power, maintenance, "
-                                              "deload, return_to_run; got \"base\" (did you mean 'base_strength'?)"),
+        (
+            {**BASE, "symptoms": {"soreness": [{"region": "calf", "level": 11}]}},
+            "symptoms.soreness[0].level: expected a number from 0 to 10; got 11",
+        ),
+        (
+            {**BASE, "plan": {"phase": "base"}},
+            "plan.phase: expected one of base_strength, power, maintenance, "
+            "deload, return_to_run; got \"base\" (did you mean 'base_strength'?)",
+        ),
         ({**BASE, "running": {"week_km": "forty"}}, 'running.week_km: expected a number; got "forty"'),
         ({**BASE, "symptoms": {"red_flags": ["limp", "limp"]}}, "symptoms.red_flags: expected each item once"),
         ({**BASE, "athlete_id": ""}, 'athlete_id: expected non-empty text; got ""'),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ def snapshot_digest(snapshot: Snapshot) -> str:
 def audit_record(snapshot: Snapshot, result: dict[str, Any], command: str) -> dict[str, Any]:
     """The line logged for one decision."""
     return {
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": command,
         "runstrong": __version__,
         "ruleset": result["ruleset"],

@@ -17,8 +17,22 @@ from experta import AS, NOT, TEST, KnowledgeEngine, P
 from experta import Rule as ExpertaRule
 
 from runstrong.conditions import (
-    JOIN_FUNCTIONS, AllOf, AnyOf, AtLeast, Call, Compare, Concluded, Condition, FieldRef,
-    ItemMatch, Join, Leaf, Not, ThresholdRef, compare_values, value_predicate,
+    JOIN_FUNCTIONS,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Call,
+    Compare,
+    Concluded,
+    Condition,
+    FieldRef,
+    ItemMatch,
+    Join,
+    Leaf,
+    Not,
+    ThresholdRef,
+    compare_values,
+    value_predicate,
 )
 from runstrong.facts import UNKNOWN_KEY, Athlete, Conclusion, Item
 from runstrong.ruleset import Rule, RuleSet
@@ -42,13 +56,16 @@ def normal_form(condition: Condition, negated: bool = False) -> Condition:
 def branches(condition: Condition) -> list[tuple[Leaf, ...]]:
     """The disjunctive normal form of a condition already in negation normal form."""
     if isinstance(condition, AllOf):
-        return [tuple(leaf for part in combo for leaf in part)
-                for combo in product(*(branches(item) for item in condition.items))]
+        return [
+            tuple(leaf for part in combo for leaf in part)
+            for combo in product(*(branches(item) for item in condition.items))
+        ]
     if isinstance(condition, AnyOf):
         return [branch for item in condition.items for branch in branches(item)]
     if isinstance(condition, AtLeast):
-        return [branch for combo in combinations(condition.items, condition.count)
-                for branch in branches(AllOf(combo))]
+        return [branch for combo in combinations(condition.items, condition.count) for branch in branches(AllOf(combo))]
+    if isinstance(condition, Not):
+        raise ValueError("branches() needs a condition in negation normal form")
     return [(condition,)]
 
 
@@ -87,7 +104,8 @@ class JoinTest:
         self.left = self._side(ruleset, join.left)
         self.right = self._side(ruleset, join.right)
         self.__signature__ = inspect.Signature(
-            [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in aliases])
+            [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in aliases]
+        )
 
     @staticmethod
     def _side(ruleset: RuleSet, side: Any) -> Callable[[dict[str, Any]], Any]:
@@ -116,7 +134,8 @@ class DistinctItems:
     def __init__(self, first: str, second: str) -> None:
         self.first, self.second = first, second
         self.__signature__ = inspect.Signature(
-            [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in (first, second)])
+            [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in (first, second)]
+        )
 
     def __call__(self, **facts: Any) -> bool:
         return bool(facts[self.first]["index"] != facts[self.second]["index"])
@@ -136,11 +155,14 @@ def _item_pattern(ruleset: RuleSet, item: ItemMatch) -> Any:
     return Item(list=item.list, **_constraints(ruleset, list(item.where)))
 
 
-def compile_branch(ruleset: RuleSet, rule: Rule, index: int, leaves: tuple[Leaf, ...]) -> tuple[list[Any], CompiledBranch]:
+def compile_branch(
+    ruleset: RuleSet, rule: Rule, index: int, leaves: tuple[Leaf, ...]
+) -> tuple[list[Any], CompiledBranch]:
     """experta patterns for one branch, and what the branch binds."""
     athlete_compares = [leaf for leaf in leaves if isinstance(leaf, Compare)]
-    athlete_compares += [Compare(leaf.list, "is known") for leaf in leaves
-                         if isinstance(leaf, ItemMatch) and leaf.negated]
+    athlete_compares += [
+        Compare(leaf.list, "is known") for leaf in leaves if isinstance(leaf, ItemMatch) and leaf.negated
+    ]
     patterns: list[Any] = [AS.athlete << Athlete(**_constraints(ruleset, athlete_compares))]
     names: list[tuple[str, str]] = []
     for leaf in leaves:
@@ -164,7 +186,9 @@ def compile_branch(ruleset: RuleSet, rule: Rule, index: int, leaves: tuple[Leaf,
 Recorder = Callable[[KnowledgeEngine, CompiledBranch, dict[str, Any]], None]
 
 
-def build_engine_class(ruleset: RuleSet, record: Recorder, base: type[KnowledgeEngine] = KnowledgeEngine) -> type[KnowledgeEngine]:
+def build_engine_class(
+    ruleset: RuleSet, record: Recorder, base: type[KnowledgeEngine] = KnowledgeEngine
+) -> type[KnowledgeEngine]:
     """An experta engine class with one experta rule per branch of every rule."""
     namespace: dict[str, Any] = {}
     for rule in ruleset.rules:

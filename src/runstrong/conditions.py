@@ -10,7 +10,7 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -26,7 +26,7 @@ class ThresholdRef:
     name: str
 
 
-Operand = Union[ThresholdRef, float, int, bool, str, tuple[Any, ...]]
+Operand = ThresholdRef | float | int | bool | str | tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Compare:
 
     field: str
     op: str
-    operand: Operand = None
+    operand: Operand | None = None
     negated: bool = False
     text: str = ""
 
@@ -76,7 +76,7 @@ class Call:
     args: tuple[FieldRef, ...]
 
 
-JoinSide = Union[FieldRef, Call, ThresholdRef, float, int, str]
+JoinSide = FieldRef | Call | ThresholdRef | float | int | str
 
 
 @dataclass(frozen=True)
@@ -125,12 +125,14 @@ class AtLeast:
     items: tuple[Condition, ...] = field(default_factory=tuple)
 
 
-Leaf = Union[Compare, ItemMatch, Join, Concluded]
-Condition = Union[Leaf, AllOf, AnyOf, Not, AtLeast]
+Leaf = Compare | ItemMatch | Join | Concluded
+Condition = Leaf | AllOf | AnyOf | Not | AtLeast
 
 # ---------------------------------------------------------------- parsing comparison strings
 
-_COMPARE = re.compile(r"^\s*(?P<field>[A-Za-z_][\w.]*)\s+(?P<op><=|>=|==|!=|<|>|not_in|in|has_any|has)\s+(?P<rhs>.+?)\s*$")
+_COMPARE = re.compile(
+    r"^\s*(?P<field>[A-Za-z_][\w.]*)\s+(?P<op><=|>=|==|!=|<|>|not_in|in|has_any|has)\s+(?P<rhs>.+?)\s*$"
+)
 _UNKNOWN = re.compile(r"^\s*(?P<field>[A-Za-z_][\w.]*)\s+is\s+(?P<what>unknown|known)\s*$")
 _JOIN = re.compile(r"^\s*(?P<left>.+?)\s+(?P<op><=|>=|==|!=|<|>)\s+(?P<right>.+?)\s*$")
 _CALL = re.compile(r"^(?P<fn>[a-z_]+)\((?P<args>[^()]*)\)$")
@@ -156,7 +158,9 @@ def parse_literal(text: str) -> Operand:
         return text == "true"
     if _WORD.match(text):
         return text
-    raise ConditionSyntaxError(f"cannot read the value {text!r}: expected $threshold, a number, true/false, a word or [a, b]")
+    raise ConditionSyntaxError(
+        f"cannot read the value {text!r}: expected $threshold, a number, true/false, a word or [a, b]"
+    )
 
 
 def parse_compare(text: str) -> Compare:
@@ -168,7 +172,8 @@ def parse_compare(text: str) -> Compare:
     if not match:
         raise ConditionSyntaxError(
             f"cannot read the condition {text!r}: expected 'field OP value' with OP one of "
-            "< <= > >= == != in not_in has has_any, or 'field is unknown|known'")
+            "< <= > >= == != in not_in has has_any, or 'field is unknown|known'"
+        )
     operand = parse_literal(match["rhs"])
     if match["op"] in LIST_OPS and not isinstance(operand, tuple):
         raise ConditionSyntaxError(f"{text!r}: '{match['op']}' needs a [list] on the right")
@@ -196,8 +201,11 @@ def parse_join(text: str) -> Join:
     """`left op right` with sides `alias.field`, `function(alias.field, ...)` or values."""
     match = _JOIN.match(text)
     if not match:
-        raise ConditionSyntaxError(f"cannot read the join {text!r}: expected 'LEFT OP RIGHT' with OP one of < <= > >= == !=")
+        raise ConditionSyntaxError(
+            f"cannot read the join {text!r}: expected 'LEFT OP RIGHT' with OP one of < <= > >= == !="
+        )
     return Join(_parse_join_side(match["left"]), match["op"], _parse_join_side(match["right"]), False, text)
+
 
 # ---------------------------------------------------------------- predicates
 
@@ -217,8 +225,12 @@ JOIN_FUNCTIONS: dict[str, tuple[int, Callable[..., Any]]] = {
 }
 
 _BINARY: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
     "in": lambda value, options: value in options,
     "not_in": lambda value, options: value not in options,
     "has": lambda values, wanted: wanted in values,

@@ -62,7 +62,7 @@ def _plyometric_contacts(snapshot: Snapshot) -> int | None:
     sessions = _get(snapshot, "plan.gym_sessions")
     if sessions is None or any("plyometric_contacts" not in s for s in sessions):
         return None
-    return sum(s["plyometric_contacts"] for s in sessions)
+    return sum(int(s["plyometric_contacts"]) for s in sessions)
 
 
 def _recent_injuries(snapshot: Snapshot) -> int | None:
@@ -80,20 +80,25 @@ def _difference(snapshot: Snapshot, path: str, new: str, old: str) -> Number | N
 DERIVATIONS: dict[str, Callable[[Snapshot], Any]] = {
     "derived.week_change_pct": lambda s: _pct_change(_get(s, "running.week_km"), _get(s, "running.prev_week_km")),
     "derived.cadence_drop_pct": lambda s: _pct_drop(
-        _get(s, "running.cadence_spm"), _get(s, "running.cadence_baseline_spm")),
+        _get(s, "running.cadence_spm"), _get(s, "running.cadence_baseline_spm")
+    ),
     "derived.long_run_spike_ratio": lambda s: _ratio(
-        _get(s, "running.planned_long_run_km"), _get(s, "running.longest_run_30d_km")),
+        _get(s, "running.planned_long_run_km"), _get(s, "running.longest_run_30d_km")
+    ),
     "derived.bar_speed_drop_pct": lambda s: _pct_drop(
-        _get(s, "metrics.bar_speed_mps.current"), _get(s, "metrics.bar_speed_mps.baseline")),
+        _get(s, "metrics.bar_speed_mps.current"), _get(s, "metrics.bar_speed_mps.baseline")
+    ),
     "derived.reps_at_fixed_load_change": lambda s: _difference(s, "metrics.reps_at_fixed_load", "current", "previous"),
     "derived.circuit_time_change_pct": lambda s: _pct_change(
-        _get(s, "metrics.circuit_time_s.current"), _get(s, "metrics.circuit_time_s.previous")),
+        _get(s, "metrics.circuit_time_s.current"), _get(s, "metrics.circuit_time_s.previous")
+    ),
     "derived.heel_raise_min_reps": lambda s: _weaker(s, "metrics.heel_raise_reps"),
     "derived.heel_raise_asymmetry_pct": lambda s: _asymmetry_pct(s, "metrics.heel_raise_reps"),
     "derived.knee_to_wall_min_cm": lambda s: _weaker(s, "metrics.knee_to_wall_cm"),
     "derived.gym_sessions_count": lambda s: _count(s, "plan.gym_sessions", lambda _: True),
     "derived.high_gym_sessions_count": lambda s: _count(
-        s, "plan.gym_sessions", lambda item: item.get("intensity") == "high"),
+        s, "plan.gym_sessions", lambda item: item.get("intensity") == "high"
+    ),
     "derived.plyometric_contacts_week": _plyometric_contacts,
     "derived.recent_injury_count": _recent_injuries,
 }
@@ -113,5 +118,8 @@ PRECISION = 6
 def derived_values(snapshot: Snapshot) -> dict[str, Any]:
     """Every derived value that can be computed from `snapshot` (unknown ones are left out)."""
     values = {name: derive(snapshot) for name, derive in DERIVATIONS.items()}
-    return {name: round(value, PRECISION) if isinstance(value, float) else value
-            for name, value in values.items() if value is not None}
+    return {
+        name: round(value, PRECISION) if isinstance(value, float) else value
+        for name, value in values.items()
+        if value is not None
+    }

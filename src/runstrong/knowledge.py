@@ -32,8 +32,12 @@ def _entries(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     }
 
 
-_RANGE = {"type": "object", "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
-          "required": ["min", "max"], "additionalProperties": False}
+_RANGE = {
+    "type": "object",
+    "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
+    "required": ["min", "max"],
+    "additionalProperties": False,
+}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "evidence": _entries(
@@ -41,29 +45,53 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         ["citation", "finding", "grade", "verified"],
     ),
     "thresholds": _entries(
-        {"value": {"type": "number"}, "unit": {"type": "string"}, "description": _TEXT,
-         "source": _TEXT, "grade": {"enum": GRADES}},
+        {
+            "value": {"type": "number"},
+            "unit": {"type": "string"},
+            "description": _TEXT,
+            "source": _TEXT,
+            "grade": {"enum": GRADES},
+        },
         ["value", "unit", "description", "source", "grade"],
     ),
     "adjustments": _entries(
         {
-            "title": _TEXT, "direction": {"enum": DIRECTIONS}, "status": {"enum": STATUSES},
-            "practice": _TEXT, "exercises": _KEYS, "overrides": _KEYS,
-            "params": {"type": "object", "additionalProperties": {
+            "title": _TEXT,
+            "direction": {"enum": DIRECTIONS},
+            "status": {"enum": STATUSES},
+            "practice": _TEXT,
+            "exercises": _KEYS,
+            "overrides": _KEYS,
+            "params": {
                 "type": "object",
-                "properties": {"unit": {"type": "string"}, "merge": {"enum": MERGES}, "description": _TEXT},
-                "required": ["merge", "description"], "additionalProperties": False}},
+                "additionalProperties": {
+                    "type": "object",
+                    "properties": {"unit": {"type": "string"}, "merge": {"enum": MERGES}, "description": _TEXT},
+                    "required": ["merge", "description"],
+                    "additionalProperties": False,
+                },
+            },
         },
         ["title", "direction", "status", "practice", "exercises", "overrides"],
     ),
     "exercises": _entries(
-        {"name": _TEXT, "muscle_groups": {"type": "array", "items": {"enum": MUSCLE_GROUPS}},
-         "prescription": _TEXT, "cues": _TEXT},
+        {
+            "name": _TEXT,
+            "muscle_groups": {"type": "array", "items": {"enum": MUSCLE_GROUPS}},
+            "prescription": _TEXT,
+            "cues": _TEXT,
+        },
         ["name", "muscle_groups", "prescription"],
     ),
     "phases": _entries(
-        {"title": _TEXT, "goal": _TEXT, "sessions_per_week": _RANGE, "typical_weeks": _RANGE,
-         "next": {"type": ["string", "null"]}, "evidence": _KEYS},
+        {
+            "title": _TEXT,
+            "goal": _TEXT,
+            "sessions_per_week": _RANGE,
+            "typical_weeks": _RANGE,
+            "next": {"type": ["string", "null"]},
+            "evidence": _KEYS,
+        },
         ["title", "goal", "sessions_per_week", "typical_weeks", "evidence"],
     ),
 }
@@ -157,7 +185,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     """Load and cross-check a knowledge base; raise RuleSetError listing every problem."""
     problems: list[Problem] = []
     loaded = {name: _load_file(directory, name, problems) for name in SCHEMAS}
-    (ev_file, ev), (th_file, th), (ad_file, ad), (ex_file, ex), (ph_file, ph) = loaded.values()
+    (_, ev), (th_file, th), (ad_file, ad), (_, ex), (ph_file, ph) = loaded.values()
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
@@ -172,19 +200,29 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     return KnowledgeBase(
         directory=directory,
         evidence={k: Evidence(k, v["citation"], v["finding"], v["grade"], v["verified"]) for k, v in ev.items()},
-        thresholds={k: Threshold(k, v["value"], v["unit"], v["description"], v["source"], v["grade"])
-                    for k, v in th.items()},
+        thresholds={
+            k: Threshold(k, v["value"], v["unit"], v["description"], v["source"], v["grade"]) for k, v in th.items()
+        },
         adjustments={
             k: Adjustment(
-                k, v["title"], v["direction"], v["status"], v["practice"],
-                tuple(v["exercises"]), tuple(v["overrides"]),
-                {p: ParamSpec(p, s["merge"], s["description"], s.get("unit", ""))
-                 for p, s in (v.get("params") or {}).items()},
+                k,
+                v["title"],
+                v["direction"],
+                v["status"],
+                v["practice"],
+                tuple(v["exercises"]),
+                tuple(v["overrides"]),
+                {
+                    p: ParamSpec(p, s["merge"], s["description"], s.get("unit", ""))
+                    for p, s in (v.get("params") or {}).items()
+                },
             )
             for k, v in ad.items()
         },
-        exercises={k: Exercise(k, v["name"], tuple(v["muscle_groups"]), v["prescription"], v.get("cues", ""))
-                   for k, v in ex.items()},
+        exercises={
+            k: Exercise(k, v["name"], tuple(v["muscle_groups"]), v["prescription"], v.get("cues", ""))
+            for k, v in ex.items()
+        },
         phases={k: dict(v) for k, v in ph.items()},
         files=tuple(path for path, _ in loaded.values()),
     )

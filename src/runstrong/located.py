@@ -16,10 +16,9 @@ def line_at(data: Any, path: list[Any]) -> int:
     line = getattr(data, "line", 1)
     node = data
     for part in path:
-        if isinstance(node, LineDict) and part in node:
-            line = node.line_of(part)
-            node = node[part]
-        elif isinstance(node, LineList) and isinstance(part, int) and part < len(node):
+        if (isinstance(node, LineDict) and part in node) or (
+            isinstance(node, LineList) and isinstance(part, int) and part < len(node)
+        ):
             line = node.line_of(part)
             node = node[part]
         else:

@@ -48,14 +48,20 @@ def render_text(result: dict[str, Any]) -> str:
         lines.append("   evidence: " + ", ".join(f"{e['key']} ({e['grade']})" for e in rec["evidence"]))
     if result["suppressed"]:
         lines += ["", "Held back:"]
-        lines += [f" - {s['title']} [{s['adjustment']}] from {', '.join(s['rules'])}: "
-                  f"overridden by {', '.join(s['suppressed_by'])}" for s in result["suppressed"]]
+        lines += [
+            f" - {s['title']} [{s['adjustment']}] from {', '.join(s['rules'])}: "
+            f"overridden by {', '.join(s['suppressed_by'])}"
+            for s in result["suppressed"]
+        ]
     if result["unknown"]:
         lines += ["", "Unknown (these rules could not be checked):"]
         lines += [f" - {u['field']}: {', '.join(u['rules'])}" for u in result["unknown"]]
     ruleset = result["ruleset"]
-    lines += ["", f"Rules fired: {', '.join(f['rule'] for f in result['fired']) or 'none'}",
-              f"Rule set {ruleset['version']} ({ruleset['digest']}), runstrong {ruleset['runstrong']}"]
+    lines += [
+        "",
+        f"Rules fired: {', '.join(f['rule'] for f in result['fired']) or 'none'}",
+        f"Rule set {ruleset['version']} ({ruleset['digest']}), runstrong {ruleset['runstrong']}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -66,8 +72,10 @@ def render_markdown(result: dict[str, Any]) -> str:
         lines += ["| # | adjustment | params | rules | evidence |", "|---|---|---|---|---|"]
         for number, rec in enumerate(result["recommendations"], 1):
             evidence = ", ".join(f"{e['key']} ({e['grade']})" for e in rec["evidence"])
-            lines.append(f"| {number} | {rec['title']} (`{rec['adjustment']}`) | {_params(rec['params']).strip(' ()')} "
-                         f"| {_rules(rec)} | {evidence} |")
+            lines.append(
+                f"| {number} | {rec['title']} (`{rec['adjustment']}`) | {_params(rec['params']).strip(' ()')} "
+                f"| {_rules(rec)} | {evidence} |"
+            )
         lines.append("")
         for rec in result["recommendations"]:
             lines += [f"### {rec['title']}", "", rec["practice"], ""]
@@ -77,8 +85,11 @@ def render_markdown(result: dict[str, Any]) -> str:
         lines += ["No adjustments: keep the current plan.", ""]
     if result["suppressed"]:
         lines += ["## Held back", ""]
-        lines += [f"- `{s['adjustment']}` (from {', '.join(s['rules'])}): overridden by "
-                  f"{', '.join(f'`{x}`' for x in s['suppressed_by'])}" for s in result["suppressed"]]
+        lines += [
+            f"- `{s['adjustment']}` (from {', '.join(s['rules'])}): overridden by "
+            f"{', '.join(f'`{x}`' for x in s['suppressed_by'])}"
+            for s in result["suppressed"]
+        ]
         lines.append("")
     if result["unknown"]:
         lines += ["## Unknown data", ""]
@@ -99,8 +110,13 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
 def render_rule(ruleset: RuleSet, rule: Rule) -> str:
     """A rule's full text, as `rules show` prints it: the file itself, with its evidence resolved."""
     evidence = ruleset.knowledge.evidence
-    lines = [f"{rule.id} {rule.name} [grade {rule.grade}]  {rule.file}", "",
-             rule.file.read_text(encoding="utf-8").rstrip(), "", "Evidence:"]
+    lines = [
+        f"{rule.id} {rule.name} [grade {rule.grade}]  {rule.file}",
+        "",
+        rule.file.read_text(encoding="utf-8").rstrip(),
+        "",
+        "Evidence:",
+    ]
     lines += [f"  {key} ({evidence[key].grade}): {evidence[key].citation}" for key in rule.evidence]
     return "\n".join(lines)
 

@@ -20,8 +20,14 @@ def _evidence(ruleset: RuleSet, rule_ids: list[str]) -> list[dict[str, str]]:
     for rule_id in rule_ids:
         for key in ruleset.rule(rule_id).evidence:
             keys.setdefault(key, None)
-    return [{"key": key, "grade": ruleset.knowledge.evidence[key].grade,
-             "citation": ruleset.knowledge.evidence[key].citation} for key in keys]
+    return [
+        {
+            "key": key,
+            "grade": ruleset.knowledge.evidence[key].grade,
+            "citation": ruleset.knowledge.evidence[key].citation,
+        }
+        for key in keys
+    ]
 
 
 def _recommendation(ruleset: RuleSet, rec: Recommendation) -> dict[str, Any]:
@@ -32,11 +38,15 @@ def _recommendation(ruleset: RuleSet, rec: Recommendation) -> dict[str, Any]:
         "direction": rec.adjustment.direction,
         "params": dict(sorted(rec.params.items())),
         "practice": " ".join(rec.adjustment.practice.split()),
-        "rules": [{"id": rule_id, "title": ruleset.rule(rule_id).title, "grade": ruleset.rule(rule_id).grade}
-                  for rule_id in rec.rules],
+        "rules": [
+            {"id": rule_id, "title": ruleset.rule(rule_id).title, "grade": ruleset.rule(rule_id).grade}
+            for rule_id in rec.rules
+        ],
         "evidence": _evidence(ruleset, rec.rules),
-        "exercises": [{"key": key, "name": exercises[key].name, "prescription": exercises[key].prescription}
-                      for key in rec.adjustment.exercises],
+        "exercises": [
+            {"key": key, "name": exercises[key].name, "prescription": exercises[key].prescription}
+            for key in rec.adjustment.exercises
+        ],
     }
 
 
@@ -71,9 +81,15 @@ def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
         "date": evaluation.snapshot["date"],
         "status": advice.status,
         "recommendations": [_recommendation(ruleset, rec) for rec in ordered],
-        "suppressed": [{"adjustment": rec.adjustment.id, "title": rec.adjustment.title,
-                        "rules": list(rec.rules), "suppressed_by": list(rec.suppressed_by)}
-                       for rec in advice.suppressed],
+        "suppressed": [
+            {
+                "adjustment": rec.adjustment.id,
+                "title": rec.adjustment.title,
+                "rules": list(rec.rules),
+                "suppressed_by": list(rec.suppressed_by),
+            }
+            for rec in advice.suppressed
+        ],
         "conclusions": list(evaluation.conclusions),
         "unknown": _unknown(ruleset, evaluation),
         "fired": list(fired.values()),

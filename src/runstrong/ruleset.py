@@ -9,8 +9,23 @@ from pathlib import Path
 from typing import Any
 
 from runstrong.conditions import (
-    JOIN_FUNCTIONS, ORDER_OPS, AllOf, AnyOf, AtLeast, Call, Compare, Concluded, Condition,
-    ConditionSyntaxError, FieldRef, ItemMatch, Join, Not, ThresholdRef, parse_compare, parse_join,
+    JOIN_FUNCTIONS,
+    ORDER_OPS,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Call,
+    Compare,
+    Concluded,
+    Condition,
+    ConditionSyntaxError,
+    FieldRef,
+    ItemMatch,
+    Join,
+    Not,
+    ThresholdRef,
+    parse_compare,
+    parse_join,
 )
 from runstrong.errors import Problem, RuleSetError, UserError
 from runstrong.fields import BOOLEAN, ENUM, ITEM_LIST, SCALAR_LIST, FieldSpec, catalogue
@@ -23,9 +38,16 @@ ID_PATTERN = re.compile(r"^[A-Z]{2}\d{2}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 EXAMPLE_BASE = {"athlete_id": "example", "date": "2026-01-05"}
 
-_EXAMPLE = {"type": "object", "required": ["name", "snapshot"], "additionalProperties": False,
-            "properties": {"name": {"type": "string", "pattern": NAME_PATTERN.pattern},
-                           "snapshot": {"type": "object"}, "note": {"type": "string"}}}
+_EXAMPLE = {
+    "type": "object",
+    "required": ["name", "snapshot"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "pattern": NAME_PATTERN.pattern},
+        "snapshot": {"type": "object"},
+        "note": {"type": "string"},
+    },
+}
 RULE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "name", "title", "grade", "when", "then", "rationale", "evidence", "examples"],
@@ -37,17 +59,31 @@ RULE_SCHEMA: dict[str, Any] = {
         "salience": {"type": "integer"},
         "grade": {"enum": GRADES},
         "when": {"type": "array", "minItems": 1},
-        "then": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "additionalProperties": False,
-            "properties": {"adjustment": {"type": "string"}, "conclude": {"type": "string"},
-                           "params": {"type": "object"}},
-            "oneOf": [{"required": ["adjustment"]}, {"required": ["conclude"]}]}},
+        "then": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "adjustment": {"type": "string"},
+                    "conclude": {"type": "string"},
+                    "params": {"type": "object"},
+                },
+                "oneOf": [{"required": ["adjustment"]}, {"required": ["conclude"]}],
+            },
+        },
         "rationale": {"type": "string", "minLength": 1},
         "evidence": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-        "examples": {"type": "object", "additionalProperties": False,
-                     "required": ["fires", "does_not_fire"],
-                     "properties": {"fires": {"type": "array", "minItems": 1, "items": _EXAMPLE},
-                                    "does_not_fire": {"type": "array", "minItems": 1, "items": _EXAMPLE}}},
+        "examples": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["fires", "does_not_fire"],
+            "properties": {
+                "fires": {"type": "array", "minItems": 1, "items": _EXAMPLE},
+                "does_not_fire": {"type": "array", "minItems": 1, "items": _EXAMPLE},
+            },
+        },
     },
 }
 
@@ -186,8 +222,10 @@ class _RuleReader:
         if not isinstance(where, list):
             self.problem([*path, "where"], "`where` must be a list of comparisons")
             where = []
-        compares = [self.compare([*path, "where", i], text, item_fields, f"in items of {list_path}")
-                    for i, text in enumerate(where)]
+        compares = [
+            self.compare([*path, "where", i], text, item_fields, f"in items of {list_path}")
+            for i, text in enumerate(where)
+        ]
         alias = node.get("as")
         if alias is not None:
             if negated or not top_level:
@@ -197,8 +235,8 @@ class _RuleReader:
             elif alias in self.aliases:
                 self.problem([*path, "as"], f"alias '{alias}' is used twice")
             else:
-                self.aliases[alias] = list_path
-        return ItemMatch(list_path, tuple(c for c in compares if c), alias, negated)
+                self.aliases[alias] = str(list_path)
+        return ItemMatch(str(list_path), tuple(c for c in compares if c), alias, negated)
 
     def condition(self, path: list[Any], node: Any, top_level: bool = False) -> Condition | None:
         if isinstance(node, str):
@@ -232,8 +270,11 @@ class _RuleReader:
                 return None
             parsed = tuple(c for i, sub in enumerate(items) if (c := self.condition([*path, "of", i], sub)))
             return AtLeast(count, parsed)
-        self.problem(path, f"unknown condition with key(s) {', '.join(sorted(map(str, keys)))}; "
-                           "expected a comparison string, item, no_item, join, concluded, all, any, not or at_least")
+        self.problem(
+            path,
+            f"unknown condition with key(s) {', '.join(sorted(map(str, keys)))}; "
+            "expected a comparison string, item, no_item, join, concluded, all, any, not or at_least",
+        )
         return None
 
     def join_later(self, path: list[Any], text: Any) -> Join | None:
@@ -274,22 +315,36 @@ class _RuleReader:
         if self.problems:
             return None
         self._pending_joins: list[tuple[list[Any], Join]] = []
-        when = tuple(c for i, node in enumerate(data["when"])
-                     if (c := self.condition(["when", i], node, top_level=True)))
+        when = tuple(
+            c for i, node in enumerate(data["when"]) if (c := self.condition(["when", i], node, top_level=True))
+        )
         for path, join in self._pending_joins:
             self.check_join(path, join)
         then = tuple(self.action(["then", i], node) for i, node in enumerate(data["then"]))
         for i, key in enumerate(data["evidence"]):
             if key not in self.knowledge.evidence:
                 self.problem(["evidence", i], f"unknown evidence key '{key}'")
-        examples = tuple(self.example(kind, i, node)
-                         for kind in ("fires", "does_not_fire")
-                         for i, node in enumerate(data["examples"][kind]))
+        examples = tuple(
+            self.example(kind, i, node)
+            for kind in ("fires", "does_not_fire")
+            for i, node in enumerate(data["examples"][kind])
+        )
         expected_name = f"{data['id']}-{data['name']}.yaml"
         if self.file.name != expected_name:
             self.problem(["id"], f"file name should be {expected_name} (id and name)")
-        return Rule(data["id"], data["name"], data["title"], data.get("salience", 0), data["grade"],
-                    AllOf(when), then, data["rationale"].strip(), tuple(data["evidence"]), examples, self.file)
+        return Rule(
+            data["id"],
+            data["name"],
+            data["title"],
+            data.get("salience", 0),
+            data["grade"],
+            AllOf(when),
+            then,
+            data["rationale"].strip(),
+            tuple(data["evidence"]),
+            examples,
+            self.file,
+        )
 
     def action(self, path: list[Any], node: dict[str, Any]) -> Action:
         if "conclude" in node:
@@ -303,8 +358,10 @@ class _RuleReader:
         else:
             for name, value in params.items():
                 if name not in adjustment.params:
-                    self.problem([*path, "params", name],
-                                 f"'{adjustment.id}' takes no param '{name}' (takes: {', '.join(adjustment.params) or 'none'})")
+                    self.problem(
+                        [*path, "params", name],
+                        f"'{adjustment.id}' takes no param '{name}' (takes: {', '.join(adjustment.params) or 'none'})",
+                    )
                 self.check_param_value([*path, "params", name], value)
         return Action(adjustment=node["adjustment"], params=tuple(sorted(params.items())))
 
@@ -320,7 +377,9 @@ class _RuleReader:
     def example(self, kind: str, index: int, node: dict[str, Any]) -> Example:
         snapshot = {**EXAMPLE_BASE, **node["snapshot"]}
         for problem in validation_problems(snapshot):
-            self.problem(["examples", kind, index, "snapshot"], f"example '{node['name']}' is not a valid snapshot: {problem}")
+            self.problem(
+                ["examples", kind, index, "snapshot"], f"example '{node['name']}' is not a valid snapshot: {problem}"
+            )
         return Example(node["name"], snapshot, kind == "fires")
 
 
@@ -350,9 +409,15 @@ def _rule_set_problems(rules: list[Rule]) -> list[Problem]:
             elif leaf.negated:
                 for source in concluders[leaf.name]:
                     if source.salience <= rule.salience:
-                        problems.append(Problem(str(rule.file), (
-                            f"tests that '{leaf.name}' is not concluded, so its salience ({rule.salience}) "
-                            f"must be below {source.id}'s ({source.salience}), which concludes it")))
+                        problems.append(
+                            Problem(
+                                str(rule.file),
+                                (
+                                    f"tests that '{leaf.name}' is not concluded, so its salience ({rule.salience}) "
+                                    f"must be below {source.id}'s ({source.salience}), which concludes it"
+                                ),
+                            )
+                        )
     return problems
 
 
@@ -410,4 +475,3 @@ def load_ruleset(rules_dir: Path, knowledge_dir: Path) -> RuleSet:
     rules.sort(key=lambda r: r.id)
     digest = _digest(sorted([manifest, *files]) + list(knowledge.files), [rules_dir, knowledge_dir])
     return RuleSet(version, tuple(rules), knowledge, digest, rules_dir)
-

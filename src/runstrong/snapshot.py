@@ -66,10 +66,12 @@ def _describe(error: ValidationError) -> list[Problem]:
     where = field_path(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     kind = error.validator
+    instance: Any = error.instance
+    expected: Any = error.validator_value
     if kind == "additionalProperties":
         allowed = sorted(schema.get("properties", {}))
         problems = []
-        for key in sorted(set(error.instance) - set(allowed)):
+        for key in sorted(set(instance) - set(allowed)):
             key_path = field_path([*error.absolute_path, key])
             hint = did_you_mean(key, allowed)
             advice = f"did you mean '{hint}'?" if hint else f"expected one of: {', '.join(allowed)}"
@@ -79,15 +81,21 @@ def _describe(error: ValidationError) -> list[Problem]:
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return [Problem(field_path([*error.absolute_path, missing]), "required field is missing")]
     if kind == "enum":
-        options = ", ".join(str(option) for option in error.validator_value)
-        hint = did_you_mean(str(error.instance), [str(o) for o in error.validator_value])
+        options = ", ".join(str(option) for option in expected)
+        hint = did_you_mean(str(instance), [str(o) for o in expected])
         suffix = f" (did you mean '{hint}'?)" if hint else ""
         return [Problem(where, f"expected one of {options}; got {_given(error.instance)}{suffix}")]
     if kind in {"minimum", "maximum"}:
         return [Problem(where, f"expected {_range(schema)}; got {_given(error.instance)}")]
     if kind == "type":
-        expected = {"integer": "a whole number", "number": "a number", "string": "text",
-                    "boolean": "true or false", "array": "a list", "object": "a mapping"}
+        expected = {
+            "integer": "a whole number",
+            "number": "a number",
+            "string": "text",
+            "boolean": "true or false",
+            "array": "a list",
+            "object": "a mapping",
+        }
         wanted = expected.get(str(error.validator_value), str(error.validator_value))
         return [Problem(where, f"expected {wanted}; got {_given(error.instance)}")]
     if kind == "format":

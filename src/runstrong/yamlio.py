@@ -47,9 +47,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[key] = key_node.start_mark.line + 1
     return mapping
@@ -92,7 +90,7 @@ def load_with_lines(path: Path) -> Any:
     except OSError as error:
         raise UserError(Problem(str(path), f"cannot read: {error.strerror}")) from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as error:
         raise UserError(_describe_yaml_error(str(path), error)) from None
 
@@ -100,6 +98,6 @@ def load_with_lines(path: Path) -> Any:
 def load_plain(text: str, source: str) -> Any:
     """Load YAML (or JSON, a subset of YAML) text with dates kept as strings."""
     try:
-        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_PlainLoader)
     except yaml.YAMLError as error:
         raise UserError(_describe_yaml_error(source, error)) from None
