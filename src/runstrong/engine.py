@@ -6,6 +6,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from experta import KnowledgeEngine
+from experta import Rule as ExpertaRule
+from experta.agenda import Agenda
+from experta.fact import InitialFact
+from experta.factlist import FactList
+from experta.matchers.rete import ReteMatcher
+from experta.matchers.rete.mixins import NoMemory
+from experta.matchers.rete.nodes import ConflictSetNode
+from experta.strategies import DepthStrategy
 
 from runstrong.compiler import CompiledBranch, build_engine_class
 from runstrong.conditions import Compare, ItemMatch
@@ -61,15 +69,65 @@ def _thaw(value: Any) -> Any:
     return value
 
 
+class _LeanMatcher(ReteMatcher):
+    """experta's RETE matcher, polling only the conflict-set nodes that changed."""
+
+    def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        for fact in deleting or ():
+            self.root_node.remove(fact)
+        for fact in adding or ():
+            self.root_node.add(fact)
+        added: list[Any] = []
+        removed: list[Any] = []
+        for node in self._get_conflict_set_nodes():
+            if node.added or node.removed:
+                added.extend(node.added)
+                removed.extend(node.removed)
+                node.added, node.removed = set(), set()
+        return added, removed
+
+    def memory_nodes(self) -> list[Any]:
+        """Every node of the network that keeps a memory, each once."""
+        seen: dict[int, Any] = {}
+        stack = [self.root_node]
+        while stack:
+            node = stack.pop()
+            if id(node) not in seen:
+                seen[id(node)] = node
+                stack.extend(child.node for child in node.children)
+        return [node for node in seen.values() if not isinstance(node, NoMemory)]
+
+
+class _OrderedStrategy(DepthStrategy):
+    """experta's depth strategy (salience, then newest facts) with ties broken by rule order.
+
+    experta breaks ties in the order its network happens to be built, which depends on hash
+    seeds; breaking them by the rules' order makes every process fire rules in the same order.
+    """
+
+    def __init__(self, order: dict[Any, int]) -> None:
+        super().__init__()
+        self.order = order
+
+    def get_key(self, activation: Any) -> Any:  # type: ignore[override]
+        facts = sorted((fact["__factid__"] for fact in activation.facts), reverse=True)
+        return activation.rule.salience, facts, -self.order.get(activation.rule._wrapped, 0)
+
+
 class _RecordingEngine(KnowledgeEngine):
     """An experta engine that keeps a record of each activation as it fires."""
 
+    __matcher__ = _LeanMatcher
     evaluation: Evaluation
+    _athletes: dict[int, dict[str, Any]]
 
     def record(self, branch: CompiledBranch, bound: dict[str, Any]) -> None:
         items = {name: _plain(bound[name]) for name in branch.item_names}
-        athlete = _plain(bound["athlete"])
-        athlete.pop(UNKNOWN_KEY, None)
+        fact = bound["athlete"]
+        athlete = self._athletes.get(id(fact))
+        if athlete is None:
+            athlete = self._athletes[id(fact)] = _plain(fact)
+            athlete.pop(UNKNOWN_KEY, None)
         self.evaluation.firings.append(Firing(branch.rule, branch, athlete, items))
         for name in branch.rule.conclusions:
             if name not in self.evaluation.conclusions:
@@ -83,11 +141,22 @@ def _record(engine: KnowledgeEngine, branch: CompiledBranch, bound: dict[str, An
 
 
 class Evaluator:
-    """Builds the engine once for a rule set and evaluates snapshots with `reset()` in between."""
+    """Builds the engine once for a rule set and evaluates snapshots, clearing it in between.
+
+    Clearing is experta's `reset()` done leanly: the nodes that keep a memory are collected
+    once, and the initial fact and the snapshot's facts are declared in one step.
+    """
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
-        self._engine = build_engine_class(ruleset, _record, _RecordingEngine)()
+        engine_class = build_engine_class(ruleset, _record, _RecordingEngine)
+        rules = [value for value in vars(engine_class).values() if isinstance(value, ExpertaRule)]
+        self._engine = engine_class()
+        self._engine.strategy = _OrderedStrategy({rule._wrapped: index for index, rule in enumerate(rules)})
+        matcher = self._engine.matcher
+        assert isinstance(matcher, _LeanMatcher)
+        self._memory_nodes = matcher.memory_nodes()
+        self._conflict_nodes = [node for node in self._memory_nodes if isinstance(node, ConflictSetNode)]
 
     def evaluate(self, snapshot: Snapshot) -> Evaluation:
         """Run every rule on one (validated) snapshot."""
@@ -95,9 +164,15 @@ class Evaluator:
         assert isinstance(engine, _RecordingEngine)
         evaluation = Evaluation(snapshot)
         engine.evaluation = evaluation
-        engine.reset()
-        for fact in snapshot_facts(snapshot):
-            engine.declare(fact)
+        engine._athletes = {}
+        engine.agenda = Agenda()
+        engine.facts = FactList()
+        for node in self._memory_nodes:
+            node._reset()
+        for node in self._conflict_nodes:
+            node.added, node.removed = set(), set()
+        engine.running = False
+        engine._KnowledgeEngine__declare(InitialFact(), *snapshot_facts(snapshot))  # type: ignore[attr-defined]
         engine.run()
         return evaluation
 
