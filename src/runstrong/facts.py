@@ -55,15 +55,17 @@ def athlete_values(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def item_values(snapshot: Snapshot) -> list[dict[str, Any]]:
-    """One dict per list item, with `list` and `index` and its derived fields."""
+    """One dict per list item: `list`, `index`, its fields, derived fields and `_unknown`."""
     flat: dict[str, Any] = {}
     _flatten(snapshot, "", flat)
     items = []
-    for list_path in catalogue().lists:
+    for list_path, item_fields in catalogue().lists.items():
         for index, item in enumerate(flat.get(list_path) or ()):
             if list_path in SCALAR_ITEM_FIELD:
                 item = {SCALAR_ITEM_FIELD[list_path]: item}
-            items.append({"list": list_path, "index": index, **derive_item(list_path, item)})
+            values = {"list": list_path, "index": index, **derive_item(list_path, item)}
+            values[UNKNOWN_KEY] = frozenset(name for name in item_fields if name not in values)
+            items.append(values)
     return items
 
 
