@@ -98,6 +98,17 @@ def _worsenings(snapshot: dict[str, Any]) -> list[tuple[str, Any]]:
     ):
         if key in wellbeing:
             options.append((f"wellbeing.{key}", bump(wellbeing, key, step, low, high)))
+    new_items = (
+        ("soreness", {"region": "calf", "level": 5, "trend": "rising", "after_runs": True}),
+        ("tendon", {"site": "achilles", "pain_during_load": 5, "pain_next_morning": 4, "pain_baseline": 1}),
+        ("sharp_joint_pain", {"joint": "knee", "level": 4}),
+    )
+    for key, item in new_items:
+        if key in symptoms:
+            options.append((f"new {key}", lambda key=key, item=item: symptoms[key].append(dict(item))))
+    running = snapshot.get("running", {})
+    if "cadence_spm" in running:
+        options.append(("running.cadence_spm", bump(running, "cadence_spm", -8, 120, 230)))
     for holder, key in ((wellbeing, "sleep_disturbed"), (symptoms, "form_deteriorating")):
         if holder.get(key) is False:
             options.append((key, lambda holder=holder, key=key: holder.__setitem__(key, True)))
