@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from runstrong import __version__
+from runstrong.atomic import write_atomically
 from runstrong.audit import AuditLog, audit_record
 from runstrong.engine import Evaluator
 from runstrong.errors import RuleSetError, UserError
@@ -21,7 +22,6 @@ from runstrong.render import RENDERERS, render_rule
 from runstrong.result import recommend as recommend_snapshot
 from runstrong.ruleset import RuleSet, load_ruleset
 from runstrong.snapshot import read_snapshot, snapshot_schema
-from runstrong.atomic import write_atomically
 
 EXIT_USAGE = 2
 
@@ -29,18 +29,30 @@ EXIT_USAGE = 2
 def ruleset_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """`--rules DIR` and `--knowledge DIR`, shared by every command that evaluates rules."""
     command = click.option(
-        "--knowledge", "knowledge_dir", type=click.Path(file_okay=False, path_type=Path),
-        default=None, help="Knowledge base folder (default: the bundled one).")(command)
+        "--knowledge",
+        "knowledge_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Knowledge base folder (default: the bundled one).",
+    )(command)
     return click.option(
-        "--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
-        default=None, help="Rule set folder (default: the bundled one).")(command)
+        "--rules",
+        "rules_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Rule set folder (default: the bundled one).",
+    )(command)
 
 
 def audit_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """`--audit-log FILE`: append one JSON line per decision (see `runstrong audit verify`)."""
     return click.option(
-        "--audit-log", "audit_log", type=click.Path(dir_okay=False, path_type=Path), default=None,
-        help="Append each decision (time, versions, snapshot, result) to this JSON Lines file.")(command)
+        "--audit-log",
+        "audit_log",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Append each decision (time, versions, snapshot, result) to this JSON Lines file.",
+    )(command)
 
 
 def open_ruleset(rules_dir: Path | None, knowledge_dir: Path | None) -> RuleSet:
@@ -91,13 +103,21 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("snapshot", type=str)
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text",
-              show_default=True, help="text for people, json for programs, markdown for notes.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(RENDERERS)),
+    default="text",
+    show_default=True,
+    help="text for people, json for programs, markdown for notes.",
+)
 @audit_option
 @ruleset_options
 @user_errors
-def recommend(snapshot: str, fmt: str, audit_log: Path | None, rules_dir: Path | None,
-              knowledge_dir: Path | None) -> None:
+def recommend(
+    snapshot: str, fmt: str, audit_log: Path | None, rules_dir: Path | None, knowledge_dir: Path | None
+) -> None:
     """Give the training adjustments for one athlete SNAPSHOT (a YAML/JSON file, or - for stdin).
 
     Each adjustment comes with the rules that produced it, the evidence and its grade
@@ -164,8 +184,13 @@ def rules_show(rule_id: str, rules_dir: Path | None, knowledge_dir: Path | None)
 
 
 @rules.command("doc")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (atomically) instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
 @ruleset_options
 @user_errors
 def rules_doc(output: Path | None, rules_dir: Path | None, knowledge_dir: Path | None) -> None:
@@ -175,6 +200,10 @@ def rules_doc(output: Path | None, rules_dir: Path | None, knowledge_dir: Path |
         click.echo(text, nl=False)
     else:
         write_atomically(output, text)
+
+
+from runstrong.batch_cli import batch  # noqa: E402 - needs the decorators above
+cli.add_command(batch)
 
 
 def main() -> None:
