@@ -1,0 +1,200 @@
+"""The consultation dialogue, driven through click's CliRunner with scripted answers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from runstrong.cli import cli
+from runstrong.consult import Consultation, answer_from, run_dialogue
+from runstrong.engine import Evaluator
+from runstrong.fields import catalogue
+from runstrong.partial import Partial, item_lists, red_flag_names, snapshot_fields
+from runstrong.paths import default_rules_dir
+from runstrong.snapshot import read_snapshot
+
+ROOT = Path(__file__).resolve().parent.parent
+HEALTHY = ROOT / "examples" / "healthy-base-week4.yaml"
+TINY_RULES = ("red-flags/RF02-night-or-rest-pain.yaml", "readiness/RD01-sleep-unknown.yaml",
+              "gym-programming/GP01-progress-load.yaml")
+
+
+def consult(args: list[str], answers: list[str]) -> str:
+    result = CliRunner().invoke(cli, ["consult", "--athlete-id", "t", "--date", "2026-11-24", *args],
+                                input="".join(f"{a}\n" for a in answers))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def recommend_text(path: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["recommend", str(path), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> list[str]:
+    """A three-rule set (RF02 night/rest pain, RD01 sleep unknown, GP01 progress) for exact dialogues."""
+    rules = tmp_path / "rules"
+    for name in TINY_RULES:
+        (rules / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(default_rules_dir() / name, rules / name)
+    shutil.copy(default_rules_dir() / "ruleset.yaml", rules / "ruleset.yaml")
+    return ["--rules", str(rules)]
+
+
+def scripted(evaluator: Evaluator, snapshot: dict, base: Partial | None = None) -> list[str]:
+    """The answers a complete snapshot gives, in the order the dialogue asks them."""
+    consultation = Consultation(evaluator, base or Partial(), "t", "2026-11-24")
+    answers: list[str] = []
+
+    def ask() -> str:
+        question = consultation.next_question()
+        assert question is not None
+        answers.append(answer_from(snapshot, question.slot, consultation.partial))
+        return answers[-1]
+
+    assert run_dialogue(consultation, ask, lambda _line: None)
+    return answers
+
+
+def after(output: str, marker: str) -> str:
+    return output[output.index(marker):]
+
+
+def test_red_flag_first_leads_straight_to_a_referral() -> None:
+    output = consult([], ["yes", "yes", "quit"])
+    first, second = output.split("Q2.", 1)
+    assert "Red-flag screen" in first
+    assert "Pain at night" in second
+    answer_line = after(second, "Q3.").splitlines()[0] if "Q3." in second else second
+    assert "RED" in second.split("Q3.")[0], answer_line
+    assert "refer-to-clinician" in second.split("Q3.")[0]
+    assert "refer" in after(output, "Consultation stopped")
+
+
+def test_final_advice_is_what_recommend_gives_for_the_saved_snapshot(tmp_path: Path, evaluator: Evaluator) -> None:
+    saved = tmp_path / "saved.yaml"
+    answers = scripted(evaluator, read_snapshot(HEALTHY))
+    output = consult(["--save", str(saved)], answers)
+    assert output.endswith(recommend_text(saved))
+    assert "progress-load" in recommend_text(saved)
+
+
+def test_healthy_runner_gets_progress_advice_without_every_question(evaluator: Evaluator) -> None:
+    """Gates ("any tendon pain?" no) and relevance skip most of what could be asked."""
+    snapshot = read_snapshot(HEALTHY)
+    answers = scripted(evaluator, snapshot)
+    every_question = len(snapshot_fields()) + len(red_flag_names()) + sum(
+        len(catalogue().lists[path]) + 1 for path in item_lists() for _item in _get(snapshot, path))
+    assert len(answers) < every_question
+    output = consult([], answers)
+    assert "progress-load" in after(output, "Consultation complete")
+
+
+def _get(snapshot: dict, path: str) -> list:
+    node = snapshot
+    for part in path.split("."):
+        node = node.get(part, {})
+    return node or []
+
+
+def test_from_a_partial_snapshot_asks_only_what_is_missing(tmp_path: Path, evaluator: Evaluator) -> None:
+    """Training log known; the clinician is asked about symptoms and wellbeing only: a few questions."""
+    snapshot = read_snapshot(HEALTHY)
+    start = {key: value for key, value in snapshot.items() if key not in ("symptoms", "wellbeing")}
+    path = tmp_path / "log.yaml"
+    path.write_text(yaml.safe_dump(start))
+    answers = scripted(evaluator, snapshot, Partial.from_snapshot(start))
+    assert len(answers) <= 20
+    output = consult(["--from", str(path)], answers)
+    assert "Q1. Red-flag screen" in output
+    assert "running.week_km" not in output.split("Consultation complete")[0]
+    assert "progress-load" in after(output, "Consultation complete")
+
+
+def test_why_names_the_rules_that_need_the_answer(tiny: list[str]) -> None:
+    output = consult(tiny, ["why", "quit"])
+    why = after(output, "Why ask")
+    assert "RF02" in why and "GP01" in why
+    assert "symptoms.red_flags has_any [night_pain, rest_pain]" in why
+    assert "refer-to-clinician" in why
+
+
+def test_how_shows_the_fired_rules_and_matched_values(tiny: list[str]) -> None:
+    output = consult(tiny, ["yes", "yes", "how", "quit"])
+    how = after(output, "Provisional advice:")
+    assert "RF02 fired" in how
+    assert "symptoms.red_flags = [night_pain]" in how
+    assert "gave: refer-to-clinician" in how
+
+
+def test_back_revisits_the_previous_answer(tiny: list[str], tmp_path: Path) -> None:
+    saved = tmp_path / "s.yaml"
+    output = consult([*tiny, "--save", str(saved)], ["no", "back", "yes", "yes", "quit"])
+    assert output.count("Q1. Red-flag screen") == 2
+    assert "Going back" in output
+    assert yaml.safe_load(saved.read_text())["symptoms"]["red_flags"] == ["night_pain"]
+
+
+def test_back_at_the_first_question_says_so(tiny: list[str]) -> None:
+    assert "Nothing to go back to" in consult(tiny, ["back", "quit"])
+
+
+@pytest.mark.parametrize("unknown", ["unknown", ""])
+def test_unknown_is_accepted_and_recorded_as_missing(tiny: list[str], tmp_path: Path, unknown: str) -> None:
+    saved = tmp_path / "s.yaml"
+    output = consult([*tiny, "--save", str(saved)], [unknown, unknown, "quit"])
+    snapshot = yaml.safe_load(saved.read_text())
+    assert "symptoms" not in snapshot and "wellbeing" not in snapshot
+    # unknown red flags already rule out progression (GP01); unknown sleep holds it (RD01)
+    assert "Consultation complete after 2 answer(s)" in output
+    assert "hold-progression" in after(output, "Consultation complete")
+
+
+def test_bad_answer_is_re_asked_with_the_reason(tiny: list[str], tmp_path: Path) -> None:
+    saved = tmp_path / "s.yaml"
+    output = consult([*tiny, "--save", str(saved)], ["no", "abc", "20", "7.5", "quit"])
+    assert "Average sleep over 7 days" in after(output, "Q2.")
+    assert "'abc' is not a number; expected a number from 0 to 16 hours" in output
+    assert "20 is out of range; expected a number from 0 to 16 hours" in output
+    assert yaml.safe_load(saved.read_text())["wellbeing"]["sleep_h_avg_7d"] == 7.5
+
+
+def test_tiny_rule_set_complete_dialogue(tiny: list[str], tmp_path: Path) -> None:
+    """Every answer GP01 needs, then nothing more is asked; advice equals recommend."""
+    saved = tmp_path / "s.yaml"
+    answers = ["no", "8", "base_strength", "no", "no", "no", "2", "3"]
+    output = consult([*tiny, "--save", str(saved)], answers)
+    assert "Consultation complete after 8 answer(s)" in output
+    assert output.endswith(recommend_text(saved, "--rules", tiny[1]))
+    assert "progress-load" in output.split("Consultation complete")[1]
+
+
+def test_advice_command_shows_the_provisional_advice(tiny: list[str]) -> None:
+    output = consult(tiny, ["advice", "quit"])
+    assert "Advice so far: AMBER" in output
+    assert "hold-progression" in after(output, "Advice so far")
+
+
+def test_end_of_input_stops_and_gives_the_advice_so_far(tiny: list[str]) -> None:
+    output = consult(tiny, ["no"])
+    assert "end of input" in output
+    assert "Consultation stopped after 1 answer(s)" in output
+
+
+def test_item_key_field_cannot_be_unknown(tmp_path: Path) -> None:
+    start = tmp_path / "start.yaml"
+    start.write_text("athlete_id: t\ndate: 2026-11-24\nsymptoms: {red_flags: []}\n")
+    output = consult(["--from", str(start)], ["yes", "", "calf", "quit"])
+    assert "the snapshot format needs a value here" in output
+
+
+def test_from_stdin_is_refused() -> None:
+    result = CliRunner().invoke(cli, ["consult", "--from", "-"], input="")
+    assert result.exit_code == 2
+    assert "standard input holds the answers" in result.output
