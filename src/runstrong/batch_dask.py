@@ -8,6 +8,7 @@ worker thread builds its engine once, on its first partition, and keeps it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +39,8 @@ def _client(target: Any, workers: int | None) -> tuple[Any, list[Any]]:
     if isinstance(target, Client):
         return target, []
     if target == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
         client = Client(cluster)
         return client, [client, cluster]
     try:

@@ -1,0 +1,73 @@
+"""`runstrong batch --dask`: the same output on a Dask cluster as in one process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runstrong.batch import BatchJob, RowEvaluator, local_mapper, run_batch
+from runstrong.ruleset import RuleSet
+from test_batch import mixed_batch
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[object]:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as dask_client:
+            yield dask_client
+
+
+def _job(tmp_path: Path, source: Path, name: str, ruleset: RuleSet, fmt: str = "jsonl") -> BatchJob:
+    return BatchJob([str(source)], tmp_path / f"{name}.{fmt}", tmp_path / f"{name}.errors.jsonl", fmt, ruleset,
+                    chunk_size=5)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_dask_gives_the_same_output_as_one_process(tmp_path: Path, ruleset: RuleSet, client: object, fmt: str) -> None:
+    from runstrong.batch_dask import dask_mapper
+
+    source = tmp_path / "in.jsonl"
+    mixed_batch(source, good=30)
+    local = _job(tmp_path, source, "local", ruleset, fmt)
+    run_batch(local, local_mapper(RowEvaluator(ruleset, fmt, False)), "1 process")
+    on_dask = _job(tmp_path, source, "dask", ruleset, fmt)
+    with dask_mapper(client, ruleset, fmt, False) as mapper:
+        summary = run_batch(on_dask, mapper, "Dask")
+    assert on_dask.output.read_bytes() == local.output.read_bytes()
+    assert on_dask.errors.read_bytes() == local.errors.read_bytes()
+    assert summary.tally.rows == summary.tally.results + summary.tally.errors == 38
+
+
+def test_a_worker_thread_builds_its_engine_once(ruleset: RuleSet) -> None:
+    from runstrong import batch_dask
+    from runstrong.batch_io import Row
+
+    rows = [Row("x", n, {"athlete_id": f"a{n}", "date": "2026-11-24"}) for n in range(3)]
+    first = batch_dask.evaluate_partition(ruleset, "jsonl", False, rows)
+    engine = batch_dask._local.worker
+    second = batch_dask.evaluate_partition(ruleset, "jsonl", False, rows)
+    assert batch_dask._local.worker is engine and first == second
+    batch_dask.evaluate_partition(ruleset, "csv", False, rows)
+    assert batch_dask._local.worker is not engine
+
+
+def test_the_cli_runs_on_a_scheduler_address(tmp_path: Path, client: object) -> None:
+    from click.testing import CliRunner
+
+    from runstrong.cli import cli
+
+    source = tmp_path / "in.jsonl"
+    mixed_batch(source, good=6)
+    address = client.scheduler.address  # type: ignore[attr-defined]
+    runner = CliRunner()
+    on_dask = runner.invoke(cli, ["batch", str(source), "-o", str(tmp_path / "dask.jsonl"), "--dask", address])
+    local = runner.invoke(cli, ["batch", str(source), "-o", str(tmp_path / "local.jsonl"), "-j", "1"])
+    assert on_dask.exit_code == local.exit_code == 3, on_dask.output
+    assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+    assert f"Dask {address}" in on_dask.stdout
+
