@@ -1,0 +1,89 @@
+"""`runstrong audit verify` re-runs logged decisions and finds the ones that do not reproduce."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from runstrong.cli import cli
+
+from tiny_rules import write_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = str(ROOT / "examples" / "achilles-flare-up.yaml")
+
+
+def _log(tmp_path: Path, *args: str) -> Path:
+    log = tmp_path / "audit.jsonl"
+    for command in (["recommend", EXAMPLE], ["explain", EXAMPLE, "-f", "json"]):
+        result = CliRunner().invoke(cli, [*command, "--audit-log", str(log), *args])
+        assert result.exit_code == 0, result.output
+    return log
+
+
+def _rewrite(log: Path, change) -> None:  # noqa: ANN001 - a callable editing one record
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    change(records[0])
+    log.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def test_logged_decisions_reproduce(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [r["command"] for r in records] == ["recommend", "explain"]
+    assert records[0]["result"] == records[1]["result"]
+    result = CliRunner().invoke(cli, ["audit", "verify", str(log)])
+    assert result.exit_code == 0, result.output
+    assert "2 of 2 decisions reproduce; 0 do not." in result.output
+
+
+def test_a_changed_result_is_reported(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    _rewrite(log, lambda r: r["result"].update(status="green"))
+    result = CliRunner().invoke(cli, ["audit", "verify", str(log)])
+    assert result.exit_code == 1
+    assert "FAIL line 1: ana 2026-11-24" in result.output and "does not reproduce" in result.output
+    assert "status green -> amber" in result.output
+    assert "1 of 2 decisions reproduce; 1 do not." in result.output
+
+
+def test_a_changed_snapshot_is_reported(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    _rewrite(log, lambda r: r["snapshot"]["wellbeing"].update(sleep_h_avg_7d=8.5))
+    result = CliRunner().invoke(cli, ["audit", "verify", str(log), "-f", "json"])
+    assert result.exit_code == 1
+    verdicts = json.loads(result.output)
+    assert verdicts[0]["verdict"] == "snapshot changed" and not verdicts[0]["ok"]
+    assert verdicts[1]["ok"]
+
+
+def test_another_rule_set_is_named_and_the_advice_difference_shown(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    other = write_rules(tmp_path / "other", "0.0.1", 7.0, night_pain=False)
+    result = CliRunner().invoke(cli, ["audit", "verify", str(log), "--rules", str(other)])
+    assert result.exit_code == 1
+    assert "logged with rule set 1" in result.output and "re-run with 0.0.1" in result.output
+    assert "- stop-painful-exercise" in result.output
+
+
+def test_same_advice_under_another_rule_set_is_not_a_failure(tmp_path: Path) -> None:
+    base = write_rules(tmp_path / "base", "1", 7.0, night_pain=False)
+    head = write_rules(tmp_path / "head", "2", 7.5, night_pain=False)
+    snapshot = tmp_path / "s.yaml"
+    snapshot.write_text("athlete_id: a\ndate: 2026-11-24\nwellbeing: {sleep_h_avg_7d: 6}\n", encoding="utf-8")
+    log = tmp_path / "audit.jsonl"
+    assert CliRunner().invoke(cli, ["recommend", str(snapshot), "--rules", str(base), "--audit-log", str(log)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["audit", "verify", str(log), "--rules", str(head)])
+    assert result.exit_code == 0, result.output
+    assert "same advice, other rule set" in result.output
+
+
+def test_a_malformed_log_is_a_usage_error(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    log.write_text('{"time": 1}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["audit", "verify", str(log)])
+    assert result.exit_code == 2
+    assert "audit.jsonl:1: not an audit record" in result.output
+    assert "audit.jsonl:2: not JSON" in result.output

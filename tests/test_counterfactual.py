@@ -1,0 +1,87 @@
+"""Every counterfactual, applied to its snapshot, makes its rule fire (checked independently)."""
+
+from __future__ import annotations
+
+from runstrong.counterfactual import WhatIf, apply_changes, nearest_value
+from runstrong.engine import Evaluator
+from runstrong.fields import catalogue
+from runstrong.ruleset import RuleSet
+from runstrong.snapshot import validation_problems
+
+from explain_cases import example_snapshots
+
+BASE = {"athlete_id": "t", "date": "2026-11-24"}
+
+
+def _cases(ruleset: RuleSet) -> list[tuple[str, dict]]:
+    cases = example_snapshots()
+    for rule in ruleset.rules:  # one near miss per rule: its first does-not-fire example
+        example = next(e for e in rule.examples if not e.fires)
+        cases.append((f"{rule.id}:{example.name}", example.snapshot))
+    return cases
+
+
+def test_each_counterfactual_makes_its_rule_fire(ruleset: RuleSet, evaluator: Evaluator) -> None:
+    found = 0
+    for name, snapshot in _cases(ruleset):
+        evaluation = evaluator.evaluate(snapshot)
+        for whatif in WhatIf(evaluator, evaluation).all_rules():
+            assert whatif["rule"] not in evaluation.fired_rule_ids
+            changed = apply_changes(snapshot, whatif["changes"])
+            assert not validation_problems(changed), (name, whatif)
+            assert whatif["rule"] in evaluator.evaluate(changed).fired_rule_ids, (name, whatif)
+            for change in whatif["changes"]:
+                assert change["now"] is not None and change["to"] != change["now"]
+            found += 1
+    assert found > 30
+
+
+def test_each_unknown_scenario_makes_its_rule_fire(ruleset: RuleSet, evaluator: Evaluator) -> None:
+    found = 0
+    for name, snapshot in example_snapshots():
+        evaluation = evaluator.evaluate(snapshot)
+        for entry in WhatIf(evaluator, evaluation).unknowns():
+            for scenario in entry["scenarios"]:
+                assert all(change["now"] is None for change in scenario["changes"])
+                changed = apply_changes(snapshot, scenario["changes"])
+                assert scenario["rule"] in evaluator.evaluate(changed).fired_rule_ids, (name, scenario)
+                found += 1
+    assert found > 5
+
+
+def test_smallest_change_is_the_nearest_value_past_the_threshold(ruleset: RuleSet, evaluator: Evaluator) -> None:
+    snapshot = {**BASE, "wellbeing": {"sleep_h_avg_7d": 7.2, "fatigue": 4}}
+    evaluation = evaluator.evaluate(snapshot)
+    assert "SW01" not in evaluation.fired_rule_ids or ruleset.threshold_value("sleep_avg_short_h") > 7.2
+    limit = ruleset.threshold_value("sleep_avg_short_h")
+    snapshot["wellbeing"]["sleep_h_avg_7d"] = limit + 0.5
+    whatif = WhatIf(evaluator, evaluator.evaluate(snapshot)).for_rule(ruleset.rule("SW01"))
+    assert whatif is not None
+    [change] = whatif["changes"]
+    assert change["path"] == "wellbeing.sleep_h_avg_7d"
+    assert change["to"] == round(limit - 0.1, 3)
+    assert change["threshold"]["name"] == "sleep_avg_short_h"
+
+
+def test_derived_values_are_changed_through_their_snapshot_field(ruleset: RuleSet, evaluator: Evaluator) -> None:
+    snapshot = {**BASE, "running": {"week_km": 40, "prev_week_km": 40}}
+    whatif = WhatIf(evaluator, evaluator.evaluate(snapshot)).for_rule(ruleset.rule("LV01"))
+    assert whatif is not None
+    [change] = whatif["changes"]
+    assert change["path"] == "running.week_km" and change["via"] == "derived.week_change_pct"
+    assert change["to"] > 40
+
+
+def test_unknown_field_that_could_change_the_advice(ruleset: RuleSet, evaluator: Evaluator) -> None:
+    snapshot = {**BASE, "running": {"cadence_baseline_spm": 178}}
+    report = {u["field"]: u for u in WhatIf(evaluator, evaluator.evaluate(snapshot)).unknowns()}
+    cadence = report["derived.cadence_drop_pct"]
+    assert cadence["could_change_advice"]
+    scenario = next(s for s in cadence["scenarios"] if s["rule"] == "CG01")
+    assert scenario["changes"][0]["path"] == "running.cadence_spm"
+
+
+def test_nearest_value_respects_the_field_range() -> None:
+    spec = catalogue().scalars["wellbeing.fatigue"]
+    assert nearest_value(spec, 2, lambda v: v >= 4) == 4
+    assert nearest_value(spec, 2, lambda v: v > 5) is None
