@@ -9,6 +9,7 @@ worker thread builds its engine once, on its first partition, and keeps it.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,11 +37,14 @@ def _client(target: Any, workers: int | None) -> tuple[Any, list[Any]]:
         from distributed import Client, LocalCluster
     except ImportError:
         raise UserError("--dask needs the optional extra: pip install 'runstrong[dask]'") from None
+    # experta puts a handler on the root logger, which would print distributed's INFO chatter
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     if isinstance(target, Client):
         return target, []
     if target == "local":
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read by the worker processes
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+                               dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster)
         return client, [client, cluster]
     try:
