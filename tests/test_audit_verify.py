@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from runstrong.cli import cli
@@ -15,12 +16,21 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "examples" / "achilles-flare-up.yaml")
 
 
-def _log(tmp_path: Path, *args: str) -> Path:
-    log = tmp_path / "audit.jsonl"
-    for command in (["recommend", EXAMPLE], ["explain", EXAMPLE, "-f", "json"]):
-        result = CliRunner().invoke(cli, [*command, "--audit-log", str(log), *args])
+@pytest.fixture(scope="module")
+def logged(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An audit log with one `recommend` and one `explain` decision, written once."""
+    log = tmp_path_factory.mktemp("audit") / "audit.jsonl"
+    for command in (["recommend", EXAMPLE], ["explain", EXAMPLE, "--rule", "TD01", "-f", "json"]):
+        result = CliRunner().invoke(cli, [*command, "--audit-log", str(log)])
         assert result.exit_code == 0, result.output
-    return log
+    return log.read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def log(logged: str, tmp_path: Path) -> Path:
+    copy = tmp_path / "audit.jsonl"
+    copy.write_text(logged, encoding="utf-8")
+    return copy
 
 
 def _rewrite(log: Path, change) -> None:  # noqa: ANN001 - a callable editing one record
@@ -29,8 +39,7 @@ def _rewrite(log: Path, change) -> None:  # noqa: ANN001 - a callable editing on
     log.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
-def test_logged_decisions_reproduce(tmp_path: Path) -> None:
-    log = _log(tmp_path)
+def test_logged_decisions_reproduce(log: Path, tmp_path: Path) -> None:
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [r["command"] for r in records] == ["recommend", "explain"]
     assert records[0]["result"] == records[1]["result"]
@@ -39,8 +48,7 @@ def test_logged_decisions_reproduce(tmp_path: Path) -> None:
     assert "2 of 2 decisions reproduce; 0 do not." in result.output
 
 
-def test_a_changed_result_is_reported(tmp_path: Path) -> None:
-    log = _log(tmp_path)
+def test_a_changed_result_is_reported(log: Path, tmp_path: Path) -> None:
     _rewrite(log, lambda r: r["result"].update(status="green"))
     result = CliRunner().invoke(cli, ["audit", "verify", str(log)])
     assert result.exit_code == 1
@@ -49,8 +57,7 @@ def test_a_changed_result_is_reported(tmp_path: Path) -> None:
     assert "1 of 2 decisions reproduce; 1 do not." in result.output
 
 
-def test_a_changed_snapshot_is_reported(tmp_path: Path) -> None:
-    log = _log(tmp_path)
+def test_a_changed_snapshot_is_reported(log: Path, tmp_path: Path) -> None:
     _rewrite(log, lambda r: r["snapshot"]["wellbeing"].update(sleep_h_avg_7d=8.5))
     result = CliRunner().invoke(cli, ["audit", "verify", str(log), "-f", "json"])
     assert result.exit_code == 1
@@ -59,8 +66,7 @@ def test_a_changed_snapshot_is_reported(tmp_path: Path) -> None:
     assert verdicts[1]["ok"]
 
 
-def test_another_rule_set_is_named_and_the_advice_difference_shown(tmp_path: Path) -> None:
-    log = _log(tmp_path)
+def test_another_rule_set_is_named_and_the_advice_difference_shown(log: Path, tmp_path: Path) -> None:
     other = write_rules(tmp_path / "other", "0.0.1", 7.0, night_pain=False)
     result = CliRunner().invoke(cli, ["audit", "verify", str(log), "--rules", str(other)])
     assert result.exit_code == 1

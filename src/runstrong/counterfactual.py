@@ -271,6 +271,20 @@ class _Planner:
                 best = changes
         return best
 
+    def no_item_changes(self, leaf: ItemMatch) -> list[Change] | None:
+        """Changes to every item that matches a `no_item` condition, so that none does."""
+        changes: list[Change] = []
+        for item in self.facts.items.get(leaf.list, []):
+            outcomes = [compare_outcome(self.ruleset, c, item, leaf.list)["result"] for c in leaf.where]
+            if any(result != TRUE for result in outcomes):
+                continue
+            options = [change for compare in leaf.where if not compare.op.startswith("is ")
+                       if (change := self.item_field_change(leaf, item, compare.negate(), False)) is not None]
+            if not options:
+                return None
+            changes.append(min(options, key=lambda change: _Candidate([change]).cost))
+        return changes or None
+
     def item_field_change(self, leaf: ItemMatch, item: dict[str, Any], compare: Compare, unknown_ok: bool) -> Change | None:
         specs = catalogue().lists[leaf.list]
         spec = specs.get(compare.field)
@@ -358,6 +372,8 @@ def _plan_branch(planner: _Planner, leaves: tuple[Leaf, ...], unknown_mode: bool
             changes = [change] if change else None
         elif isinstance(leaf, ItemMatch) and not leaf.negated:
             changes = planner.item_changes(leaf, unknown_mode)
+        elif isinstance(leaf, ItemMatch) and not unknown_mode:
+            changes = planner.no_item_changes(leaf)
         else:
             return None
         if not changes:
