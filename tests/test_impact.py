@@ -103,3 +103,47 @@ def test_bad_cohort_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["rules", "coverage", str(lines)])
     assert result.exit_code == 2
     assert "bad.jsonl:1" in result.output and "bad.jsonl:2: not JSON" in result.output
+
+
+TENDON_RULE = """\
+id: TD01
+name: tendon-pain
+title: Tendon pain too high
+grade: C
+when:
+  - item: symptoms.tendon
+    where: [pain_during_load > $tendon_pain_acceptable_max]
+then:
+  - adjustment: stop-painful-exercise
+rationale: test rule
+evidence: [silbernagel-2007]
+examples:
+  fires:
+    - name: pain-eight
+      snapshot: {symptoms: {tendon: [{site: achilles, pain_during_load: 8}]}}
+  does_not_fire:
+    - name: pain-two
+      snapshot: {symptoms: {tendon: [{site: achilles, pain_during_load: 2}]}}
+"""
+
+
+def test_a_threshold_change_inside_an_item_condition_marks_the_rule_changed(tmp_path: Path) -> None:
+    import shutil
+
+    from runstrong.impact import Member, rule_changes
+
+    rules = write_rules(tmp_path / "rules", "1", 7.0, night_pain=False)
+    (rules / "TD01-tendon-pain.yaml").write_text(TENDON_RULE, encoding="utf-8")
+    knowledge = shutil.copytree(default_knowledge_dir(), tmp_path / "knowledge")
+    thresholds = knowledge / "thresholds.yaml"
+    text = thresholds.read_text(encoding="utf-8")
+    start = text.index("tendon_pain_acceptable_max:")
+    value = text.index("value:", start)
+    end = text.index("\n", value)
+    thresholds.write_text(text[:value] + "value: 6" + text[end:], encoding="utf-8")
+    base, head = load_ruleset(rules, default_knowledge_dir()), load_ruleset(rules, knowledge)
+    assert rule_changes(base, head)["modified"] == ["TD01"]
+    member = Member("m", {"athlete_id": "m", "date": "2026-11-24",
+                          "symptoms": {"tendon": [{"site": "achilles", "pain_during_load": 6}]}})
+    [entry] = diff_cohort(base, head, [member])["changed"]
+    assert entry["removed"] == [{"adjustment": "stop-painful-exercise", "rules": ["TD01"]}]

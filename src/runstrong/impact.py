@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runstrong.conditions import ThresholdRef
+from runstrong.conditions import Compare, ItemMatch, Join, ThresholdRef
 from runstrong.engine import Evaluation, Evaluator
 from runstrong.errors import InvalidSnapshot, Problem, UserError
 from runstrong.result import build_result
@@ -78,10 +78,24 @@ def compare_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return diff
 
 
+def _threshold_names(value: Any) -> set[str]:
+    """Every `$threshold` a condition (or operand) names, inside items and joins too."""
+    if isinstance(value, ThresholdRef):
+        return {value.name}
+    if isinstance(value, tuple):
+        return {name for part in value for name in _threshold_names(part)}
+    if isinstance(value, Compare):
+        return _threshold_names(value.operand)
+    if isinstance(value, ItemMatch):
+        return _threshold_names(value.where)
+    if isinstance(value, Join):
+        return _threshold_names(value.left) | _threshold_names(value.right)
+    return set()
+
+
 def _signature(ruleset: RuleSet, rule: Rule) -> str:
     """What a rule does, with its thresholds resolved: equal signatures behave the same."""
-    names = sorted({leaf.operand.name for leaf in leaves(rule.when)
-                    if isinstance(getattr(leaf, "operand", None), ThresholdRef)}
+    names = sorted({name for leaf in leaves(rule.when) for name in _threshold_names(leaf)}
                    | {value[1:] for action in rule.then for _, value in action.params
                       if isinstance(value, str) and value.startswith("$")})
     thresholds = {name: ruleset.threshold_value(name) for name in names if name in ruleset.knowledge.thresholds}
