@@ -111,6 +111,15 @@ def condition_line(outcome: dict[str, Any], audience: str) -> str:
     return line + f" -> {RESULT_WORD[outcome['result']]}"
 
 
+def _item_check(check: dict[str, Any]) -> str:
+    """`level > $soreness_low_max (4/10 vs 3/10) ✓`: one `where` test of one item."""
+    seen = with_unit(check.get("value"), check.get("unit", ""))
+    threshold = check.get("threshold")
+    against = f" vs {with_unit(threshold['value'], threshold['unit'])}" if threshold else ""
+    detail = f" ({seen}{against})" if not check["text"].endswith("known") else ""
+    return f"{check['text']}{detail} {RESULT_MARK[check['result']]}"
+
+
 def outcome_items(outcome: dict[str, Any], audience: str) -> Item:
     """A condition outcome (possibly a tree, with item details and chains) as a list item."""
     if "children" in outcome:
@@ -122,7 +131,7 @@ def outcome_items(outcome: dict[str, Any], audience: str) -> Item:
         children += [condition_line(check, audience) for check in bound["where"]]
     elif outcome["kind"] in ("item", "no_item"):
         for item in outcome.get("items", []):
-            checks = ", ".join(f"{c['text']} {RESULT_MARK[c['result']]}" for c in item["where"])
+            checks = ", ".join(_item_check(c) for c in item["where"])
             children.append(f"{item['item']} ({number(item['fields'])}): {checks}")
     for chained in outcome.get("chain", []):
         children.append(rule_trace_item(chained, audience))
