@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,9 @@ from experta.fact import InitialFact
 from experta.factlist import FactList
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.mixins import NoMemory
-from experta.matchers.rete.nodes import ConflictSetNode
+from experta.matchers.rete.mixins import ChildNode
+from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
+from experta.matchers.rete.token import Token
 from experta.strategies import DepthStrategy
 
 from runstrong.compiler import CompiledBranch, build_engine_class
@@ -37,7 +40,7 @@ class Firing:
         fields |= {leaf.list for leaf in self.branch.leaves if isinstance(leaf, ItemMatch) and leaf.negated}
         values: dict[str, Any] = {name: self.athlete.get(name) for name in sorted(fields)}
         for name, item in self.items.items():
-            values[f"{item['list']}[{item['index']}]"] = {k: v for k, v in item.items() if k not in ("list", "index")}
+            values[f"{item['list']}[{item['index']}]"] = {k: v for k, v in item.items() if k not in ("list", "index", UNKNOWN_KEY)}
         return values
 
 
@@ -97,6 +100,48 @@ class _LeanMatcher(ReteMatcher):
                 stack.extend(child.node for child in node.children)
         return [node for node in seen.values() if not isinstance(node, NoMemory)]
 
+    def lean_alpha(self) -> None:
+        """Make every feature test test first and copy the token only when it passes
+        (experta copies it before testing, and most tests fail)."""
+        seen: set[int] = set()
+        stack = [self.root_node]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            node.children = [ChildNode(child.node, _lean_feature_test(child.node))
+                             if isinstance(child.node, FeatureTesterNode) else child for child in node.children]
+            stack.extend(child.node for child in node.children)
+
+
+def _lean_feature_test(node: Any) -> Any:
+    """experta's FeatureTesterNode activation, testing before copying the token."""
+    matcher, children, new = node.matcher, node.children, tuple.__new__
+
+    def activate(token: Any) -> None:
+        (fact,) = token.data
+        match = matcher(fact)
+        if not match:
+            return
+        context = dict(token.context)
+        if isinstance(match, Mapping):
+            for key, value in match.items():
+                if isinstance(key, tuple):
+                    if key[1] in context and context[key[1]] == value:
+                        return
+                elif context.get(key, value) != value or context.get((False, key), _ABSENT) == value:
+                    return
+            context.update(match)
+        copy = new(Token, (token.tag, set(token.data), context))
+        for child in children:
+            child.callback(copy)
+
+    return activate
+
+
+_ABSENT = object()
+
 
 class _OrderedStrategy(DepthStrategy):
     """experta's depth strategy (salience, then newest facts) with ties broken by rule order.
@@ -155,6 +200,7 @@ class Evaluator:
         self._engine.strategy = _OrderedStrategy({rule._wrapped: index for index, rule in enumerate(rules)})
         matcher = self._engine.matcher
         assert isinstance(matcher, _LeanMatcher)
+        matcher.lean_alpha()
         self._memory_nodes = matcher.memory_nodes()
         self._conflict_nodes = [node for node in self._memory_nodes if isinstance(node, ConflictSetNode)]
 
