@@ -157,7 +157,7 @@ def _resolution(spec: FieldSpec, now: Any) -> float:
     return 10.0 ** -decimals
 
 
-def _grid(spec: FieldSpec, value: float) -> Any:
+def _grid(spec: FieldSpec, value: float) -> float:
     return int(round(value)) if spec.kind == INTEGER else round(value, 3)
 
 
@@ -214,8 +214,12 @@ class _Planner:
                 source_spec = catalogue().scalars[source]
                 if start is None or (now is None and not unknown_ok):
                     continue
-                value = nearest_value(source_spec, start, lambda x, s=source: (
-                    (d := self._derived_value(leaf.field, s, x)) is not None and predicate(d)))
+
+                def holds(value: float, source: str = source) -> bool:
+                    derived = self._derived_value(leaf.field, source, value)
+                    return derived is not None and bool(predicate(derived))
+
+                value = nearest_value(source_spec, start, holds)
                 if value is not None:
                     return Change(source, now, value, text, leaf.field, threshold)
             return None
@@ -257,17 +261,11 @@ class _Planner:
             return self.new_item(leaf) if unknown_ok else None
         best: list[Change] | None = None
         for item in items:
-            changes: list[Change] | None = []
-            for compare in leaf.where:
-                outcome = compare_outcome(self.ruleset, compare, item, leaf.list)
-                if outcome["result"] == TRUE:
-                    continue
-                change = self.item_field_change(leaf, item, compare, unknown_ok)
-                if change is None:
-                    changes = None
-                    break
-                changes.append(change)
-            if changes is not None and (best is None or _Candidate(changes).cost < _Candidate(best).cost):
+            wanted = [compare for compare in leaf.where
+                      if compare_outcome(self.ruleset, compare, item, leaf.list)["result"] != TRUE]
+            found = [self.item_field_change(leaf, item, compare, unknown_ok) for compare in wanted]
+            changes = [change for change in found if change is not None]
+            if len(changes) == len(wanted) and (best is None or _Candidate(changes).cost < _Candidate(best).cost):
                 best = changes
         return best
 

@@ -13,6 +13,7 @@ from typing import Any
 from runstrong.conditions import Compare, Concluded, ItemMatch, Join
 from runstrong.counterfactual import WhatIf
 from runstrong.engine import Evaluation, Evaluator, Firing
+from runstrong.facts import UNKNOWN_KEY
 from runstrong.outcome import TRUE, all_of, compare_outcome, item_outcome, join_outcome, leaf_text, plain
 from runstrong.result import build_result
 from runstrong.ruleset import Rule, RuleSet
@@ -46,11 +47,8 @@ class TraceBuilder:
         if isinstance(leaf, Compare):
             athlete = dict(firing.athlete)
             if leaf.op == "is unknown":
-                outcome = compare_outcome(self.ruleset, leaf, {**athlete, "_unknown": frozenset(
-                    self.facts.athlete["_unknown"])})
-            else:
-                outcome = compare_outcome(self.ruleset, leaf, athlete)
-            return outcome
+                athlete[UNKNOWN_KEY] = self.facts.athlete[UNKNOWN_KEY]
+            return compare_outcome(self.ruleset, leaf, athlete)
         if isinstance(leaf, ItemMatch) and not leaf.negated:
             assert item_name is not None
             item = firing.items[item_name]

@@ -70,12 +70,10 @@ def compare_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     new_recs = {r["adjustment"]: r for r in new["recommendations"]}
     params = {a: {"from": old_recs[a]["params"], "to": new_recs[a]["params"]}
               for a in old_recs if a in new_recs and old_recs[a]["params"] != new_recs[a]["params"]}
-    diff = {"status": [old["status"], new["status"]],
-            "added": [a for a in new_recs if a not in old_recs],
-            "removed": [a for a in old_recs if a not in new_recs],
-            "params": params}
-    diff["changed"] = old["status"] != new["status"] or bool(diff["added"] or diff["removed"] or params)
-    return diff
+    added = [a for a in new_recs if a not in old_recs]
+    removed = [a for a in old_recs if a not in new_recs]
+    return {"status": [old["status"], new["status"]], "added": added, "removed": removed, "params": params,
+            "changed": old["status"] != new["status"] or bool(added or removed or params)}
 
 
 def _threshold_names(value: Any) -> set[str]:
@@ -194,7 +192,10 @@ def _table(headers: list[str], rows: list[list[str]], markdown: bool) -> list[st
         return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)] + \
                ["| " + " | ".join(row) + " |" for row in rows]
     widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
-    line = lambda row: "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()  # noqa: E731
+
+    def line(row: list[str]) -> str:
+        return "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+
     return [line(headers), line(["-" * w for w in widths])] + [line(row) for row in rows]
 
 

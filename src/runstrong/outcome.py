@@ -158,7 +158,8 @@ def join_outcome(ruleset: RuleSet, join: Join, bound: dict[str, dict[str, Any] |
         left, right = test.left(facts), test.right(facts)
     except (KeyError, TypeError, ValueError):
         left = right = None
-    outcome["bound_items"] = {alias: f"{facts[alias]['list']}[{facts[alias]['index']}]" for alias in sorted({r.alias for r in refs})}
+    outcome["bound_items"] = {alias: f"{facts[alias]['list']}[{facts[alias]['index']}]"
+                              for alias in sorted({ref.alias for ref in refs})}
     outcome["value"] = {"left": plain(left), "right": plain(right)}
     if left is None or right is None:
         outcome.update(result=UNKNOWN, note="a compared item field is unknown")

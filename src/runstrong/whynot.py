@@ -82,6 +82,10 @@ def _co_occur(root: Condition, first: Path, second: Path) -> bool:
     return isinstance(ancestor, AllOf) or (isinstance(ancestor, AtLeast) and ancestor.count >= 2)
 
 
+def _distinct(first: dict[str, Any] | None, second: dict[str, Any] | None) -> bool:
+    return first is None or second is None or first["index"] != second["index"]
+
+
 class _Evaluator:
     """Evaluates one rule's tree on one snapshot's facts under item bindings."""
 
@@ -115,8 +119,7 @@ class _Evaluator:
         found = []
         for combo in product(*choices):
             binding = {slot.path: item for slot, item in zip(slots, combo)}
-            if all(binding[a.path] is None or binding[b.path] is None
-                   or binding[a.path]["index"] != binding[b.path]["index"] for a, b in pairs):
+            if all(_distinct(binding[a.path], binding[b.path]) for a, b in pairs):
                 found.append(binding)
         return found
 
