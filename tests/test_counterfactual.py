@@ -85,3 +85,14 @@ def test_nearest_value_respects_the_field_range() -> None:
     spec = catalogue().scalars["wellbeing.fatigue"]
     assert nearest_value(spec, 2, lambda v: v >= 4) == 4
     assert nearest_value(spec, 2, lambda v: v > 5) is None
+
+
+def test_an_unknown_input_of_a_derived_value_is_filled(ruleset: RuleSet, evaluator: Evaluator) -> None:
+    snapshot = {**BASE, "running": {"week_km": 50}}
+    scenarios = WhatIf(evaluator, evaluator.evaluate(snapshot)).rule_unknowns(ruleset.rule("LV01"))
+    assert scenarios
+    [change] = scenarios[0]["changes"]
+    assert change["path"] == "running.prev_week_km" and change["now"] is None
+    limit = ruleset.threshold_value("week_km_spike_pct")
+    assert (50 - change["to"]) / change["to"] * 100 > limit
+    assert "LV01" in evaluator.evaluate(apply_changes(snapshot, scenarios[0]["changes"])).fired_rule_ids

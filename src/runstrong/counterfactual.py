@@ -173,6 +173,8 @@ def nearest_value(spec: FieldSpec, start: float, holds: Callable[[float], bool])
     for end in (low, high):
         far = math.floor(abs(end - start) / step + 1e-9)
         direction = 1 if end >= start else -1
+        if far > 1 and not holds(_grid(spec, start + direction * far * step)):
+            far -= 1  # a range end may be undefined for a derived value (a zero denominator)
         if far == 0 or not holds(_grid(spec, start + direction * far * step)):
             continue
         near, outer = 0, far  # holds at `outer`, not (known) at `near`
@@ -209,17 +211,17 @@ class _Planner:
         text = compare_text(leaf)
         if spec.derived:
             for source, reference in DERIVED_SOURCES.get(leaf.field, []):
-                now = get_path(self.snapshot, source)
-                start = now if now is not None else get_path(self.snapshot, reference)
-                source_spec = catalogue().scalars[source]
-                if start is None or (now is None and not unknown_ok):
+                now, other = get_path(self.snapshot, source), get_path(self.snapshot, reference)
+                if now is not None and other is None and unknown_ok:
+                    source, now, other = reference, None, now  # the unknown input is the one to fill
+                if other is None and now is None or (now is None and not unknown_ok):
                     continue
 
                 def holds(value: float, source: str = source) -> bool:
                     derived = self._derived_value(leaf.field, source, value)
                     return derived is not None and bool(predicate(derived))
 
-                value = nearest_value(source_spec, start, holds)
+                value = nearest_value(catalogue().scalars[source], now if now is not None else other, holds)
                 if value is not None:
                     return Change(source, now, value, text, leaf.field, threshold)
             return None
