@@ -76,6 +76,7 @@ def any_of(outcomes: Iterable[Outcome], keep_open: bool = False) -> Outcome:
     for outcome in outcomes:
         if outcome.value is True:
             value = True
+            needs |= outcome.needs  # open parts of a true branch (kept only with keep_open)
         elif outcome.value is None:
             value = None if value is False else value
             needs |= outcome.needs

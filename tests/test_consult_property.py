@@ -1,0 +1,113 @@
+"""For many generated athletes, a consultation answered from the athlete's snapshot ends with
+exactly the advice `recommend` gives for the saved snapshot, and skipping questions never
+changes the advice: the saved snapshot gets the same advice as the full one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from runstrong.consult import Consultation, answer_from, run_dialogue
+from runstrong.engine import Evaluator
+from runstrong.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST, FieldSpec, catalogue
+from runstrong.partial import Partial, item_lists, key_field, snapshot_fields
+from runstrong.relevance import Relevance
+from runstrong.result import recommend
+from runstrong.snapshot import parse_snapshot, validate
+
+
+def _value(spec: FieldSpec) -> st.SearchStrategy[Any]:
+    if spec.kind in (NUMBER, INTEGER):
+        low = int(spec.minimum) if spec.minimum is not None else -3
+        high = int(spec.maximum) if spec.maximum is not None else low + 60
+        whole = st.integers(low, high)
+        if spec.kind == INTEGER:
+            return whole
+        return whole | st.integers(low * 10, high * 10).map(lambda n: n / 10)
+    if spec.kind == BOOLEAN:
+        return st.booleans()
+    if spec.kind == ENUM:
+        return st.sampled_from(spec.choices)
+    if spec.kind == SCALAR_LIST:
+        return st.lists(st.sampled_from(spec.choices), unique=True, max_size=3)
+    raise AssertionError(spec)
+
+
+def _item(path: str) -> st.SearchStrategy[dict[str, Any]]:
+    fields = {name: spec for name, spec in catalogue().lists[path].items() if not spec.derived}
+    key = key_field(path)
+    optional = {name: _value(spec) for name, spec in fields.items() if name != key}
+    return st.fixed_dictionaries({key: _value(fields[key])}, optional=optional)
+
+
+def _put(snapshot: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        snapshot = snapshot.setdefault(part, {})
+    snapshot[last] = value
+
+
+@st.composite
+def athletes(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid snapshot: every field present or missing, lists empty or with up to 2 items."""
+    snapshot: dict[str, Any] = {"athlete_id": "h", "date": "2026-11-24"}
+    for path in snapshot_fields():
+        if draw(st.integers(0, 4)) == 0:
+            continue  # unknown
+        if path in item_lists():
+            value = draw(st.lists(_item(path), max_size=2))
+        else:
+            value = draw(_value(catalogue().scalars[path]))
+        _put(snapshot, path, value)
+    return validate(snapshot)
+
+
+NOISE = st.lists(st.tuples(st.integers(0, 60), st.sampled_from(["back", "why", "how", "advice", "???"])), max_size=4)
+
+
+def _consult(evaluator: Evaluator, snapshot: dict[str, Any], noise: list[tuple[int, str]]) -> Consultation:
+    consultation = Consultation(evaluator, Partial(), snapshot["athlete_id"], snapshot["date"])
+    pending = sorted(noise)
+    asked = 0
+
+    def ask() -> str:
+        nonlocal asked
+        asked += 1
+        if pending and pending[0][0] <= asked:
+            return pending.pop(0)[1]
+        question = consultation.next_question()
+        assert question is not None
+        return answer_from(snapshot, question.slot, consultation.partial)
+
+    assert run_dialogue(consultation, ask, lambda _line: None)
+    return consultation
+
+
+def _advice(result: dict[str, Any]) -> tuple[Any, ...]:
+    return result["status"], result["recommendations"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(snapshot=athletes(), noise=NOISE)
+def test_final_advice_equals_recommend_on_the_saved_snapshot(
+        evaluator: Evaluator, snapshot: dict[str, Any], noise: list[tuple[int, str]]) -> None:
+    consultation = _consult(evaluator, snapshot, noise)
+    saved = parse_snapshot(yaml.safe_dump(consultation.snapshot(), sort_keys=False), "saved.yaml")
+    assert consultation.result() == recommend(evaluator, saved)
+    # the questions skipped could not have changed the advice
+    assert _advice(recommend(evaluator, snapshot)) == _advice(consultation.result())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(snapshot=athletes())
+def test_at_the_end_every_rule_is_decided_as_the_engine_decides_it(
+        evaluator: Evaluator, snapshot: dict[str, Any]) -> None:
+    consultation = _consult(evaluator, snapshot, [])
+    states = Relevance(evaluator.ruleset).assess(consultation.partial)
+    assert all(state.decided for state in states.values())
+    fired = set(evaluator.evaluate(consultation.snapshot()).fired_rule_ids)
+    assert {rule_id for rule_id, state in states.items() if state.value} == fired
+    assert fired == set(evaluator.evaluate(snapshot).fired_rule_ids)
