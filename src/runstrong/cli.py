@@ -55,14 +55,14 @@ def audit_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
-def open_ruleset(rules_dir: Path | None, knowledge_dir: Path | None) -> RuleSet:
-    """Load the chosen (or bundled) rule set and knowledge base."""
+def open_ruleset(rules_dir: Path | None, knowledge_dir: Path | None, check_examples: bool = False) -> RuleSet:
+    """Load the chosen (or bundled) rule set and knowledge base (examples are checked by `rules check`)."""
     rules = rules_dir or default_rules_dir()
     knowledge = knowledge_dir or default_knowledge_dir()
     for label, folder in (("--rules", rules), ("--knowledge", knowledge)):
         if not folder.is_dir():
             raise UserError(f"{label}: no such folder: {folder}")
-    return load_ruleset(rules, knowledge)
+    return load_ruleset(rules, knowledge, check_examples)
 
 
 def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -125,9 +125,8 @@ def recommend(
     clinician referral fires, amber when any decrease fires, green otherwise. Missing data is
     unknown, never fine: progression is held until sleep and symptoms are known.
     """
-    ruleset = open_ruleset(rules_dir, knowledge_dir)
     data = read_snapshot(snapshot)
-    result = recommend_snapshot(Evaluator(ruleset), data)
+    result = recommend_snapshot(Evaluator(open_ruleset(rules_dir, knowledge_dir)), data)
     if audit_log:
         AuditLog(audit_log).append([audit_record(data, result, "recommend")])
     click.echo(RENDERERS[fmt](result), nl=False)
@@ -154,7 +153,7 @@ def rules_check(rules_dir: Path | None, knowledge_dir: Path | None) -> None:
     duplicate ids, file names, conclusions no rule gives, salience order for negated
     conclusions, and that every rule has valid examples of both kinds. Exits 2 on any problem.
     """
-    ruleset = open_ruleset(rules_dir, knowledge_dir)
+    ruleset = open_ruleset(rules_dir, knowledge_dir, check_examples=True)
     click.echo(f"ok: {len(ruleset.rules)} rules, rule set {ruleset.version} ({ruleset.digest})")
 
 
