@@ -1,0 +1,128 @@
+"""How long `runstrong consult` takes to re-evaluate after each answer, and how many questions a
+full consultation asks.
+
+    uv run python bench/consult_latency.py                  # tests/scenarios/*.yaml (or examples/)
+    uv run python bench/consult_latency.py --random 200     # plus 200 random snapshots
+
+Each snapshot is replayed through the dialogue (the answer to every question read from the
+snapshot). The time per answer is the time from an answer to the next question: recording the
+answer, the provisional advice (the engine on the partial snapshot) and the three-valued
+re-evaluation that picks the next question. Prints Markdown on stdout; writes no file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from snapshots import random_snapshot  # noqa: E402
+
+from runstrong.consult import Consultation, answer_from, run_dialogue  # noqa: E402
+from runstrong.engine import Evaluator  # noqa: E402
+from runstrong.fields import catalogue  # noqa: E402
+from runstrong.partial import Partial, item_lists, red_flag_names, snapshot_fields  # noqa: E402
+from runstrong.paths import default_knowledge_dir, default_rules_dir  # noqa: E402
+from runstrong.ruleset import load_ruleset  # noqa: E402
+from runstrong.snapshot import validate  # noqa: E402
+from runstrong.yamlio import load_plain  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _scenarios() -> list[tuple[str, dict[str, Any]]]:
+    folder = ROOT / "tests" / "scenarios"
+    files = sorted(folder.glob("*.yaml")) or sorted((ROOT / "examples").glob("*.yaml"))
+    found = []
+    for file in files:
+        data = load_plain(file.read_text(encoding="utf-8"), str(file))
+        found.append((file.stem, validate(data.get("snapshot", data))))
+    return found
+
+
+def _present(snapshot: dict[str, Any]) -> int:
+    count = 0
+    for path in snapshot_fields():
+        node: Any = snapshot
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        count += node is not None
+    return count
+
+
+def _longest(snapshot: dict[str, Any]) -> int:
+    """Every question the dialogue could ask for this snapshot: each field, red flag, and each
+    field of each item plus its "another?"."""
+    total = len(snapshot_fields()) + len(red_flag_names())
+    for path in item_lists():
+        node: Any = snapshot
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        fields = [f for f, spec in catalogue().lists[path].items() if not spec.derived]
+        total += len(node or ()) * (len(fields) + 1)
+    return total
+
+
+def replay(evaluator: Evaluator, snapshot: dict[str, Any]) -> tuple[int, list[float]]:
+    """Answers asked and seconds from each answer to the next question (or to the end)."""
+    consultation = Consultation(evaluator, Partial(), snapshot["athlete_id"], str(snapshot["date"]))
+    times: list[float] = []
+    last: list[float] = []
+
+    def ask() -> str:
+        now = time.perf_counter()
+        if last:
+            times.append(now - last[0])
+        question = consultation.next_question()
+        assert question is not None
+        answer = answer_from(snapshot, question.slot, consultation.partial)
+        last[:] = [time.perf_counter()]
+        return answer
+
+    run_dialogue(consultation, ask, lambda _line: None)
+    if last:
+        times.append(time.perf_counter() - last[0])
+    return len(consultation.history), times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--random", type=int, default=0, help="also replay this many random snapshots")
+    args = parser.parse_args()
+    ruleset = load_ruleset(default_rules_dir(), default_knowledge_dir())
+    evaluator = Evaluator(ruleset)
+    print(f"# consult: questions and re-evaluation time per answer\n\n{len(ruleset.rules)} rules, "
+          f"{len(snapshot_fields())} snapshot fields; Python {platform.python_version()} on {platform.machine()}\n")
+    print("| scenario | fields given | answers asked | could ask | median ms/answer | max ms/answer |")
+    print("|---|---:|---:|---:|---:|---:|")
+    everything: list[float] = []
+    for name, snapshot in _scenarios():
+        asked, times = replay(evaluator, snapshot)
+        everything += times
+        print(f"| {name} | {_present(snapshot)} | {asked} | {_longest(snapshot)} | "
+              f"{statistics.median(times) * 1000:.1f} | {max(times) * 1000:.1f} |")
+    if args.random:
+        import random
+
+        rng = random.Random(1)
+        counts = []
+        for _ in range(args.random):
+            asked, times = replay(evaluator, validate(random_snapshot(rng, items=2, present=0.8)))
+            counts.append(asked)
+            everything += times
+        print(f"\n{args.random} random snapshots: {statistics.mean(counts):.1f} answers on average "
+              f"(min {min(counts)}, max {max(counts)})")
+    everything.sort()
+    p95 = everything[int(len(everything) * 0.95)]
+    print(f"\nAll answers ({len(everything)}): median {statistics.median(everything) * 1000:.1f} ms, "
+          f"p95 {p95 * 1000:.1f} ms, max {everything[-1] * 1000:.1f} ms per answer.")
+
+
+if __name__ == "__main__":
+    main()
