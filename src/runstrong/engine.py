@@ -110,7 +110,7 @@ class _LeanMatcher(ReteMatcher):
             if id(node) in seen:
                 continue
             seen.add(id(node))
-            node.children = [ChildNode(child.node, _lean_feature_test(child.node))
+            node.children[:] = [ChildNode(child.node, _lean_feature_test(child.node))
                              if isinstance(child.node, FeatureTesterNode) else child for child in node.children]
             stack.extend(child.node for child in node.children)
 
