@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+
 from runstrong.counterfactual import WhatIf, apply_changes, nearest_value
 from runstrong.engine import Evaluator
 from runstrong.fields import catalogue
 from runstrong.ruleset import RuleSet
-from runstrong.snapshot import validation_problems
+from runstrong.snapshot import validate, validation_problems
 
 from explain_cases import example_snapshots
+from strategies import snapshots
 
 BASE = {"athlete_id": "t", "date": "2026-11-24"}
 
@@ -96,3 +99,13 @@ def test_an_unknown_input_of_a_derived_value_is_filled(ruleset: RuleSet, evaluat
     limit = ruleset.threshold_value("week_km_spike_pct")
     assert (50 - change["to"]) / change["to"] * 100 > limit
     assert "LV01" in evaluator.evaluate(apply_changes(snapshot, scenarios[0]["changes"])).fired_rule_ids
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(snapshots)
+def test_counterfactuals_hold_on_generated_athletes(evaluator: Evaluator, snapshot: dict) -> None:
+    snapshot = validate(snapshot)
+    whatif = WhatIf(evaluator, evaluator.evaluate(snapshot))
+    for found in whatif.all_rules():
+        changed = apply_changes(snapshot, found["changes"])
+        assert found["rule"] in evaluator.evaluate(changed).fired_rule_ids, found

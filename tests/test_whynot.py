@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+
 from runstrong.engine import Evaluator
 from runstrong.outcome import FALSE, TRUE, UNKNOWN
 from runstrong.ruleset import RuleSet
+from runstrong.snapshot import validate
 from runstrong.whynot import Facts, why_not
 
 from explain_cases import all_snapshots
+from strategies import snapshots
 
 BASE = {"athlete_id": "t", "date": "2026-11-24"}
 
@@ -77,3 +81,14 @@ def test_join_is_tested_on_two_different_items(ruleset: RuleSet, evaluator: Eval
     report = why_not(ruleset, evaluator.evaluate(two), ruleset.rule("GP02"))
     assert report["fired"] and report["result"] == TRUE
     assert sorted(report["binding"].values()) == ["plan.gym_sessions[0]", "plan.gym_sessions[1]"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(snapshots)
+def test_agrees_with_the_engine_on_generated_athletes(ruleset: RuleSet, evaluator: Evaluator, snapshot: dict) -> None:
+    evaluation = evaluator.evaluate(validate(snapshot))
+    facts = Facts(evaluation)
+    for rule in ruleset.rules:
+        report = why_not(ruleset, evaluation, rule, facts)
+        assert (report["result"] == TRUE) == report["fired"], rule.id
+        assert report["fired"] or report["blocking"]
