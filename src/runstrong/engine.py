@@ -223,12 +223,18 @@ class Evaluator:
         return evaluation
 
 
+_FIELDS_USED: dict[int, tuple[Rule, frozenset[str]]] = {}
+
+
 def fields_used(rule: Rule) -> set[str]:
-    """The athlete fields and lists a rule's conditions read."""
-    used = set()
-    for leaf in leaves(rule.when):
-        if isinstance(leaf, Compare):
-            used.add(leaf.field)
-        elif isinstance(leaf, ItemMatch):
-            used.add(leaf.list)
-    return used
+    """The athlete fields and lists a rule's conditions read (worked out once per rule)."""
+    cached = _FIELDS_USED.get(id(rule))
+    if cached is None or cached[0] is not rule:
+        used = set()
+        for leaf in leaves(rule.when):
+            if isinstance(leaf, Compare):
+                used.add(leaf.field)
+            elif isinstance(leaf, ItemMatch):
+                used.add(leaf.list)
+        cached = _FIELDS_USED[id(rule)] = (rule, frozenset(used))
+    return set(cached[1])
