@@ -182,6 +182,54 @@ def _show_question(number: int, asked: Question) -> list[str]:
             f"    {describe(asked.spec)}" + ("" if asked.key else "; unknown if not known")]
 
 
+def _change(before: tuple[str, tuple[str, ...]], after: tuple[str, tuple[str, ...]]) -> str:
+    added = [name for name in after[1] if name not in before[1]]
+    dropped = [name for name in before[1] if name not in after[1]]
+    parts = [STATUS_WORDS[after[0]]]
+    parts += [f"+ {', '.join(added)}"] if added else []
+    parts += [f"- {', '.join(dropped)}"] if dropped else []
+    return "  → advice now: " + "; ".join(parts)
+
+
+def _read_answer(consultation: Consultation, current: Question, ask: Callable[[], str],
+                 say: Callable[[str], None]) -> str | None:
+    """Prompt until the question is answered ("answered"), or the user goes back or quits.
+
+    Raises EndOfInput when the input runs out.
+    """
+    while True:
+        text = ask()
+        word = text.strip().lower()
+        if word == "quit":
+            return "quit"
+        if word == "back":
+            if consultation.back() is None:
+                say("  Nothing to go back to.")
+                continue
+            say("  Going back to the previous question.")
+            return "back"
+        if word in ("why", "how", "advice", "help"):
+            output = {"why": lambda: consultation.why(current), "how": consultation.how,
+                      "advice": consultation.advice, "help": lambda: [HELP]}[word]()
+            for line in output:
+                say(line)
+            continue
+        if word in UNKNOWN_WORDS:
+            if current.key:
+                say(f"  ✗ the snapshot format needs a value here ({describe(current.spec)}); "
+                    "answer it, or `back` to undo the item")
+                continue
+            value: Any = MISSING
+        else:
+            try:
+                value = parse_answer(current.spec, text)
+            except ValueError as error:
+                say(f"  ✗ {error}. Please answer again.")
+                continue
+        consultation.answer(current.slot, value)
+        return "answered"
+
+
 def run_dialogue(consultation: Consultation, ask: Callable[[], str], say: Callable[[str], None]) -> bool:
     """Ask until no answer can change the advice (True) or the user quits (False).
 
@@ -189,50 +237,21 @@ def run_dialogue(consultation: Consultation, ask: Callable[[], str], say: Callab
     """
     say(HELP)
     before = consultation.summary()
+    say(f"Advice before any answer: {STATUS_WORDS[before[0]]}" + (f" ({', '.join(before[1])})" if before[1] else ""))
     while (current := consultation.next_question()) is not None:
         for line in _show_question(len(consultation.history) + 1, current):
             say(line)
-        while True:
-            try:
-                text = ask()
-            except EndOfInput:
-                say("(end of input: stopping here)")
-                return False
-            word = text.strip().lower()
-            if word == "quit":
-                return False
-            if word == "back":
-                undone = consultation.back()
-                say("  Nothing to go back to." if undone is None else "  Going back to the previous question.")
-                if undone is None:
-                    continue
-                before = consultation.summary()
-                break
-            if word in ("why", "how", "advice", "help"):
-                output = {"why": lambda: consultation.why(current), "how": consultation.how,
-                          "advice": consultation.advice, "help": lambda: [HELP]}[word]()
-                for line in output:
-                    say(line)
-                continue
-            if word in UNKNOWN_WORDS:
-                if current.key:
-                    say(f"  ✗ the snapshot format needs a value here ({describe(current.spec)}); "
-                        "answer it, or `back` to undo the item")
-                    continue
-                value: Any = MISSING
-            else:
-                try:
-                    value = parse_answer(current.spec, text)
-                except ValueError as error:
-                    say(f"  ✗ {error}. Please answer again.")
-                    continue
-            consultation.answer(current.slot, value)
-            after = consultation.summary()
-            if after != before:
-                status, adjustments = after
-                say(f"  → advice now: {STATUS_WORDS[status]}" + (f" ({', '.join(adjustments)})" if adjustments else ""))
-                before = after
-            break
+        try:
+            outcome = _read_answer(consultation, current, ask, say)
+        except EndOfInput:
+            say("(end of input: stopping here)")
+            return False
+        if outcome == "quit":
+            return False
+        after = consultation.summary()
+        if after != before:
+            say(_change(before, after))
+            before = after
     return True
 
 
