@@ -109,3 +109,29 @@ def test_counterfactuals_hold_on_generated_athletes(evaluator: Evaluator, snapsh
     for found in whatif.all_rules():
         changed = apply_changes(snapshot, found["changes"])
         assert found["rule"] in evaluator.evaluate(changed).fired_rule_ids, found
+
+
+def test_a_needed_conclusion_is_reached_through_the_rule_that_concludes_it(ruleset: RuleSet, evaluator: Evaluator) -> None:
+    concluders = {name: [r for r in ruleset.rules if name in r.conclusions] for r in ruleset.rules for name in r.conclusions}
+    chained = [(rule, name) for rule in ruleset.rules for leaf in _leaves(rule)
+               if type(leaf).__name__ == "Concluded" and not leaf.negated for name in [leaf.name]]
+    assert chained, "no rule chains on a conclusion"
+    found = 0
+    for name, snapshot in example_snapshots():
+        evaluation = evaluator.evaluate(snapshot)
+        whatif = WhatIf(evaluator, evaluation)
+        for rule, conclusion in chained:
+            if rule.id in evaluation.fired_rule_ids or conclusion in evaluation.conclusions:
+                continue
+            result = whatif.for_rule(rule)
+            if result:
+                after = evaluator.evaluate(apply_changes(snapshot, result["changes"]))
+                assert rule.id in after.fired_rule_ids
+                found += any(r.id in after.fired_rule_ids for r in concluders[conclusion])
+    assert found, "no chained counterfactual found on the examples"
+
+
+def _leaves(rule):  # noqa: ANN001, ANN202 - every leaf of a rule
+    from runstrong.ruleset import leaves
+
+    return leaves(rule.when)

@@ -32,6 +32,7 @@ from runstrong.whynot import Facts
 
 _ITEM_PATH = re.compile(r"^(?P<list>[\w.]+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
 _MAX_TRIES = 6
+_MAX_CHAIN = 2
 _SEARCH_STEPS = 60
 
 #: The snapshot fields a derived value can be moved through, and for each the field whose value
@@ -352,17 +353,29 @@ def _leaf_result(ruleset: RuleSet, facts: Facts, leaf: Leaf) -> str:
     return TRUE  # joins: left to the verifying run
 
 
-def _plan_branch(planner: _Planner, leaves: tuple[Leaf, ...], unknown_mode: bool) -> _Candidate | None:
+Chain = Callable[[str], "_Candidate | None"]
+
+
+def _plan_branch(planner: _Planner, leaves: tuple[Leaf, ...], unknown_mode: bool,
+                 chain: Chain | None = None) -> _Candidate | None:
     """Changes for every leaf of a branch that does not hold, or None when a leaf is no lever.
 
     In unknown mode only leaves that are unknown may be changed (by giving the unknown field a
-    value); otherwise only known numbers are changed.
+    value); otherwise only known numbers are changed. A conclusion the branch needs is reached
+    through `chain`: the changes that make a rule concluding it fire.
     """
     candidate = _Candidate()
     any_unknown = False
     for leaf in leaves:
         result = _leaf_result(planner.ruleset, planner.facts, leaf)
         if result == TRUE:
+            continue
+        if isinstance(leaf, Concluded) and not leaf.negated:
+            through = chain(leaf.name) if chain else None
+            if through is None:
+                return None
+            candidate.changes += through.changes
+            any_unknown |= any(change.now is None for change in through.changes)
             continue
         if (result == UNKNOWN) != unknown_mode:
             return None
@@ -406,16 +419,35 @@ class WhatIf:
         self.ruleset = evaluator.ruleset
         self.facts = Facts(evaluation)
         self.planner = _Planner(self.ruleset, evaluation.snapshot, self.facts)
+        self._planned: dict[tuple[str, bool, int], list[_Candidate]] = {}
+
+    def _candidates(self, rule: Rule, unknown_mode: bool, depth: int = 0) -> list[_Candidate]:
+        """Planned (not yet verified) changes for each branch of a rule, cheapest first."""
+        key = (rule.id, unknown_mode, depth)
+        if key not in self._planned:
+            def chain(name: str) -> _Candidate | None:
+                return self._concluding(name, unknown_mode, depth + 1)
+
+            candidates = [c for leaves in branches(normal_form(rule.when))
+                          if (c := _plan_branch(self.planner, leaves, unknown_mode,
+                                                chain if depth < _MAX_CHAIN else None)) is not None]
+            unique: list[_Candidate] = []
+            for candidate in sorted(candidates, key=lambda c: c.cost):
+                if all(candidate.changes != seen.changes for seen in unique):
+                    unique.append(candidate)
+            self._planned[key] = unique
+        return self._planned[key]
+
+    def _concluding(self, name: str, unknown_mode: bool, depth: int) -> _Candidate | None:
+        """The cheapest planned change that makes some rule concluding `name` fire."""
+        options = [candidates[0] for rule in self.ruleset.rules if name in rule.conclusions
+                   if (candidates := self._candidates(rule, unknown_mode, depth))]
+        return min(options, key=lambda c: c.cost, default=None)
 
     def _verified(self, rule: Rule, unknown_mode: bool) -> list[tuple[_Candidate, Evaluation]]:
         """Verified candidates, cheapest first: the first one, or (in unknown mode) the first
         for each different set of fields changed."""
-        candidates = [c for leaves in branches(normal_form(rule.when))
-                      if (c := _plan_branch(self.planner, leaves, unknown_mode)) is not None]
-        unique: list[_Candidate] = []
-        for candidate in sorted(candidates, key=lambda c: c.cost):
-            if all(candidate.changes != seen.changes for seen in unique):
-                unique.append(candidate)
+        unique = self._candidates(rule, unknown_mode)
         found: list[tuple[_Candidate, Evaluation]] = []
         covered: set[frozenset[str]] = set()
         for candidate in unique[:_MAX_TRIES]:

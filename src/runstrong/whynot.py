@@ -143,7 +143,11 @@ class _Evaluator:
         assert isinstance(node, Concluded)
         by = self.facts.concluded_by.get(node.name, [])
         result = (FALSE if by else TRUE) if node.negated else (TRUE if by else FALSE)
-        return {"kind": "concluded", "text": leaf_text(node), "name": node.name, "concluded_by": by, "result": result}
+        outcome = {"kind": "concluded", "text": leaf_text(node), "name": node.name, "concluded_by": by, "result": result}
+        if not by:
+            concluders = [rule.id for rule in self.ruleset.rules if node.name in rule.conclusions]
+            outcome["note"] = f"no rule concluded it (it can come from: {', '.join(concluders) or 'no rule'})"
+        return outcome
 
     def item_match(self, leaf: ItemMatch, path: Path, binding: dict[Path, dict[str, Any] | None]) -> dict[str, Any]:
         outcome: dict[str, Any] = {"kind": "no_item" if leaf.negated else "item", "text": leaf_text(leaf), "list": leaf.list}
