@@ -73,7 +73,10 @@ def _thaw(value: Any) -> Any:
 
 
 class _LeanMatcher(ReteMatcher):
-    """experta's RETE matcher, polling only the conflict-set nodes that changed."""
+    """experta's RETE matcher, collecting activations only from the conflict-set nodes that
+    changed (experta polls every one of them after every change)."""
+
+    changed: dict[Any, None]
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
         for fact in deleting or ():
@@ -82,11 +85,11 @@ class _LeanMatcher(ReteMatcher):
             self.root_node.add(fact)
         added: list[Any] = []
         removed: list[Any] = []
-        for node in self._get_conflict_set_nodes():
-            if node.added or node.removed:
-                added.extend(node.added)
-                removed.extend(node.removed)
-                node.added, node.removed = set(), set()
+        for node in self.changed:
+            added.extend(node.added)
+            removed.extend(node.removed)
+            node.added, node.removed = set(), set()
+        self.changed = {}
         return added, removed
 
     def memory_nodes(self) -> list[Any]:
@@ -100,9 +103,11 @@ class _LeanMatcher(ReteMatcher):
                 stack.extend(child.node for child in node.children)
         return [node for node in seen.values() if not isinstance(node, NoMemory)]
 
-    def lean_alpha(self) -> None:
+    def lean_network(self) -> None:
         """Make every feature test test first and copy the token only when it passes
-        (experta copies it before testing, and most tests fail)."""
+        (experta copies it before testing, and most tests fail), and have every conflict-set
+        node note when it changed."""
+        self.changed = {}
         seen: set[int] = set()
         stack = [self.root_node]
         while stack:
@@ -110,9 +115,21 @@ class _LeanMatcher(ReteMatcher):
             if id(node) in seen:
                 continue
             seen.add(id(node))
-            node.children[:] = [ChildNode(child.node, _lean_feature_test(child.node))
-                             if isinstance(child.node, FeatureTesterNode) else child for child in node.children]
+            node.children[:] = [self._lean_child(child) for child in node.children]
             stack.extend(child.node for child in node.children)
+
+    def _lean_child(self, child: Any) -> Any:
+        if isinstance(child.node, FeatureTesterNode):
+            return ChildNode(child.node, _lean_feature_test(child.node))
+        if isinstance(child.node, ConflictSetNode):
+            node, activate = child.node, child.callback
+
+            def noted(token: Any) -> None:
+                activate(token)
+                self.changed[node] = None
+
+            return ChildNode(node, noted)
+        return child
 
 
 def _lean_feature_test(node: Any) -> Any:
@@ -198,9 +215,9 @@ class Evaluator:
         rules = [value for value in vars(engine_class).values() if isinstance(value, ExpertaRule)]
         self._engine = engine_class()
         self._engine.strategy = _OrderedStrategy({rule._wrapped: index for index, rule in enumerate(rules)})
-        matcher = self._engine.matcher
+        matcher = self._matcher = self._engine.matcher
         assert isinstance(matcher, _LeanMatcher)
-        matcher.lean_alpha()
+        matcher.lean_network()
         self._memory_nodes = matcher.memory_nodes()
         self._conflict_nodes = [node for node in self._memory_nodes if isinstance(node, ConflictSetNode)]
 
@@ -217,6 +234,7 @@ class Evaluator:
             node._reset()
         for node in self._conflict_nodes:
             node.added, node.removed = set(), set()
+        self._matcher.changed = {}
         engine.running = False
         engine._KnowledgeEngine__declare(InitialFact(), *snapshot_facts(snapshot))  # type: ignore[attr-defined]
         engine.run()
