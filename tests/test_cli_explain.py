@@ -49,3 +49,17 @@ def test_usage_errors_exit_2() -> None:
     assert _run("explain", ACHILLES, "--rule", "TD01", "--adjustment", "reduce-load")[0] == 2
     code, out = _run("explain", "-", stdin="athlete_id: x\ndate: 2026-11-24\nwellbeing: {sleep: 3}\n")
     assert code == 2 and "wellbeing.sleep" in out
+
+
+def test_explanations_do_not_depend_on_the_hash_seed() -> None:
+    """experta orders equal-salience activations differently per process; the trace must not."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("1", "3"):
+        run = subprocess.run([sys.executable, "-c", "from runstrong.cli import main; main()", "explain", ACHILLES, "-f", "json"],
+                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.add(run.stdout)
+    assert len(outputs) == 1

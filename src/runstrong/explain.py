@@ -8,6 +8,7 @@ own firings); evidence keys and grades; and for held-back adjustments, what over
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from runstrong.conditions import Compare, Concluded, ItemMatch, Join
@@ -91,6 +92,8 @@ class TraceBuilder:
             trace = self.firing_trace(firing, depth)
             if trace not in traces:
                 traces.append(trace)
+        # experta orders activations of equal salience differently from run to run
+        traces.sort(key=lambda t: json.dumps(t, sort_keys=True, default=str))
         return {**rule_summary(self.ruleset, rule), "fired": bool(firings), "firings": traces}
 
 
@@ -171,7 +174,8 @@ def trace(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
         **_header(result, "trace"),
         "recommendations": recommendations,
         "suppressed": suppressed,
-        "conclusions": [{"name": name, "rules": builder.facts.concluded_by.get(name, [])} for name in evaluation.conclusions],
+        "conclusions": [{"name": name, "rules": builder.facts.concluded_by.get(name, [])}
+                        for name in sorted(evaluation.conclusions)],
         "fired": list(fired.values()),
         "unknown": result["unknown"],
     }

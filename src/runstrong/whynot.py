@@ -51,6 +51,8 @@ class Facts:
                 by = self.concluded_by.setdefault(name, [])
                 if firing.rule.id not in by:
                     by.append(firing.rule.id)
+        for by in self.concluded_by.values():
+            by.sort()
         self.fired = set(evaluation.fired_rule_ids)
 
     def list_known(self, list_path: str) -> bool:
