@@ -135,13 +135,16 @@ def explain_adjustment(evaluator: Evaluator, evaluation: Evaluation, adjustment_
     held = next((r for r in result["suppressed"] if r["adjustment"] == adjustment_id), None)
     state = "given" if given else "held back" if held else "not given"
     whatif = WhatIf(evaluator, evaluation)
+    builder = TraceBuilder(ruleset, evaluation)
     rules = []
     for rule in ruleset.rules:
         if adjustment_id not in rule.adjustments:
             continue
         verdict = why_not(ruleset, evaluation, rule, whatif.facts)
         entry: dict[str, Any] = {**rule_summary(ruleset, rule), "fired": verdict["fired"], "result": verdict["result"]}
-        if not verdict["fired"]:
+        if verdict["fired"]:
+            entry["firings"] = builder.rule_trace(rule)["firings"]
+        else:
             entry["blocking"] = verdict["blocking"]
             entry["what_would_change"] = whatif.for_rule(rule)
             entry["if_known"] = whatif.rule_unknowns(rule)

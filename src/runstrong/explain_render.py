@@ -286,6 +286,8 @@ def _adjustment_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
     for rule in doc["rules"]:
         head = f"{rule['rule']} [grade {rule['grade']}] {rule['title']}: " + ("fired" if rule["fired"] else "did not fire")
         children: list[Item] = [f"stopped by: {condition_line(b, audience)}" for b in rule.get("blocking", [])]
+        if rule.get("firings"):
+            children += rule_trace_item(rule, audience)[1]
         if rule.get("what_would_change"):
             children.append(whatif_sentence(rule["what_would_change"], audience))
         children += [whatif_sentence(s, audience) for s in rule.get("if_known", [])]
