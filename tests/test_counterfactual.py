@@ -117,7 +117,7 @@ def test_a_needed_conclusion_is_reached_through_the_rule_that_concludes_it(rules
                if type(leaf).__name__ == "Concluded" and not leaf.negated for name in [leaf.name]]
     assert chained, "no rule chains on a conclusion"
     found = 0
-    for name, snapshot in example_snapshots():
+    for _, snapshot in example_snapshots():
         evaluation = evaluator.evaluate(snapshot)
         whatif = WhatIf(evaluator, evaluation)
         for rule, conclusion in chained:

@@ -91,6 +91,10 @@ class _Candidate:
         return len(self.changes), size
 
 
+def _cost(candidate: _Candidate) -> tuple[int, float]:
+    return candidate.cost
+
+
 # ---------------------------------------------------------------- snapshot paths
 
 
@@ -442,7 +446,7 @@ class WhatIf:
         """The cheapest planned change that makes some rule concluding `name` fire."""
         options = [candidates[0] for rule in self.ruleset.rules if name in rule.conclusions
                    if (candidates := self._candidates(rule, unknown_mode, depth))]
-        return min(options, key=lambda c: c.cost, default=None)
+        return min(options, key=_cost) if options else None
 
     def _verified(self, rule: Rule, unknown_mode: bool) -> list[tuple[_Candidate, Evaluation]]:
         """Verified candidates, cheapest first: the first one, or (in unknown mode) the first
