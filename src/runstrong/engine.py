@@ -13,6 +13,7 @@ from experta.fact import InitialFact
 from experta.factlist import FactList
 from experta.matchers.rete import ReteMatcher
 from experta.matchers.rete.mixins import NoMemory
+from experta.matchers.rete.check import FeatureCheck
 from experta.matchers.rete.mixins import ChildNode
 from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
 from experta.matchers.rete.token import Token
@@ -134,7 +135,7 @@ class _LeanMatcher(ReteMatcher):
 
 def _lean_feature_test(node: Any) -> Any:
     """experta's FeatureTesterNode activation, testing before copying the token."""
-    matcher, children, new = node.matcher, node.children, tuple.__new__
+    matcher, children, new = _fast_check(node.matcher), node.children, tuple.__new__
 
     def activate(token: Any) -> None:
         (fact,) = token.data
@@ -158,6 +159,23 @@ def _lean_feature_test(node: Any) -> Any:
 
 
 _ABSENT = object()
+
+
+def _fast_check(check: Any) -> Any:
+    """A field check on a plain field name, without experta's per-call path parsing and logging."""
+    what = getattr(check, "what", None)
+    if not isinstance(check, FeatureCheck) or not isinstance(what, str) or "__" in what or what.isnumeric():
+        return check
+    test, expected = check.check, check.expected
+
+    def fast(fact: Any) -> Any:
+        try:
+            value = fact[what]
+        except (IndexError, KeyError, TypeError):
+            return False
+        return test(value, expected)
+
+    return fast
 
 
 class _OrderedStrategy(DepthStrategy):
