@@ -93,3 +93,17 @@ def test_a_malformed_log_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "audit.jsonl:1: not an audit record" in result.output
     assert "audit.jsonl:2: not JSON" in result.output
+
+
+def test_an_archived_rule_set_re_runs_its_own_decisions(tmp_path: Path) -> None:
+    old = write_rules(tmp_path / "old", "1", 7.0, night_pain=False)
+    new = write_rules(tmp_path / "new", "2", 6.0, night_pain=False)
+    snapshot = tmp_path / "s.yaml"
+    snapshot.write_text("athlete_id: a\ndate: 2026-11-24\nwellbeing: {sleep_h_avg_7d: 6.5}\n", encoding="utf-8")
+    log = tmp_path / "audit.jsonl"
+    assert CliRunner().invoke(cli, ["recommend", str(snapshot), "--rules", str(old), "--audit-log", str(log)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["audit", "verify", str(log), "--rules", str(new)])
+    assert result.exit_code == 1 and "- reduce-load" in result.output
+    result = CliRunner().invoke(cli, ["audit", "verify", str(log), "--rules", str(new), "--archive", str(old)])
+    assert result.exit_code == 0, result.output
+    assert "reproduced" in result.output and "re-run with" not in result.output

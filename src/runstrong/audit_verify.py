@@ -103,9 +103,15 @@ def verify_record(evaluator: Evaluator, number: int, record: dict[str, Any]) -> 
     return check
 
 
-def verify_log(evaluator: Evaluator, path: Path) -> list[Check]:
-    """Every logged decision, re-run and checked."""
-    return [verify_record(evaluator, number, record) for number, record in read_log(path)]
+def verify_log(evaluators: list[Evaluator], path: Path) -> list[Check]:
+    """Every logged decision, re-run and checked with the rule set whose digest it logged when
+    that one is among `evaluators`, else with the first."""
+    by_digest = {evaluator.ruleset.digest: evaluator for evaluator in reversed(evaluators)}
+    checks = []
+    for number, record in read_log(path):
+        logged = record["ruleset"].get("digest") if isinstance(record["ruleset"], dict) else None
+        checks.append(verify_record(by_digest.get(logged, evaluators[0]), number, record))
+    return checks
 
 
 def render_checks(checks: list[Check], fmt: str) -> str:

@@ -81,19 +81,29 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.argument("log_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--archive", "archives", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An older rule set to re-run its own decisions with: a folder holding rules/ and "
+                   "knowledge/, or a rules folder (with --knowledge). Repeatable.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @ruleset_options
 @user_errors
-def audit_verify(log_file: Path, fmt: str, rules_dir: Path | None, knowledge_dir: Path | None) -> None:
+def audit_verify(log_file: Path, archives: tuple[Path, ...], fmt: str, rules_dir: Path | None,
+                 knowledge_dir: Path | None) -> None:
     """Re-run every decision logged in FILE and report those that no longer reproduce.
 
     Each line's snapshot is checked against its logged digest (a changed snapshot is reported),
-    then re-run with the rule set given by --rules/--knowledge (default: the bundled one). When
-    that rule set's digest differs from the logged one, this is said and the difference in
-    advice shown. Exits 1 when any decision does not reproduce, 0 otherwise.
+    then re-run with the rule set the line names when it is the one given by --rules/--knowledge
+    (default: the bundled one) or one of the --archive folders; otherwise with --rules, and the
+    digest difference is said and the difference in advice shown. Exits 1 when any decision
+    does not reproduce, 0 otherwise.
     """
-    ruleset = open_ruleset(rules_dir, knowledge_dir)
-    checks = verify_log(Evaluator(ruleset), log_file)
+    rulesets = [open_ruleset(rules_dir, knowledge_dir)]
+    for folder in archives:
+        if (folder / "rules").is_dir() and (folder / "knowledge").is_dir():
+            rulesets.append(open_ruleset(folder / "rules", folder / "knowledge"))
+        else:
+            rulesets.append(open_ruleset(folder, knowledge_dir))
+    checks = verify_log([Evaluator(ruleset) for ruleset in rulesets], log_file)
     click.echo(render_checks(checks, fmt), nl=False)
     if any(check.verdict not in OK for check in checks):
         sys.exit(1)
