@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runstrong.compiler import branches, compare_predicate, normal_form
-from runstrong.conditions import Compare, Concluded, ItemMatch, Join, Leaf
+from runstrong.conditions import Compare, Concluded, ItemMatch, Leaf
 from runstrong.derive import derive_item
-from runstrong.engine import Evaluation, Evaluator
+from runstrong.engine import Evaluation, Evaluator, fields_used
 from runstrong.facts import UNKNOWN_KEY, athlete_values
 from runstrong.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_ITEM_FIELD, SCALAR_LIST, FieldSpec, catalogue
 from runstrong.outcome import FALSE, TRUE, UNKNOWN, compare_outcome, compare_text, threshold_info
@@ -503,7 +503,7 @@ class WhatIf:
         needed: dict[str, list[str]] = {}
         for rule in self.ruleset.rules:
             if rule.id not in self.facts.fired:
-                for leaf in _rule_fields(rule):
+                for leaf in fields_used(rule):
                     if leaf in missing:
                         needed.setdefault(leaf, []).append(rule.id)
         for name, rules in sorted(needed.items()):
@@ -517,19 +517,6 @@ class WhatIf:
             report.append({"field": name, "rules": rules, "scenarios": related, "verdict": verdict,
                            "could_change_advice": verdict == "could change the advice"})
         return report
-
-
-def _rule_fields(rule: Rule) -> set[str]:
-    names: set[str] = set()
-    for leaves in branches(normal_form(rule.when)):
-        for leaf in leaves:
-            if isinstance(leaf, Compare):
-                names.add(leaf.field)
-            elif isinstance(leaf, ItemMatch):
-                names.add(leaf.list)
-            elif isinstance(leaf, Join):
-                continue
-    return names
 
 
 def _touches(change: dict[str, Any], name: str) -> bool:
