@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from runstrong.compiler import branches, compare_predicate, normal_form
+from runstrong.compiler import branches, compare_predicate, normal_form, resolve
 from runstrong.conditions import Compare, Concluded, ItemMatch, Leaf
 from runstrong.derive import derive_item
 from runstrong.engine import Evaluation, Evaluator, fields_used
@@ -241,9 +241,9 @@ class _Planner:
         predicate = compare_predicate(self.ruleset, leaf)
         if spec.kind in (NUMBER, INTEGER):
             if leaf.op in ("==", "in") and not leaf.negated:
-                options = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
-                resolved = [v for v in (self.ruleset.threshold_value(o.name) if hasattr(o, "name") else o for o in options)]
-                return resolved[0] if resolved else None
+                wanted = resolve(self.ruleset, leaf.operand)
+                options = wanted if isinstance(wanted, tuple) else (wanted,)
+                return options[0] if options else None
             start = now
             if start is None:
                 threshold = threshold_info(self.ruleset, leaf.operand)
