@@ -248,7 +248,8 @@ class Summary:
 
     def render(self) -> str:
         t = self.tally
-        lines = [f"rows read: {t.rows} = {t.results} results ({self.output}) + {t.errors} errors ({self.errors})"]
+        lines = [f"rows read: {t.rows} = {t.results} {_plural(t.results, 'result')} ({self.output})"
+                 f" + {t.errors} {_plural(t.errors, 'error')} ({self.errors})"]
         if self.resumed_from:
             lines.append(f"resumed after row {self.resumed_from}")
         lines.append(f"time: {self.seconds:.1f} s for {self.rows_this_run} rows, {self.rate:.0f} rows/s, {self.workers}")
@@ -261,6 +262,10 @@ class Summary:
         if never:
             lines.append("rules that never fired: " + " ".join(never))
         return "\n".join(lines) + "\n"
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
 
 
 def _load_checkpoint(job: BatchJob) -> dict[str, Any] | None:
@@ -345,7 +350,7 @@ def _progress_bar(job: BatchJob, done: int) -> Any:
     if total is None:
         return None
     return click.progressbar(length=max(total - done, 0), file=sys.stderr, label="evaluating",
-                             show_pos=True, show_eta=True, width=30)
+                             show_pos=True, show_eta=True, width=30, item_show_func=lambda rate: rate)
 
 
 def run_batch(job: BatchJob, mapper: Mapper, workers: str) -> Summary:
@@ -360,7 +365,9 @@ def run_batch(job: BatchJob, mapper: Mapper, workers: str) -> Summary:
         for outcomes in mapper(chunked(rows, job.chunk_size)):
             run.write(outcomes)
             if bar is not None:
-                bar.update(len(outcomes))
+                elapsed = time.monotonic() - started
+                rate = (run.tally.rows - run.start_rows) / elapsed if elapsed > 0 else 0.0
+                bar.update(len(outcomes), f"{rate:.0f} rows/s")
     except BaseException:
         run.abandon()
         raise

@@ -87,7 +87,7 @@ def _jsonl_rows(stream: IO[str], source: str) -> Iterator[Row]:
             yield Row(source, number, json.loads(text))
         except json.JSONDecodeError as error:
             hint = " (the last line is cut short)" if not complete else ""
-            message = f"not valid JSON: {error.msg} at column {error.colno}{hint}"
+            message = f"not valid JSON: {error.msg} (column {error.colno}){hint}"
             yield Row(source, number, problems=(Problem("(line)", message),))
 
 
