@@ -30,5 +30,6 @@ def example_snapshots() -> list[tuple[str, Snapshot]]:
 
 def all_snapshots(ruleset: RuleSet) -> list[tuple[str, Snapshot]]:
     """The examples, the scenarios and every rule example."""
-    return example_snapshots() + [(f"{rule.id}:{example.name}", example.snapshot)
-                                  for rule in ruleset.rules for example in rule.examples]
+    return example_snapshots() + [
+        (f"{rule.id}:{example.name}", example.snapshot) for rule in ruleset.rules for example in rule.examples
+    ]

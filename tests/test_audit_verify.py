@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 
 from runstrong.cli import cli
-
 from tiny_rules import write_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +32,7 @@ def log(logged: str, tmp_path: Path) -> Path:
     return copy
 
 
-def _rewrite(log: Path, change) -> None:  # noqa: ANN001 - a callable editing one record
+def _rewrite(log: Path, change) -> None:
     records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     change(records[0])
     log.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -80,7 +79,10 @@ def test_same_advice_under_another_rule_set_is_not_a_failure(tmp_path: Path) -> 
     snapshot = tmp_path / "s.yaml"
     snapshot.write_text("athlete_id: a\ndate: 2026-11-24\nwellbeing: {sleep_h_avg_7d: 6}\n", encoding="utf-8")
     log = tmp_path / "audit.jsonl"
-    assert CliRunner().invoke(cli, ["recommend", str(snapshot), "--rules", str(base), "--audit-log", str(log)]).exit_code == 0
+    assert (
+        CliRunner().invoke(cli, ["recommend", str(snapshot), "--rules", str(base), "--audit-log", str(log)]).exit_code
+        == 0
+    )
     result = CliRunner().invoke(cli, ["audit", "verify", str(log), "--rules", str(head)])
     assert result.exit_code == 0, result.output
     assert "same advice, other rule set" in result.output
@@ -101,7 +103,10 @@ def test_an_archived_rule_set_re_runs_its_own_decisions(tmp_path: Path) -> None:
     snapshot = tmp_path / "s.yaml"
     snapshot.write_text("athlete_id: a\ndate: 2026-11-24\nwellbeing: {sleep_h_avg_7d: 6.5}\n", encoding="utf-8")
     log = tmp_path / "audit.jsonl"
-    assert CliRunner().invoke(cli, ["recommend", str(snapshot), "--rules", str(old), "--audit-log", str(log)]).exit_code == 0
+    assert (
+        CliRunner().invoke(cli, ["recommend", str(snapshot), "--rules", str(old), "--audit-log", str(log)]).exit_code
+        == 0
+    )
     result = CliRunner().invoke(cli, ["audit", "verify", str(log), "--rules", str(new)])
     assert result.exit_code == 1 and "- reduce-load" in result.output
     result = CliRunner().invoke(cli, ["audit", "verify", str(log), "--rules", str(new), "--archive", str(old)])

@@ -59,7 +59,12 @@ def test_explanations_do_not_depend_on_the_hash_seed() -> None:
 
     outputs = set()
     for seed in ("1", "3"):
-        run = subprocess.run([sys.executable, "-c", "from runstrong.cli import main; main()", "explain", ACHILLES, "-f", "json"],
-                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        run = subprocess.run(
+            [sys.executable, "-c", "from runstrong.cli import main; main()", "explain", ACHILLES, "-f", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
         outputs.add(run.stdout)
     assert len(outputs) == 1

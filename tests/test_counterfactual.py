@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
+from explain_cases import example_snapshots
 from runstrong.counterfactual import WhatIf, apply_changes, nearest_value
 from runstrong.engine import Evaluator
 from runstrong.fields import catalogue
 from runstrong.ruleset import RuleSet
 from runstrong.snapshot import validate, validation_problems
-
-from explain_cases import example_snapshots
 from strategies import snapshots
 
 BASE = {"athlete_id": "t", "date": "2026-11-24"}
@@ -111,10 +110,19 @@ def test_counterfactuals_hold_on_generated_athletes(evaluator: Evaluator, snapsh
         assert found["rule"] in evaluator.evaluate(changed).fired_rule_ids, found
 
 
-def test_a_needed_conclusion_is_reached_through_the_rule_that_concludes_it(ruleset: RuleSet, evaluator: Evaluator) -> None:
-    concluders = {name: [r for r in ruleset.rules if name in r.conclusions] for r in ruleset.rules for name in r.conclusions}
-    chained = [(rule, name) for rule in ruleset.rules for leaf in _leaves(rule)
-               if type(leaf).__name__ == "Concluded" and not leaf.negated for name in [leaf.name]]
+def test_a_needed_conclusion_is_reached_through_the_rule_that_concludes_it(
+    ruleset: RuleSet, evaluator: Evaluator
+) -> None:
+    concluders = {
+        name: [r for r in ruleset.rules if name in r.conclusions] for r in ruleset.rules for name in r.conclusions
+    }
+    chained = [
+        (rule, name)
+        for rule in ruleset.rules
+        for leaf in _leaves(rule)
+        if type(leaf).__name__ == "Concluded" and not leaf.negated
+        for name in [leaf.name]
+    ]
     assert chained, "no rule chains on a conclusion"
     found = 0
     for _, snapshot in example_snapshots():
@@ -131,7 +139,7 @@ def test_a_needed_conclusion_is_reached_through_the_rule_that_concludes_it(rules
     assert found, "no chained counterfactual found on the examples"
 
 
-def _leaves(rule):  # noqa: ANN001, ANN202 - every leaf of a rule
+def _leaves(rule):
     from runstrong.ruleset import leaves
 
     return leaves(rule.when)

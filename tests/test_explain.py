@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from explain_cases import all_snapshots, example_snapshots
 from runstrong.engine import Evaluator
 from runstrong.explain import explain, explain_adjustment, explain_rule, trace
 from runstrong.outcome import TRUE
 from runstrong.ruleset import RuleSet
-
-from explain_cases import all_snapshots, example_snapshots
 
 BASE = {"athlete_id": "t", "date": "2026-11-24"}
 HEALTHY_WITH_CADENCE_DROP = {
@@ -50,8 +49,13 @@ def test_every_condition_of_every_fired_rule_holds(ruleset: RuleSet, evaluator: 
 
 def test_conditions_carry_value_and_threshold(ruleset: RuleSet, evaluator: Evaluator) -> None:
     doc = trace(ruleset, evaluator.evaluate(dict(example_snapshots()[0][1])))
-    compares = [c for rule in doc["fired"] for f in rule["firings"] for c in _conditions(f["conditions"])
-                if c["kind"] == "compare" and "threshold" in c]
+    compares = [
+        c
+        for rule in doc["fired"]
+        for f in rule["firings"]
+        for c in _conditions(f["conditions"])
+        if c["kind"] == "compare" and "threshold" in c
+    ]
     assert compares
     for compare in compares:
         assert set(compare["threshold"]) >= {"name", "value", "unit", "source"}
@@ -103,7 +107,7 @@ def test_explain_rule_fired_and_not_fired(ruleset: RuleSet, evaluator: Evaluator
 
 
 def test_full_explanation_lists_what_would_change(ruleset: RuleSet, evaluator: Evaluator) -> None:
-    name, snapshot = next(case for case in example_snapshots() if case[0] == "healthy-base-week4.yaml")
+    _name, snapshot = next(case for case in example_snapshots() if case[0] == "healthy-base-week4.yaml")
     doc = explain(evaluator, evaluator.evaluate(snapshot))
     assert doc["mode"] == "advice" and doc["what_would_change"]
     assert all(cf["verified"] for cf in doc["what_would_change"])

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from explain_cases import example_snapshots
 from runstrong.engine import Evaluator
 from runstrong.explain import explain, explain_adjustment, explain_rule
 from runstrong.explain_render import AUDIENCES, FORMATS, render_explanation
 from runstrong.ruleset import RuleSet
-
-from explain_cases import example_snapshots
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -25,10 +24,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 def docs(ruleset: RuleSet, evaluator: Evaluator) -> list[dict]:
     snapshot = dict(next(s for n, s in example_snapshots() if n == "achilles-flare-up.yaml"))
     evaluation = evaluator.evaluate(snapshot)
-    return [explain(evaluator, evaluation),
-            explain_rule(evaluator, evaluation, ruleset.rule("GP01")),
-            explain_rule(evaluator, evaluation, ruleset.rule("TD01")),
-            explain_adjustment(evaluator, evaluation, "reduce-load")]
+    return [
+        explain(evaluator, evaluation),
+        explain_rule(evaluator, evaluation, ruleset.rule("GP01")),
+        explain_rule(evaluator, evaluation, ruleset.rule("TD01")),
+        explain_adjustment(evaluator, evaluation, "reduce-load"),
+    ]
 
 
 def test_every_mode_audience_and_format_renders(docs: list[dict]) -> None:
@@ -64,8 +65,8 @@ def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     position, idat, header = 8, b"", b""
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        chunk = data[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        chunk = data[position + 8 : position + 8 + length]
         header = chunk if kind == b"IHDR" else header
         idat += chunk if kind == b"IDAT" else b""
         position += 12 + length
@@ -75,7 +76,7 @@ def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     raw, stride, rows, previous = zlib.decompress(idat), width * size, [], bytearray(width * size)
     for y in range(height):
         start = y * (stride + 1)
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
         for i in range(stride):
             left = line[i - size] if i >= size else 0
             up, corner = previous[i], previous[i - size] if i >= size else 0
@@ -91,7 +92,7 @@ def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
                 line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
         rows.append(bytes(line))
         previous = line
-    return width, height, [bytes(r[x:x + 3]) for r in rows for x in range(0, stride, size)]
+    return width, height, [bytes(r[x : x + 3]) for r in rows for x in range(0, stride, size)]
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)")
@@ -99,10 +100,22 @@ def test_html_report_draws_in_headless_chromium(docs: list[dict], tmp_path: Path
     page = tmp_path / "report.html"
     page.write_text(render_explanation(docs[0], "html", "coach"), encoding="utf-8")
     shot = tmp_path / "shot.png"
-    subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=400,300",
-                    f"--screenshot={shot}", page.as_uri()],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=400,300",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     width, height, pixels = _png_pixels(shot.read_bytes())
     assert (width, height) == (400, 300)
     colours = set(pixels)

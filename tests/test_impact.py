@@ -13,7 +13,6 @@ from runstrong.cli import cli
 from runstrong.impact import coverage, diff_cohort, read_cohort
 from runstrong.paths import default_knowledge_dir
 from runstrong.ruleset import RuleSet, load_ruleset
-
 from tiny_rules import write_rules
 
 COHORT = {
@@ -36,8 +35,9 @@ def cohort_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "cohort"
     folder.mkdir()
     for name, body in COHORT.items():
-        (folder / f"{name}.json").write_text(json.dumps({"athlete_id": name, "date": "2026-11-24", **body}),
-                                             encoding="utf-8")
+        (folder / f"{name}.json").write_text(
+            json.dumps({"athlete_id": name, "date": "2026-11-24", **body}), encoding="utf-8"
+        )
     return folder
 
 
@@ -62,16 +62,22 @@ def test_diff_reports_changed_athletes_and_causing_rules(rule_sets: tuple[RuleSe
 def test_diff_command_text_and_jsonl_cohort(rule_sets: tuple[RuleSet, RuleSet], tmp_path: Path) -> None:
     base, head = rule_sets
     lines = tmp_path / "cohort.jsonl"
-    lines.write_text("".join(json.dumps({"athlete_id": n, "date": "2026-11-24", **b}) + "\n" for n, b in COHORT.items()),
-                     encoding="utf-8")
-    result = CliRunner().invoke(cli, ["rules", "diff", "--base", str(base.rules_dir), "--head", str(head.rules_dir), str(lines)])
+    lines.write_text(
+        "".join(json.dumps({"athlete_id": n, "date": "2026-11-24", **b}) + "\n" for n, b in COHORT.items()),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["rules", "diff", "--base", str(base.rules_dir), "--head", str(head.rules_dir), str(lines)]
+    )
     assert result.exit_code == 0, result.output
     assert "Advice changed for 2 of 4 athletes." in result.output
     assert "borderline 2026-11-24 (cohort.jsonl:1)" in result.output
     assert "- reduce-load (was from SW01)" in result.output
     assert "+ refer-to-clinician (from RF02)" in result.output
-    markdown = CliRunner().invoke(cli, ["rules", "diff", "--base", str(base.rules_dir), "--head", str(head.rules_dir),
-                                        str(lines), "-f", "markdown"])
+    markdown = CliRunner().invoke(
+        cli,
+        ["rules", "diff", "--base", str(base.rules_dir), "--head", str(head.rules_dir), str(lines), "-f", "markdown"],
+    )
     assert "| rule | athletes |" in markdown.output
 
 
@@ -93,7 +99,9 @@ def test_coverage_counts_firings_and_never_fired(rule_sets: tuple[RuleSet, RuleS
     quiet = {"fine": COHORT["fine"]}
     folder = cohort_dir.parent / "quiet"
     folder.mkdir()
-    (folder / "fine.yaml").write_text("athlete_id: fine\ndate: 2026-11-24\nwellbeing: {sleep_h_avg_7d: 8}\n", encoding="utf-8")
+    (folder / "fine.yaml").write_text(
+        "athlete_id: fine\ndate: 2026-11-24\nwellbeing: {sleep_h_avg_7d: 8}\n", encoding="utf-8"
+    )
     assert coverage(base, read_cohort(folder))["never_fired"] == ["SW01"] and quiet
 
 
@@ -143,7 +151,13 @@ def test_a_threshold_change_inside_an_item_condition_marks_the_rule_changed(tmp_
     thresholds.write_text(text[:value] + "value: 6" + text[end:], encoding="utf-8")
     base, head = load_ruleset(rules, default_knowledge_dir()), load_ruleset(rules, knowledge)
     assert rule_changes(base, head)["modified"] == ["TD01"]
-    member = Member("m", {"athlete_id": "m", "date": "2026-11-24",
-                          "symptoms": {"tendon": [{"site": "achilles", "pain_during_load": 6}]}})
+    member = Member(
+        "m",
+        {
+            "athlete_id": "m",
+            "date": "2026-11-24",
+            "symptoms": {"tendon": [{"site": "achilles", "pain_during_load": 6}]},
+        },
+    )
     [entry] = diff_cohort(base, head, [member])["changed"]
     assert entry["removed"] == [{"adjustment": "stop-painful-exercise", "rules": ["TD01"]}]

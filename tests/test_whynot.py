@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 
+from explain_cases import all_snapshots
 from runstrong.engine import Evaluator
 from runstrong.outcome import FALSE, TRUE, UNKNOWN
 from runstrong.ruleset import RuleSet
 from runstrong.snapshot import validate
 from runstrong.whynot import Facts, why_not
-
-from explain_cases import all_snapshots
 from strategies import snapshots
 
 BASE = {"athlete_id": "t", "date": "2026-11-24"}
@@ -46,7 +45,7 @@ def test_every_condition_is_reported_without_short_circuit(ruleset: RuleSet, eva
     assert len(_leaves(report["conditions"])) == sum(1 for _ in _all_leaves(rule.when))
 
 
-def _all_leaves(condition):  # noqa: ANN001, ANN202 - a tiny walker for the test
+def _all_leaves(condition):
     if hasattr(condition, "items") and isinstance(condition.items, tuple):
         for item in condition.items:
             yield from _all_leaves(item)
@@ -76,8 +75,15 @@ def test_join_is_tested_on_two_different_items(ruleset: RuleSet, evaluator: Eval
     one_session = {**BASE, "plan": {"gym_sessions": [{"day": "mon", "intensity": "high", "muscle_groups": ["calves"]}]}}
     report = why_not(ruleset, evaluator.evaluate(one_session), ruleset.rule("GP02"))
     assert report["result"] != TRUE and not report["fired"]
-    two = {**BASE, "plan": {"gym_sessions": [{"day": "mon", "intensity": "high", "muscle_groups": ["calves"]},
-                                             {"day": "tue", "intensity": "high", "muscle_groups": ["calves"]}]}}
+    two = {
+        **BASE,
+        "plan": {
+            "gym_sessions": [
+                {"day": "mon", "intensity": "high", "muscle_groups": ["calves"]},
+                {"day": "tue", "intensity": "high", "muscle_groups": ["calves"]},
+            ]
+        },
+    }
     report = why_not(ruleset, evaluator.evaluate(two), ruleset.rule("GP02"))
     assert report["fired"] and report["result"] == TRUE
     assert sorted(report["binding"].values()) == ["plan.gym_sessions[0]", "plan.gym_sessions[1]"]

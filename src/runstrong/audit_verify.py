@@ -17,7 +17,12 @@ from runstrong.snapshot import validation_problems
 
 REQUIRED = ("time", "ruleset", "snapshot_digest", "snapshot", "result")
 REPRODUCED, SAME_ADVICE, DIFFERS, TAMPERED, INVALID = (
-    "reproduced", "same advice, other rule set", "does not reproduce", "snapshot changed", "invalid snapshot")
+    "reproduced",
+    "same advice, other rule set",
+    "does not reproduce",
+    "snapshot changed",
+    "invalid snapshot",
+)
 OK = (REPRODUCED, SAME_ADVICE)
 
 
@@ -34,8 +39,16 @@ class Check:
     advice: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "athlete_id": self.athlete_id, "date": self.date, "time": self.time,
-                "verdict": self.verdict, "ok": self.verdict in OK, "details": self.details, "advice": self.advice}
+        return {
+            "line": self.line,
+            "athlete_id": self.athlete_id,
+            "date": self.date,
+            "time": self.time,
+            "verdict": self.verdict,
+            "ok": self.verdict in OK,
+            "details": self.details,
+            "advice": self.advice,
+        }
 
 
 def read_log(path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -71,12 +84,19 @@ def _differences(logged: dict[str, Any], now: dict[str, Any]) -> list[str]:
 def verify_record(evaluator: Evaluator, number: int, record: dict[str, Any]) -> Check:
     """Re-run one logged decision with the current rule set and compare."""
     snapshot, logged = record["snapshot"], record["result"]
-    check = Check(number, str(snapshot.get("athlete_id", "?")) if isinstance(snapshot, dict) else "?",
-                  str(snapshot.get("date", "?")) if isinstance(snapshot, dict) else "?", str(record["time"]), REPRODUCED)
+    check = Check(
+        number,
+        str(snapshot.get("athlete_id", "?")) if isinstance(snapshot, dict) else "?",
+        str(snapshot.get("date", "?")) if isinstance(snapshot, dict) else "?",
+        str(record["time"]),
+        REPRODUCED,
+    )
     if snapshot_digest(snapshot) != record["snapshot_digest"]:
         check.verdict = TAMPERED
-        check.details.append(f"the snapshot's digest is {snapshot_digest(snapshot)}, "
-                             f"the log says {record['snapshot_digest']}: it was changed after logging")
+        check.details.append(
+            f"the snapshot's digest is {snapshot_digest(snapshot)}, "
+            f"the log says {record['snapshot_digest']}: it was changed after logging"
+        )
         return check
     problems = validation_problems(snapshot)
     if problems:
@@ -86,8 +106,10 @@ def verify_record(evaluator: Evaluator, number: int, record: dict[str, Any]) -> 
     now = recommend(evaluator, snapshot)
     same_rules = record["ruleset"].get("digest") == evaluator.ruleset.digest
     if not same_rules:
-        check.details.append(f"logged with rule set {record['ruleset'].get('version')} ({record['ruleset'].get('digest')}), "
-                             f"re-run with {evaluator.ruleset.version} ({evaluator.ruleset.digest})")
+        check.details.append(
+            f"logged with rule set {record['ruleset'].get('version')} ({record['ruleset'].get('digest')}), "
+            f"re-run with {evaluator.ruleset.version} ({evaluator.ruleset.digest})"
+        )
     advice = compare_results(logged, now) if isinstance(logged, dict) and "recommendations" in logged else None
     comparable = {k: v for k, v in now.items() if k != "ruleset"}
     logged_comparable = {k: v for k, v in logged.items() if k != "ruleset"} if isinstance(logged, dict) else {}
@@ -109,7 +131,7 @@ def verify_log(evaluators: list[Evaluator], path: Path) -> list[Check]:
     by_digest = {evaluator.ruleset.digest: evaluator for evaluator in reversed(evaluators)}
     checks = []
     for number, record in read_log(path):
-        logged = record["ruleset"].get("digest") if isinstance(record["ruleset"], dict) else None
+        logged = str(record["ruleset"].get("digest")) if isinstance(record["ruleset"], dict) else ""
         checks.append(verify_record(by_digest.get(logged, evaluators[0]), number, record))
     return checks
 
@@ -121,15 +143,19 @@ def render_checks(checks: list[Check], fmt: str) -> str:
     lines = []
     for check in checks:
         mark = "ok  " if check.verdict in OK else "FAIL"
-        lines.append(f"{mark} line {check.line}: {check.athlete_id} {check.date} (logged {check.time}): {check.verdict}")
+        lines.append(
+            f"{mark} line {check.line}: {check.athlete_id} {check.date} (logged {check.time}): {check.verdict}"
+        )
         lines += [f"       {detail}" for detail in check.details]
         if check.advice and check.advice["changed"]:
             advice = check.advice
             if advice["status"][0] != advice["status"][1]:
                 lines.append(f"       status {advice['status'][0]} -> {advice['status'][1]}")
             lines += [f"       + {a}" for a in advice["added"]] + [f"       - {a}" for a in advice["removed"]]
-            lines += [f"       ~ {a}: {json.dumps(p['from'], sort_keys=True)} -> {json.dumps(p['to'], sort_keys=True)}"
-                      for a, p in advice["params"].items()]
+            lines += [
+                f"       ~ {a}: {json.dumps(p['from'], sort_keys=True)} -> {json.dumps(p['to'], sort_keys=True)}"
+                for a, p in advice["params"].items()
+            ]
     failed = sum(1 for c in checks if c.verdict not in OK)
     lines.append(f"{len(checks) - failed} of {len(checks)} decisions reproduce; {failed} do not.")
     return "\n".join(lines) + "\n"

@@ -15,7 +15,8 @@ from runstrong.audit_verify import OK, render_checks, verify_log
 from runstrong.cli import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.engine import Evaluator
 from runstrong.errors import UserError
-from runstrong.explain import explain as explain_all, explain_adjustment, explain_rule
+from runstrong.explain import explain as explain_all
+from runstrong.explain import explain_adjustment, explain_rule
 from runstrong.explain_render import AUDIENCES, FORMATS, render_explanation
 from runstrong.impact import coverage, diff_cohort, read_cohort, render_coverage, render_diff
 from runstrong.result import build_result
@@ -27,17 +28,42 @@ REPORT_FORMATS = ["text", "json", "markdown"]
 @click.command()
 @click.argument("snapshot", type=str)
 @click.option("--rule", "rule_id", default=None, metavar="ID", help="Why this rule fired or did not.")
-@click.option("--adjustment", "adjustment_id", default=None, metavar="ID",
-              help="Why this adjustment is in the advice, held back, or absent.")
-@click.option("--audience", type=click.Choice(AUDIENCES), default="coach", show_default=True,
-              help="clinician: thresholds, sources, evidence; coach: actions and reasons; athlete: plain words.")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="html writes a self-contained page to print or send.")
+@click.option(
+    "--adjustment",
+    "adjustment_id",
+    default=None,
+    metavar="ID",
+    help="Why this adjustment is in the advice, held back, or absent.",
+)
+@click.option(
+    "--audience",
+    type=click.Choice(AUDIENCES),
+    default="coach",
+    show_default=True,
+    help="clinician: thresholds, sources, evidence; coach: actions and reasons; athlete: plain words.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="html writes a self-contained page to print or send.",
+)
 @audit_option
 @ruleset_options
 @user_errors
-def explain(snapshot: str, rule_id: str | None, adjustment_id: str | None, audience: str, fmt: str,
-            audit_log: Path | None, rules_dir: Path | None, knowledge_dir: Path | None) -> None:
+def explain(
+    snapshot: str,
+    rule_id: str | None,
+    adjustment_id: str | None,
+    audience: str,
+    fmt: str,
+    audit_log: Path | None,
+    rules_dir: Path | None,
+    knowledge_dir: Path | None,
+) -> None:
     """Explain the advice for one athlete SNAPSHOT (a YAML/JSON file, or - for stdin).
 
     Without options: for every recommendation, the rules that gave it and each of their
@@ -64,8 +90,10 @@ def explain(snapshot: str, rule_id: str | None, adjustment_id: str | None, audie
         doc = explain_rule(evaluator, evaluation, rule)
     elif adjustment_id:
         if adjustment_id not in ruleset.knowledge.adjustments:
-            raise UserError(f"--adjustment: no adjustment '{adjustment_id}' (one of: "
-                            f"{', '.join(sorted(ruleset.knowledge.adjustments))})")
+            raise UserError(
+                f"--adjustment: no adjustment '{adjustment_id}' (one of: "
+                f"{', '.join(sorted(ruleset.knowledge.adjustments))})"
+            )
         doc = explain_adjustment(evaluator, evaluation, adjustment_id)
     else:
         doc = explain_all(evaluator, evaluation)
@@ -81,14 +109,20 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.argument("log_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--archive", "archives", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-              help="An older rule set to re-run its own decisions with: a folder holding rules/ and "
-                   "knowledge/, or a rules folder (with --knowledge). Repeatable.")
+@click.option(
+    "--archive",
+    "archives",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="An older rule set to re-run its own decisions with: a folder holding rules/ and "
+    "knowledge/, or a rules folder (with --knowledge). Repeatable.",
+)
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @ruleset_options
 @user_errors
-def audit_verify(log_file: Path, archives: tuple[Path, ...], fmt: str, rules_dir: Path | None,
-                 knowledge_dir: Path | None) -> None:
+def audit_verify(
+    log_file: Path, archives: tuple[Path, ...], fmt: str, rules_dir: Path | None, knowledge_dir: Path | None
+) -> None:
     """Re-run every decision logged in FILE and report those that no longer reproduce.
 
     Each line's snapshot is checked against its logged digest (a changed snapshot is reported),
@@ -111,18 +145,39 @@ def audit_verify(log_file: Path, archives: tuple[Path, ...], fmt: str, rules_dir
 
 @click.command("diff")
 @click.argument("cohort", type=click.Path(exists=True, path_type=Path))
-@click.option("--base", "base_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The rule set in use (a rules folder).")
-@click.option("--head", "head_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="The proposed rule set (a rules folder).")
-@click.option("--knowledge", "knowledge_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Knowledge base folder for both (default: the bundled one).")
-@click.option("--head-knowledge", "head_knowledge_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="A different knowledge base for --head (default: same as --knowledge).")
+@click.option(
+    "--base",
+    "base_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The rule set in use (a rules folder).",
+)
+@click.option(
+    "--head",
+    "head_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The proposed rule set (a rules folder).",
+)
+@click.option(
+    "--knowledge",
+    "knowledge_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Knowledge base folder for both (default: the bundled one).",
+)
+@click.option(
+    "--head-knowledge",
+    "head_knowledge_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A different knowledge base for --head (default: same as --knowledge).",
+)
 @click.option("-f", "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True)
 @user_errors
-def rules_diff(cohort: Path, base_dir: Path, head_dir: Path, knowledge_dir: Path | None,
-               head_knowledge_dir: Path | None, fmt: str) -> None:
+def rules_diff(
+    cohort: Path, base_dir: Path, head_dir: Path, knowledge_dir: Path | None, head_knowledge_dir: Path | None, fmt: str
+) -> None:
     """Run a COHORT through two rule sets and report whose advice changes, and why.
 
     COHORT is a folder of snapshot files (YAML/JSON) or a JSON Lines file. For each athlete

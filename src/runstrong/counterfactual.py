@@ -42,14 +42,22 @@ DERIVED_SOURCES: dict[str, list[tuple[str, str]]] = {
     "derived.cadence_drop_pct": [("running.cadence_spm", "running.cadence_baseline_spm")],
     "derived.long_run_spike_ratio": [("running.planned_long_run_km", "running.longest_run_30d_km")],
     "derived.bar_speed_drop_pct": [("metrics.bar_speed_mps.current", "metrics.bar_speed_mps.baseline")],
-    "derived.reps_at_fixed_load_change": [("metrics.reps_at_fixed_load.current", "metrics.reps_at_fixed_load.previous")],
+    "derived.reps_at_fixed_load_change": [
+        ("metrics.reps_at_fixed_load.current", "metrics.reps_at_fixed_load.previous")
+    ],
     "derived.circuit_time_change_pct": [("metrics.circuit_time_s.current", "metrics.circuit_time_s.previous")],
-    "derived.heel_raise_min_reps": [("metrics.heel_raise_reps.left", "metrics.heel_raise_reps.right"),
-                                    ("metrics.heel_raise_reps.right", "metrics.heel_raise_reps.left")],
-    "derived.heel_raise_asymmetry_pct": [("metrics.heel_raise_reps.left", "metrics.heel_raise_reps.right"),
-                                         ("metrics.heel_raise_reps.right", "metrics.heel_raise_reps.left")],
-    "derived.knee_to_wall_min_cm": [("metrics.knee_to_wall_cm.left", "metrics.knee_to_wall_cm.right"),
-                                    ("metrics.knee_to_wall_cm.right", "metrics.knee_to_wall_cm.left")],
+    "derived.heel_raise_min_reps": [
+        ("metrics.heel_raise_reps.left", "metrics.heel_raise_reps.right"),
+        ("metrics.heel_raise_reps.right", "metrics.heel_raise_reps.left"),
+    ],
+    "derived.heel_raise_asymmetry_pct": [
+        ("metrics.heel_raise_reps.left", "metrics.heel_raise_reps.right"),
+        ("metrics.heel_raise_reps.right", "metrics.heel_raise_reps.left"),
+    ],
+    "derived.knee_to_wall_min_cm": [
+        ("metrics.knee_to_wall_cm.left", "metrics.knee_to_wall_cm.right"),
+        ("metrics.knee_to_wall_cm.right", "metrics.knee_to_wall_cm.left"),
+    ],
 }
 DERIVED_ITEM_SOURCES = {("symptoms.tendon", "next_morning_above_baseline"): ("pain_next_morning", "pain_baseline")}
 
@@ -66,8 +74,13 @@ class Change:
     threshold: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        data = {"path": self.path, "now": self.now, "to": self.to, "condition": self.condition,
-                "unit": _unit_of(self.path)}
+        data = {
+            "path": self.path,
+            "now": self.now,
+            "to": self.to,
+            "condition": self.condition,
+            "unit": _unit_of(self.path),
+        }
         if self.via:
             data["via"] = self.via
         if self.threshold:
@@ -83,8 +96,11 @@ class _Candidate:
     def cost(self) -> tuple[int, float]:
         size = 0.0
         for change in self.changes:
-            if isinstance(change.now, (int, float)) and isinstance(change.to, (int, float)) \
-                    and not isinstance(change.now, bool):
+            if (
+                isinstance(change.now, (int, float))
+                and isinstance(change.to, (int, float))
+                and not isinstance(change.now, bool)
+            ):
                 size += abs(change.to - change.now) / max(abs(change.now), 1.0)
             else:
                 size += 1.0
@@ -159,11 +175,11 @@ def _resolution(spec: FieldSpec, now: Any) -> float:
     if isinstance(now, float):
         text = repr(now)
         decimals = max(1, min(3, len(text.split(".")[1]) if "." in text and "e" not in text else 1))
-    return 10.0 ** -decimals
+    return 10.0**-decimals
 
 
 def _grid(spec: FieldSpec, value: float) -> float:
-    return int(round(value)) if spec.kind == INTEGER else round(value, 3)
+    return round(value) if spec.kind == INTEGER else round(value, 3)
 
 
 def nearest_value(spec: FieldSpec, start: float, holds: Callable[[float], bool]) -> float | None:
@@ -219,7 +235,7 @@ class _Planner:
                 now, other = get_path(self.snapshot, source), get_path(self.snapshot, reference)
                 if now is not None and other is None and unknown_ok:
                     source, now, other = reference, None, now  # the unknown input is the one to fill
-                if other is None and now is None or (now is None and not unknown_ok):
+                if (other is None and now is None) or (now is None and not unknown_ok):
                     continue
 
                 def holds(value: float, source: str = source) -> bool:
@@ -268,8 +284,11 @@ class _Planner:
             return self.new_item(leaf) if unknown_ok else None
         best: list[Change] | None = None
         for item in items:
-            wanted = [compare for compare in leaf.where
-                      if compare_outcome(self.ruleset, compare, item, leaf.list)["result"] != TRUE]
+            wanted = [
+                compare
+                for compare in leaf.where
+                if compare_outcome(self.ruleset, compare, item, leaf.list)["result"] != TRUE
+            ]
             found = [self.item_field_change(leaf, item, compare, unknown_ok) for compare in wanted]
             changes = [change for change in found if change is not None]
             if len(changes) == len(wanted) and (best is None or _Candidate(changes).cost < _Candidate(best).cost):
@@ -283,14 +302,20 @@ class _Planner:
             outcomes = [compare_outcome(self.ruleset, c, item, leaf.list)["result"] for c in leaf.where]
             if any(result != TRUE for result in outcomes):
                 continue
-            options = [change for compare in leaf.where if not compare.op.startswith("is ")
-                       if (change := self.item_field_change(leaf, item, compare.negate(), False)) is not None]
+            options = [
+                change
+                for compare in leaf.where
+                if not compare.op.startswith("is ")
+                if (change := self.item_field_change(leaf, item, compare.negate(), False)) is not None
+            ]
             if not options:
                 return None
             changes.append(min(options, key=lambda change: _Candidate([change]).cost))
         return changes or None
 
-    def item_field_change(self, leaf: ItemMatch, item: dict[str, Any], compare: Compare, unknown_ok: bool) -> Change | None:
+    def item_field_change(
+        self, leaf: ItemMatch, item: dict[str, Any], compare: Compare, unknown_ok: bool
+    ) -> Change | None:
         specs = catalogue().lists[leaf.list]
         spec = specs.get(compare.field)
         if spec is None or compare.op.startswith("is "):
@@ -305,15 +330,25 @@ class _Planner:
                 return None
             predicate = compare_predicate(self.ruleset, compare)
             raw = {k: v for k, v in item.items() if k not in ("list", "index", compare.field)}
-            value = nearest_value(specs[field_name], now if now is not None else base, lambda x: predicate(
-                derive_item(leaf.list, {**raw, field_name: x}).get(compare.field)))
-            return None if value is None else Change(
-                f"{leaf.list}[{index}].{field_name}", now, value, text, compare.field, threshold)
+            value = nearest_value(
+                specs[field_name],
+                now if now is not None else base,
+                lambda x: predicate(derive_item(leaf.list, {**raw, field_name: x}).get(compare.field)),
+            )
+            return (
+                None
+                if value is None
+                else Change(f"{leaf.list}[{index}].{field_name}", now, value, text, compare.field, threshold)
+            )
         now = item.get(compare.field)
         if now is None and not unknown_ok:
             return None
         value = self.fill_value(spec, compare, now)
-        return None if value is None else Change(f"{leaf.list}[{index}].{compare.field}", now, value, text, None, threshold)
+        return (
+            None
+            if value is None
+            else Change(f"{leaf.list}[{index}].{compare.field}", now, value, text, None, threshold)
+        )
 
     def new_item(self, leaf: ItemMatch) -> list[Change] | None:
         """An unknown list given one item that matches `leaf`."""
@@ -335,8 +370,14 @@ class _Planner:
             if name not in item and spec.kind == ENUM and spec.choices and not spec.derived:
                 item[name] = spec.choices[0]
                 break
-        return [Change(leaf.list, None, [item], f"an item of {leaf.list} where "
-                       + ", ".join(compare_text(c) for c in leaf.where))]
+        return [
+            Change(
+                leaf.list,
+                None,
+                [item],
+                f"an item of {leaf.list} where " + ", ".join(compare_text(c) for c in leaf.where),
+            )
+        ]
 
 
 # ---------------------------------------------------------------- rules
@@ -348,8 +389,10 @@ def _leaf_result(ruleset: RuleSet, facts: Facts, leaf: Leaf) -> str:
     if isinstance(leaf, ItemMatch):
         if not facts.list_known(leaf.list):
             return UNKNOWN
-        results = [all(compare_outcome(ruleset, c, item, leaf.list)["result"] == TRUE for c in leaf.where)
-                   for item in facts.items.get(leaf.list, [])]
+        results = [
+            all(compare_outcome(ruleset, c, item, leaf.list)["result"] == TRUE for c in leaf.where)
+            for item in facts.items.get(leaf.list, [])
+        ]
         return (FALSE if any(results) else TRUE) if leaf.negated else (TRUE if any(results) else FALSE)
     if isinstance(leaf, Concluded):
         concluded = leaf.name in facts.concluded_by
@@ -360,8 +403,9 @@ def _leaf_result(ruleset: RuleSet, facts: Facts, leaf: Leaf) -> str:
 Chain = Callable[[str], "_Candidate | None"]
 
 
-def _plan_branch(planner: _Planner, leaves: tuple[Leaf, ...], unknown_mode: bool,
-                 chain: Chain | None = None) -> _Candidate | None:
+def _plan_branch(
+    planner: _Planner, leaves: tuple[Leaf, ...], unknown_mode: bool, chain: Chain | None = None
+) -> _Candidate | None:
     """Changes for every leaf of a branch that does not hold, or None when a leaf is no lever.
 
     In unknown mode only leaves that are unknown may be changed (by giving the unknown field a
@@ -406,13 +450,18 @@ def advice_change(ruleset: RuleSet, before: Evaluation, after: Evaluation) -> di
     old, new = resolve_advice(ruleset, before), resolve_advice(ruleset, after)
     old_params = {r.adjustment.id: r.params for r in old.recommendations}
     new_params = {r.adjustment.id: r.params for r in new.recommendations}
-    params = {adjustment: {"from": old_params[adjustment], "to": new_params[adjustment]}
-              for adjustment in old_params if adjustment in new_params and old_params[adjustment] != new_params[adjustment]}
-    return {"status": [old.status, new.status],
-            "added": [a for a in new_params if a not in old_params],
-            "removed": [a for a in old_params if a not in new_params],
-            "params": params,
-            "changes_advice": old.status != new.status or set(old_params) != set(new_params) or bool(params)}
+    params = {
+        adjustment: {"from": old_params[adjustment], "to": new_params[adjustment]}
+        for adjustment in old_params
+        if adjustment in new_params and old_params[adjustment] != new_params[adjustment]
+    }
+    return {
+        "status": [old.status, new.status],
+        "added": [a for a in new_params if a not in old_params],
+        "removed": [a for a in old_params if a not in new_params],
+        "params": params,
+        "changes_advice": old.status != new.status or set(old_params) != set(new_params) or bool(params),
+    }
 
 
 class WhatIf:
@@ -429,12 +478,16 @@ class WhatIf:
         """Planned (not yet verified) changes for each branch of a rule, cheapest first."""
         key = (rule.id, unknown_mode, depth)
         if key not in self._planned:
+
             def chain(name: str) -> _Candidate | None:
                 return self._concluding(name, unknown_mode, depth + 1)
 
-            candidates = [c for leaves in branches(normal_form(rule.when))
-                          if (c := _plan_branch(self.planner, leaves, unknown_mode,
-                                                chain if depth < _MAX_CHAIN else None)) is not None]
+            candidates = [
+                c
+                for leaves in branches(normal_form(rule.when))
+                if (c := _plan_branch(self.planner, leaves, unknown_mode, chain if depth < _MAX_CHAIN else None))
+                is not None
+            ]
             unique: list[_Candidate] = []
             for candidate in sorted(candidates, key=lambda c: c.cost):
                 if all(candidate.changes != seen.changes for seen in unique):
@@ -444,8 +497,12 @@ class WhatIf:
 
     def _concluding(self, name: str, unknown_mode: bool, depth: int) -> _Candidate | None:
         """The cheapest planned change that makes some rule concluding `name` fire."""
-        options = [candidates[0] for rule in self.ruleset.rules if name in rule.conclusions
-                   if (candidates := self._candidates(rule, unknown_mode, depth))]
+        options = [
+            candidates[0]
+            for rule in self.ruleset.rules
+            if name in rule.conclusions
+            if (candidates := self._candidates(rule, unknown_mode, depth))
+        ]
         return min(options, key=_cost) if options else None
 
     def _verified(self, rule: Rule, unknown_mode: bool) -> list[tuple[_Candidate, Evaluation]]:
@@ -477,9 +534,14 @@ class WhatIf:
         if not found:
             return None
         candidate, after = found[0]
-        return {"rule": rule.id, "title": rule.title, "adjustments": list(rule.adjustments),
-                "changes": [c.as_dict() for c in candidate.changes], "verified": True,
-                "advice": advice_change(self.ruleset, self.evaluation, after)}
+        return {
+            "rule": rule.id,
+            "title": rule.title,
+            "adjustments": list(rule.adjustments),
+            "changes": [c.as_dict() for c in candidate.changes],
+            "verified": True,
+            "advice": advice_change(self.ruleset, self.evaluation, after),
+        }
 
     def all_rules(self) -> list[dict[str, Any]]:
         """Counterfactuals for every rule that did not fire, smallest first."""
@@ -490,10 +552,16 @@ class WhatIf:
         """Verified scenarios in which giving unknown fields a value makes a rule fire."""
         if rule.id in self.facts.fired:
             return []
-        return [{"rule": rule.id, "title": rule.title, "adjustments": list(rule.adjustments),
-                 "changes": [c.as_dict() for c in candidate.changes],
-                 "advice": advice_change(self.ruleset, self.evaluation, after)}
-                for candidate, after in self._verified(rule, unknown_mode=True)]
+        return [
+            {
+                "rule": rule.id,
+                "title": rule.title,
+                "adjustments": list(rule.adjustments),
+                "changes": [c.as_dict() for c in candidate.changes],
+                "advice": advice_change(self.ruleset, self.evaluation, after),
+            }
+            for candidate, after in self._verified(rule, unknown_mode=True)
+        ]
 
     def unknowns(self) -> list[dict[str, Any]]:
         """For each unknown field a non-fired rule needs: could knowing it change the advice?"""
@@ -514,8 +582,15 @@ class WhatIf:
                 verdict = "could change the advice"
             else:
                 verdict = "rules could fire, advice would stay the same"
-            report.append({"field": name, "rules": rules, "scenarios": related, "verdict": verdict,
-                           "could_change_advice": verdict == "could change the advice"})
+            report.append(
+                {
+                    "field": name,
+                    "rules": rules,
+                    "scenarios": related,
+                    "verdict": verdict,
+                    "could_change_advice": verdict == "could change the advice",
+                }
+            )
         return report
 
 

@@ -24,16 +24,30 @@ from runstrong.whynot import Facts, why_not
 def evidence_list(ruleset: RuleSet, keys: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
     """Evidence keys with their grade, citation and finding."""
     evidence = ruleset.knowledge.evidence
-    return [{"key": key, "grade": evidence[key].grade, "citation": evidence[key].citation,
-             "finding": " ".join(evidence[key].finding.split())} for key in keys]
+    return [
+        {
+            "key": key,
+            "grade": evidence[key].grade,
+            "citation": evidence[key].citation,
+            "finding": " ".join(evidence[key].finding.split()),
+        }
+        for key in keys
+    ]
 
 
 def rule_summary(ruleset: RuleSet, rule: Rule) -> dict[str, Any]:
     """What a reader needs to know about a rule besides its conditions."""
-    return {"rule": rule.id, "title": rule.title, "grade": rule.grade, "salience": rule.salience,
-            "adjustments": list(rule.adjustments), "conclusions": list(rule.conclusions),
-            "rationale": " ".join(rule.rationale.split()), "evidence": evidence_list(ruleset, rule.evidence),
-            "file": rule.file.name}
+    return {
+        "rule": rule.id,
+        "title": rule.title,
+        "grade": rule.grade,
+        "salience": rule.salience,
+        "adjustments": list(rule.adjustments),
+        "conclusions": list(rule.conclusions),
+        "rationale": " ".join(rule.rationale.split()),
+        "evidence": evidence_list(ruleset, rule.evidence),
+        "file": rule.file.name,
+    }
 
 
 class TraceBuilder:
@@ -54,19 +68,29 @@ class TraceBuilder:
             assert item_name is not None
             item = firing.items[item_name]
             matched = item_outcome(self.ruleset, leaf, item)
-            return {"kind": "item", "text": leaf_text(leaf), "list": leaf.list, "bound": matched["item"],
-                    "items": [matched], "result": matched["result"]}
+            return {
+                "kind": "item",
+                "text": leaf_text(leaf),
+                "list": leaf.list,
+                "bound": matched["item"],
+                "items": [matched],
+                "result": matched["result"],
+            }
         if isinstance(leaf, ItemMatch):
             items = [item_outcome(self.ruleset, leaf, item) for item in self.facts.items.get(leaf.list, [])]
-            return {"kind": "no_item", "text": leaf_text(leaf), "list": leaf.list,
-                    "value": plain(firing.athlete.get(leaf.list)), "items": items,
-                    "result": TRUE if all(i["result"] != TRUE for i in items) else "false"}
+            return {
+                "kind": "no_item",
+                "text": leaf_text(leaf),
+                "list": leaf.list,
+                "value": plain(firing.athlete.get(leaf.list)),
+                "items": items,
+                "result": TRUE if all(i["result"] != TRUE for i in items) else "false",
+            }
         if isinstance(leaf, Join):
             return join_outcome(self.ruleset, leaf, dict(firing.items))
         assert isinstance(leaf, Concluded)
         by = self.facts.concluded_by.get(leaf.name, [])
-        outcome: dict[str, Any] = {"kind": "concluded", "text": leaf_text(leaf), "name": leaf.name,
-                                   "concluded_by": by}
+        outcome: dict[str, Any] = {"kind": "concluded", "text": leaf_text(leaf), "name": leaf.name, "concluded_by": by}
         if leaf.negated:
             outcome["result"] = "false" if by else TRUE
         else:
@@ -78,11 +102,17 @@ class TraceBuilder:
     def firing_trace(self, firing: Firing, depth: int = 0) -> dict[str, Any]:
         """Each condition of the matched branch with the value seen and the result."""
         names = iter(firing.branch.item_names)
-        conditions = [self.condition(firing, leaf,
-                                     next(names) if isinstance(leaf, ItemMatch) and not leaf.negated else None, depth)
-                      for leaf in firing.branch.leaves]
-        return {"branch": firing.branch.index, "conditions": conditions,
-                "holds": all_of([c["result"] for c in conditions]) == TRUE}
+        conditions = [
+            self.condition(
+                firing, leaf, next(names) if isinstance(leaf, ItemMatch) and not leaf.negated else None, depth
+            )
+            for leaf in firing.branch.leaves
+        ]
+        return {
+            "branch": firing.branch.index,
+            "conditions": conditions,
+            "holds": all_of([c["result"] for c in conditions]) == TRUE,
+        }
 
     def rule_trace(self, rule: Rule, depth: int = 0) -> dict[str, Any]:
         """A fired rule with every firing's conditions."""
@@ -98,16 +128,25 @@ class TraceBuilder:
 
 
 def _header(result: dict[str, Any], mode: str) -> dict[str, Any]:
-    return {"mode": mode, "athlete_id": result["athlete_id"], "date": result["date"],
-            "status": result["status"], "ruleset": result["ruleset"]}
+    return {
+        "mode": mode,
+        "athlete_id": result["athlete_id"],
+        "date": result["date"],
+        "status": result["status"],
+        "ruleset": result["ruleset"],
+    }
 
 
 def explain(evaluator: Evaluator, evaluation: Evaluation) -> dict[str, Any]:
     """The whole explanation of one evaluation: the trace of how the advice came about, and
     what would change it (verified counterfactuals, unknown fields that matter)."""
     whatif = WhatIf(evaluator, evaluation)
-    return {**trace(evaluator.ruleset, evaluation), "mode": "advice",
-            "what_would_change": whatif.all_rules(), "unknown": whatif.unknowns()}
+    return {
+        **trace(evaluator.ruleset, evaluation),
+        "mode": "advice",
+        "what_would_change": whatif.all_rules(),
+        "unknown": whatif.unknowns(),
+    }
 
 
 def explain_rule(evaluator: Evaluator, evaluation: Evaluation, rule: Rule) -> dict[str, Any]:
@@ -115,8 +154,12 @@ def explain_rule(evaluator: Evaluator, evaluation: Evaluation, rule: Rule) -> di
     ruleset = evaluator.ruleset
     whatif = WhatIf(evaluator, evaluation)
     fired = rule.id in evaluation.fired_rule_ids
-    doc = {**_header(build_result(ruleset, evaluation), "rule"), "rule": rule_summary(ruleset, rule),
-           "fired": fired, "why": why_not(ruleset, evaluation, rule, whatif.facts)}
+    doc = {
+        **_header(build_result(ruleset, evaluation), "rule"),
+        "rule": rule_summary(ruleset, rule),
+        "fired": fired,
+        "why": why_not(ruleset, evaluation, rule, whatif.facts),
+    }
     if fired:
         doc["trace"] = TraceBuilder(ruleset, evaluation).rule_trace(rule)
     else:
@@ -149,15 +192,23 @@ def explain_adjustment(evaluator: Evaluator, evaluation: Evaluation, adjustment_
             entry["what_would_change"] = whatif.for_rule(rule)
             entry["if_known"] = whatif.rule_unknowns(rule)
         rules.append(entry)
-    overridden_by = [entry for entry in trace(ruleset, evaluation)["suppressed"]
-                     if entry["adjustment"] == adjustment_id]
-    return {**_header(result, "adjustment"),
-            "adjustment": {"id": adjustment.id, "title": adjustment.title, "direction": adjustment.direction,
-                           "overrides": list(adjustment.overrides)},
-            "state": state, "params": given["params"] if given else {},
-            "suppressed_by": held["suppressed_by"] if held else [],
-            "overridden_by": overridden_by[0]["overridden_by"] if overridden_by else [],
-            "rules": rules}
+    overridden_by = [
+        entry for entry in trace(ruleset, evaluation)["suppressed"] if entry["adjustment"] == adjustment_id
+    ]
+    return {
+        **_header(result, "adjustment"),
+        "adjustment": {
+            "id": adjustment.id,
+            "title": adjustment.title,
+            "direction": adjustment.direction,
+            "overrides": list(adjustment.overrides),
+        },
+        "state": state,
+        "params": given["params"] if given else {},
+        "suppressed_by": held["suppressed_by"] if held else [],
+        "overridden_by": overridden_by[0]["overridden_by"] if overridden_by else [],
+        "rules": rules,
+    }
 
 
 def trace(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
@@ -166,19 +217,29 @@ def trace(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
     result = build_result(ruleset, evaluation)
     builder = TraceBuilder(ruleset, evaluation)
     fired = {rule_id: builder.rule_trace(ruleset.rule(rule_id)) for rule_id in evaluation.fired_rule_ids}
-    recommendations = [{key: rec[key] for key in ("adjustment", "title", "direction", "params", "practice", "exercises")}
-                       | {"rules": [r["id"] for r in rec["rules"]], "evidence": rec["evidence"]}
-                       for rec in result["recommendations"]]
+    recommendations = [
+        {key: rec[key] for key in ("adjustment", "title", "direction", "params", "practice", "exercises")}
+        | {"rules": [r["id"] for r in rec["rules"]], "evidence": rec["evidence"]}
+        for rec in result["recommendations"]
+    ]
     giving = {rule_id: ruleset.rule(rule_id).adjustments for rule_id in evaluation.fired_rule_ids}
-    suppressed = [{**held, "overridden_by": [
-        {"adjustment": other, "rules": [rule_id for rule_id, gives in giving.items() if other in gives]}
-        for other in held["suppressed_by"]]} for held in result["suppressed"]]
+    suppressed = [
+        {
+            **held,
+            "overridden_by": [
+                {"adjustment": other, "rules": [rule_id for rule_id, gives in giving.items() if other in gives]}
+                for other in held["suppressed_by"]
+            ],
+        }
+        for held in result["suppressed"]
+    ]
     return {
         **_header(result, "trace"),
         "recommendations": recommendations,
         "suppressed": suppressed,
-        "conclusions": [{"name": name, "rules": builder.facts.concluded_by.get(name, [])}
-                        for name in sorted(evaluation.conclusions)],
+        "conclusions": [
+            {"name": name, "rules": builder.facts.concluded_by.get(name, [])} for name in sorted(evaluation.conclusions)
+        ],
         "fired": list(fired.values()),
         "unknown": result["unknown"],
     }

@@ -15,7 +15,7 @@ import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from runstrong.fields import catalogue
 from runstrong.render import STATUS_WORDS
@@ -25,7 +25,7 @@ FORMATS = ("text", "json", "markdown", "html")
 RESULT_MARK = {"true": "✓", "false": "✗", "unknown": "?"}
 RESULT_WORD = {"true": "holds", "false": "fails", "unknown": "unknown"}
 
-Item = Union[str, tuple[str, list["Item"]]]
+Item = str | tuple[str, list["Item"]]
 
 
 @dataclass
@@ -92,8 +92,10 @@ def condition_line(outcome: dict[str, Any], audience: str) -> str:
     if outcome["kind"] == "compare":
         parts.append(f"seen {with_unit(outcome.get('value'), outcome.get('unit', ''))}")
     elif outcome["kind"] == "join" and "value" in outcome:
-        parts.append(f"seen {number(outcome['value']['left'])} vs {number(outcome['value']['right'])}"
-                     f" ({', '.join(f'{k}={v}' for k, v in outcome.get('bound_items', {}).items())})")
+        parts.append(
+            f"seen {number(outcome['value']['left'])} vs {number(outcome['value']['right'])}"
+            f" ({', '.join(f'{k}={v}' for k, v in outcome.get('bound_items', {}).items())})"
+        )
     elif outcome["kind"] in ("item", "no_item"):
         if outcome.get("bound"):
             bound = next(i for i in outcome["items"] if i["item"] == outcome["bound"])
@@ -123,8 +125,10 @@ def _item_check(check: dict[str, Any]) -> str:
 def outcome_items(outcome: dict[str, Any], audience: str) -> Item:
     """A condition outcome (possibly a tree, with item details and chains) as a list item."""
     if "children" in outcome:
-        return (f"[{RESULT_MARK[outcome['result']]}] {outcome['text']}",
-                [outcome_items(child, audience) for child in outcome["children"]])
+        return (
+            f"[{RESULT_MARK[outcome['result']]}] {outcome['text']}",
+            [outcome_items(child, audience) for child in outcome["children"]],
+        )
     children: list[Item] = []
     if outcome.get("bound"):
         bound = next(i for i in outcome["items"] if i["item"] == outcome["bound"])
@@ -211,7 +215,9 @@ def _advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
         blocks.append(Block("p", "No adjustments: keep the current plan."))
     for rec in doc["recommendations"]:
         params = f" ({number(rec['params'])})" if rec["params"] else ""
-        blocks.append(Block("h2", f"{rec['title']}{params}" + ("" if audience == "athlete" else f" [{rec['adjustment']}]")))
+        blocks.append(
+            Block("h2", f"{rec['title']}{params}" + ("" if audience == "athlete" else f" [{rec['adjustment']}]"))
+        )
         if audience == "athlete":
             blocks.append(Block("p", rec["practice"]))
             blocks.append(Block("ul", items=[f"Because: {fired[r]['title'].rstrip('.')}" for r in rec["rules"]]))
@@ -224,21 +230,33 @@ def _advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
         blocks.append(Block("ul", items=[_evidence_item(e, audience) for e in rec["evidence"]]))
     if doc["suppressed"]:
         blocks.append(Block("h2", "Held back"))
-        blocks.append(Block("ul", items=[
-            f"{held['title']} [{held['adjustment']}] from {', '.join(held['rules'])}: overridden by "
-            + "; ".join(f"{o['adjustment']} ({', '.join(o['rules'])})" for o in held["overridden_by"])
-            for held in doc["suppressed"]]))
+        blocks.append(
+            Block(
+                "ul",
+                items=[
+                    f"{held['title']} [{held['adjustment']}] from {', '.join(held['rules'])}: overridden by "
+                    + "; ".join(f"{o['adjustment']} ({', '.join(o['rules'])})" for o in held["overridden_by"])
+                    for held in doc["suppressed"]
+                ],
+            )
+        )
     if doc["conclusions"] and audience != "athlete":
         blocks.append(Block("h2", "Intermediate conclusions"))
         blocks.append(Block("ul", items=[f"{c['name']} (from {', '.join(c['rules'])})" for c in doc["conclusions"]]))
     changing = [w for w in doc.get("what_would_change", []) if w["advice"]["changes_advice"] or audience == "clinician"]
     if changing and audience != "athlete":
         blocks.append(Block("h2", "What would change the advice"))
-        blocks.append(Block("p", "Each change below was applied to a copy of the snapshot and checked by re-running the rules."))
+        blocks.append(
+            Block("p", "Each change below was applied to a copy of the snapshot and checked by re-running the rules.")
+        )
         blocks.append(Block("ul", items=[whatif_sentence(w, audience) for w in changing]))
-    unknown = [u for u in doc.get("unknown", []) if "verdict" in u and (audience == "clinician" or u["could_change_advice"])]
+    unknown = [
+        u for u in doc.get("unknown", []) if "verdict" in u and (audience == "clinician" or u["could_change_advice"])
+    ]
     if unknown:
-        blocks.append(Block("h2", "Unknown data" if audience != "athlete" else "Information that could change this advice"))
+        blocks.append(
+            Block("h2", "Unknown data" if audience != "athlete" else "Information that could change this advice")
+        )
         blocks.append(Block("ul", items=[_unknown_sentence(u, audience) for u in unknown]))
     if audience != "athlete":
         blocks.append(_footer(doc))
@@ -248,9 +266,14 @@ def _advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
 def _rule_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
     rule, why = doc["rule"], doc["why"]
     verdict = "fired" if doc["fired"] else f"did not fire (conditions: {why['result']})"
-    blocks = [Block("h1", f"{rule['rule']} {rule['title']}"),
-              Block("p", f"{doc['athlete_id']} on {doc['date']}: {verdict}. Gives: "
-                         f"{', '.join(rule['adjustments'] + rule['conclusions']) or 'nothing'}. Grade {rule['grade']}.")]
+    blocks = [
+        Block("h1", f"{rule['rule']} {rule['title']}"),
+        Block(
+            "p",
+            f"{doc['athlete_id']} on {doc['date']}: {verdict}. Gives: "
+            f"{', '.join(rule['adjustments'] + rule['conclusions']) or 'nothing'}. Grade {rule['grade']}.",
+        ),
+    ]
     blocks.append(Block("h2", "Every condition"))
     blocks.append(Block("ul", items=[outcome_items(c, audience) for c in why["conditions"]]))
     if why["binding"]:
@@ -276,15 +299,22 @@ def _adjustment_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
     adjustment = doc["adjustment"]
     state = doc["state"]
     if state == "held back":
-        state += " (overridden by " + "; ".join(
-            f"{o['adjustment']} from {', '.join(o['rules'])}" for o in doc["overridden_by"]) + ")"
-    blocks = [Block("h1", f"{adjustment['title']} [{adjustment['id']}]"),
-              Block("p", f"{doc['athlete_id']} on {doc['date']}: {state}.")]
+        state += (
+            " (overridden by "
+            + "; ".join(f"{o['adjustment']} from {', '.join(o['rules'])}" for o in doc["overridden_by"])
+            + ")"
+        )
+    blocks = [
+        Block("h1", f"{adjustment['title']} [{adjustment['id']}]"),
+        Block("p", f"{doc['athlete_id']} on {doc['date']}: {state}."),
+    ]
     if doc["params"]:
         blocks.append(Block("p", f"Params: {number(doc['params'])}"))
     items: list[Item] = []
     for rule in doc["rules"]:
-        head = f"{rule['rule']} [grade {rule['grade']}] {rule['title']}: " + ("fired" if rule["fired"] else "did not fire")
+        head = f"{rule['rule']} [grade {rule['grade']}] {rule['title']}: " + (
+            "fired" if rule["fired"] else "did not fire"
+        )
         children: list[Item] = [f"stopped by: {condition_line(b, audience)}" for b in rule.get("blocking", [])]
         if rule.get("firings"):
             children += rule_trace_item(rule, audience)[1]
@@ -299,7 +329,9 @@ def _adjustment_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
 
 
 BUILDERS: dict[str, Callable[[dict[str, Any], str], list[Block]]] = {
-    "advice": _advice_blocks, "rule": _rule_blocks, "adjustment": _adjustment_blocks,
+    "advice": _advice_blocks,
+    "rule": _rule_blocks,
+    "adjustment": _adjustment_blocks,
 }
 
 # ---------------------------------------------------------------- formats
@@ -310,7 +342,9 @@ def _text_items(items: list[Item], depth: int) -> list[str]:
     indent = "  " * depth
     for item in items:
         text, children = (item, []) if isinstance(item, str) else item
-        lines += textwrap.wrap(text, 100, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  ") or [f"{indent}-"]
+        lines += textwrap.wrap(text, 100, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  ") or [
+            f"{indent}-"
+        ]
         lines += _text_items(children, depth + 1)
     return lines
 
@@ -325,7 +359,7 @@ def to_text(blocks: list[Block]) -> str:
         elif block.kind == "h3":
             lines += [f"{block.text}:"]
         elif block.kind == "p":
-            lines += textwrap.wrap(block.text, 100) + [""]
+            lines += [*textwrap.wrap(block.text, 100), ""]
         elif block.kind == "ul":
             lines += _text_items(block.items, 0)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"
@@ -353,7 +387,7 @@ def to_markdown(blocks: list[Block]) -> str:
         elif block.kind == "p":
             lines += [_md_escape(block.text), ""]
         elif block.kind == "ul":
-            lines += _md_items(block.items, 0) + [""]
+            lines += [*_md_items(block.items, 0), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -401,9 +435,11 @@ def to_html(blocks: list[Block], status: str, title: str, audience: str) -> str:
             body.append(f"<p>{_html_text(block.text)}</p>")
         elif block.kind == "ul":
             body.append(_html_items(block.items))
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<meta name=\"audience\" content=\"{audience}\"><title>{html.escape(title)}</title>"
-            f"<style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="audience" content="{audience}"><title>{html.escape(title)}</title>'
+        f"<style>{_CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
 
 
 def render_explanation(doc: dict[str, Any], fmt: str = "text", audience: str = "coach") -> str:

@@ -68,12 +68,20 @@ def compare_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """How the advice differs between two results: status, adjustments, params."""
     old_recs = {r["adjustment"]: r for r in old["recommendations"]}
     new_recs = {r["adjustment"]: r for r in new["recommendations"]}
-    params = {a: {"from": old_recs[a]["params"], "to": new_recs[a]["params"]}
-              for a in old_recs if a in new_recs and old_recs[a]["params"] != new_recs[a]["params"]}
+    params = {
+        a: {"from": old_recs[a]["params"], "to": new_recs[a]["params"]}
+        for a in old_recs
+        if a in new_recs and old_recs[a]["params"] != new_recs[a]["params"]
+    }
     added = [a for a in new_recs if a not in old_recs]
     removed = [a for a in old_recs if a not in new_recs]
-    return {"status": [old["status"], new["status"]], "added": added, "removed": removed, "params": params,
-            "changed": old["status"] != new["status"] or bool(added or removed or params)}
+    return {
+        "status": [old["status"], new["status"]],
+        "added": added,
+        "removed": removed,
+        "params": params,
+        "changed": old["status"] != new["status"] or bool(added or removed or params),
+    }
 
 
 def _threshold_names(value: Any) -> set[str]:
@@ -93,9 +101,15 @@ def _threshold_names(value: Any) -> set[str]:
 
 def _signature(ruleset: RuleSet, rule: Rule) -> str:
     """What a rule does, with its thresholds resolved: equal signatures behave the same."""
-    names = sorted({name for leaf in leaves(rule.when) for name in _threshold_names(leaf)}
-                   | {value[1:] for action in rule.then for _, value in action.params
-                      if isinstance(value, str) and value.startswith("$")})
+    names = sorted(
+        {name for leaf in leaves(rule.when) for name in _threshold_names(leaf)}
+        | {
+            value[1:]
+            for action in rule.then
+            for _, value in action.params
+            if isinstance(value, str) and value.startswith("$")
+        }
+    )
     thresholds = {name: ruleset.threshold_value(name) for name in names if name in ruleset.knowledge.thresholds}
     return repr((rule.when, rule.then, rule.salience, sorted(thresholds.items())))
 
@@ -104,8 +118,11 @@ def rule_changes(base: RuleSet, head: RuleSet) -> dict[str, list[str]]:
     """Rules added, removed and changed (conditions, actions, salience or thresholds)."""
     old = {r.id: r for r in base.rules}
     new = {r.id: r for r in head.rules}
-    return {"added": sorted(set(new) - set(old)), "removed": sorted(set(old) - set(new)),
-            "modified": sorted(i for i in set(old) & set(new) if _signature(base, old[i]) != _signature(head, new[i]))}
+    return {
+        "added": sorted(set(new) - set(old)),
+        "removed": sorted(set(old) - set(new)),
+        "modified": sorted(i for i in set(old) & set(new) if _signature(base, old[i]) != _signature(head, new[i])),
+    }
 
 
 def _giving(evaluation: Evaluation, adjustment: str) -> list[str]:
@@ -117,8 +134,14 @@ def _giving(evaluation: Evaluation, adjustment: str) -> list[str]:
     return rules
 
 
-def _athlete_change(member: Member, base: Evaluation, head: Evaluation, base_result: dict[str, Any],
-                    head_result: dict[str, Any], modified: set[str]) -> dict[str, Any]:
+def _athlete_change(
+    member: Member,
+    base: Evaluation,
+    head: Evaluation,
+    base_result: dict[str, Any],
+    head_result: dict[str, Any],
+    modified: set[str],
+) -> dict[str, Any]:
     diff = compare_results(base_result, head_result)
     base_fired, head_fired = set(base.fired_rule_ids), set(head.fired_rule_ids)
     now_fire = sorted(head_fired - base_fired)
@@ -130,14 +153,26 @@ def _athlete_change(member: Member, base: Evaluation, head: Evaluation, base_res
 
     held = {s["adjustment"]: s["suppressed_by"] for s in head_result["suppressed"]}
     return {
-        "athlete_id": member.snapshot["athlete_id"], "date": member.snapshot["date"], "source": member.source,
+        "athlete_id": member.snapshot["athlete_id"],
+        "date": member.snapshot["date"],
+        "source": member.source,
         "status": diff["status"],
         "added": [{"adjustment": a, "rules": cause(_giving(head, a)) or _giving(head, a)} for a in diff["added"]],
-        "removed": [{"adjustment": a, "rules": cause(_giving(base, a)) or _giving(base, a),
-                     **({"held_back_by": held[a]} if a in held else {})} for a in diff["removed"]],
-        "params": [{"adjustment": a, **change, "rules": cause(_giving(head, a) + _giving(base, a))}
-                   for a, change in diff["params"].items()],
-        "now_fire": now_fire, "no_longer_fire": stopped, "modified_fired": changed_fired,
+        "removed": [
+            {
+                "adjustment": a,
+                "rules": cause(_giving(base, a)) or _giving(base, a),
+                **({"held_back_by": held[a]} if a in held else {}),
+            }
+            for a in diff["removed"]
+        ],
+        "params": [
+            {"adjustment": a, **change, "rules": cause(_giving(head, a) + _giving(base, a))}
+            for a, change in diff["params"].items()
+        ],
+        "now_fire": now_fire,
+        "no_longer_fire": stopped,
+        "modified_fired": changed_fired,
         "causes": sorted(set(now_fire) | set(stopped) | set(changed_fired)),
     }
 
@@ -161,12 +196,15 @@ def diff_cohort(base: RuleSet, head: RuleSet, cohort: list[Member]) -> dict[str,
         "base": {"dir": str(base.rules_dir), "version": base.version, "digest": base.digest},
         "head": {"dir": str(head.rules_dir), "version": head.version, "digest": head.digest},
         "rule_changes": changes,
-        "athletes": len(cohort), "changed_count": len(changed), "changed": changed,
+        "athletes": len(cohort),
+        "changed_count": len(changed),
+        "changed": changed,
         "summary": {
             "by_rule": [{"rule": rule, "athletes": count} for rule, count in by_rule.most_common()],
             "status": dict(sorted(transitions.items())),
-            "adjustments": [{"adjustment": a, "added": added[a], "removed": removed[a]}
-                            for a in sorted(set(added) | set(removed))],
+            "adjustments": [
+                {"adjustment": a, "added": added[a], "removed": removed[a]} for a in sorted(set(added) | set(removed))
+            ],
         },
     }
 
@@ -177,11 +215,17 @@ def coverage(ruleset: RuleSet, cohort: list[Member]) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     for member in cohort:
         counts.update(evaluator.evaluate(member.snapshot).fired_rule_ids)
-    rules = [{"rule": r.id, "title": r.title, "fired": counts[r.id],
-              "percent": round(100 * counts[r.id] / len(cohort), 1)} for r in ruleset.rules]
-    return {"ruleset": {"version": ruleset.version, "digest": ruleset.digest}, "athletes": len(cohort),
-            "rules": rules, "never_fired": [r["rule"] for r in rules if r["fired"] == 0],
-            "fired_share": round(100 * sum(1 for r in rules if r["fired"]) / max(len(rules), 1), 1)}
+    rules = [
+        {"rule": r.id, "title": r.title, "fired": counts[r.id], "percent": round(100 * counts[r.id] / len(cohort), 1)}
+        for r in ruleset.rules
+    ]
+    return {
+        "ruleset": {"version": ruleset.version, "digest": ruleset.digest},
+        "athletes": len(cohort),
+        "rules": rules,
+        "never_fired": [r["rule"] for r in rules if r["fired"] == 0],
+        "fired_share": round(100 * sum(1 for r in rules if r["fired"]) / max(len(rules), 1), 1),
+    }
 
 
 # ---------------------------------------------------------------- rendering
@@ -189,12 +233,13 @@ def coverage(ruleset: RuleSet, cohort: list[Member]) -> dict[str, Any]:
 
 def _table(headers: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
     if markdown:
-        return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)] + \
-               ["| " + " | ".join(row) + " |" for row in rows]
-    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows)]
+        return ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)] + [
+            "| " + " | ".join(row) + " |" for row in rows
+        ]
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows, strict=False)]
 
     def line(row: list[str]) -> str:
-        return "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+        return "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip()
 
     return [line(headers), line(["-" * w for w in widths])] + [line(row) for row in rows]
 
@@ -204,11 +249,16 @@ def _athlete_lines(entry: dict[str, Any]) -> list[str]:
     if entry["status"][0] != entry["status"][1]:
         lines.append(f"status {entry['status'][0]} -> {entry['status'][1]}")
     lines += [f"+ {a['adjustment']} (from {', '.join(a['rules'])})" for a in entry["added"]]
-    lines += [f"- {a['adjustment']} (was from {', '.join(a['rules'])}"
-              + (f"; now held back by {', '.join(a['held_back_by'])})" if "held_back_by" in a else ")")
-              for a in entry["removed"]]
-    lines += [f"~ {p['adjustment']} params {json.dumps(p['from'], sort_keys=True)} -> "
-              f"{json.dumps(p['to'], sort_keys=True)} ({', '.join(p['rules']) or 'merge'})" for p in entry["params"]]
+    lines += [
+        f"- {a['adjustment']} (was from {', '.join(a['rules'])}"
+        + (f"; now held back by {', '.join(a['held_back_by'])})" if "held_back_by" in a else ")")
+        for a in entry["removed"]
+    ]
+    lines += [
+        f"~ {p['adjustment']} params {json.dumps(p['from'], sort_keys=True)} -> "
+        f"{json.dumps(p['to'], sort_keys=True)} ({', '.join(p['rules']) or 'merge'})"
+        for p in entry["params"]
+    ]
     why = []
     if entry["now_fire"]:
         why.append(f"now fire: {', '.join(entry['now_fire'])}")
@@ -226,10 +276,15 @@ def render_diff(report: dict[str, Any], fmt: str) -> str:
         return json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     markdown = fmt == "markdown"
     base, head, changes = report["base"], report["head"], report["rule_changes"]
-    lines = [("# " if markdown else "") + f"Rule set diff: {base['version']} ({base['digest']}) -> "
-             f"{head['version']} ({head['digest']})", ""]
-    lines.append(f"Rules added: {', '.join(changes['added']) or 'none'}; removed: {', '.join(changes['removed']) or 'none'}; "
-                 f"changed: {', '.join(changes['modified']) or 'none'}.")
+    lines = [
+        ("# " if markdown else "") + f"Rule set diff: {base['version']} ({base['digest']}) -> "
+        f"{head['version']} ({head['digest']})",
+        "",
+    ]
+    lines.append(
+        f"Rules added: {', '.join(changes['added']) or 'none'}; removed: {', '.join(changes['removed']) or 'none'}; "
+        f"changed: {', '.join(changes['modified']) or 'none'}."
+    )
     lines += ["", f"Advice changed for {report['changed_count']} of {report['athletes']} athletes.", ""]
     summary = report["summary"]
     if summary["by_rule"]:
@@ -238,8 +293,11 @@ def render_diff(report: dict[str, Any], fmt: str) -> str:
         lines.append("")
     if summary["adjustments"]:
         lines += [("## " if markdown else "") + "Adjustments", ""]
-        lines += _table(["adjustment", "added for", "removed for"],
-                        [[a["adjustment"], str(a["added"]), str(a["removed"])] for a in summary["adjustments"]], markdown)
+        lines += _table(
+            ["adjustment", "added for", "removed for"],
+            [[a["adjustment"], str(a["added"]), str(a["removed"])] for a in summary["adjustments"]],
+            markdown,
+        )
         lines.append("")
     if summary["status"]:
         lines += [("## " if markdown else "") + "Status changes", ""]
@@ -261,10 +319,16 @@ def render_coverage(report: dict[str, Any], fmt: str) -> str:
         return json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     markdown = fmt == "markdown"
     ruleset = report["ruleset"]
-    lines = [("# " if markdown else "") + f"Rule coverage on {report['athletes']} athletes, rule set "
-             f"{ruleset['version']} ({ruleset['digest']})", ""]
+    lines = [
+        ("# " if markdown else "") + f"Rule coverage on {report['athletes']} athletes, rule set "
+        f"{ruleset['version']} ({ruleset['digest']})",
+        "",
+    ]
     rows = [[r["rule"], str(r["fired"]), f"{r['percent']:.1f}", r["title"]] for r in report["rules"]]
     lines += _table(["rule", "fired", "%", "title"], rows, markdown)
-    lines += ["", f"{report['fired_share']:.1f} % of the rules fired at least once.",
-              f"Never fired: {', '.join(report['never_fired']) or 'none'}."]
+    lines += [
+        "",
+        f"{report['fired_share']:.1f} % of the rules fired at least once.",
+        f"Never fired: {', '.join(report['never_fired']) or 'none'}.",
+    ]
     return "\n".join(lines) + "\n"

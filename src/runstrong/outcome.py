@@ -92,8 +92,13 @@ def threshold_info(ruleset: RuleSet, operand: Any) -> dict[str, Any] | None:
     if not isinstance(operand, ThresholdRef):
         return None
     threshold = ruleset.knowledge.thresholds[operand.name]
-    return {"name": threshold.name, "value": threshold.value, "unit": threshold.unit,
-            "source": threshold.source, "grade": threshold.grade}
+    return {
+        "name": threshold.name,
+        "value": threshold.value,
+        "unit": threshold.unit,
+        "source": threshold.source,
+        "grade": threshold.grade,
+    }
 
 
 def field_unit(path: str, list_path: str | None = None) -> str:
@@ -110,14 +115,20 @@ def plain(value: Any) -> Any:
     return value
 
 
-def compare_outcome(ruleset: RuleSet, compare: Compare, fact: dict[str, Any], list_path: str | None = None) -> dict[str, Any]:
+def compare_outcome(
+    ruleset: RuleSet, compare: Compare, fact: dict[str, Any], list_path: str | None = None
+) -> dict[str, Any]:
     """A comparison tested on one fact (the athlete, or an item), exactly as its pattern would.
 
     A missing field makes the outcome unknown; `is unknown` reads the fact's `_unknown` set, and
     a fact without one (items) cannot show a field as unknown, as in the engine.
     """
-    outcome: dict[str, Any] = {"kind": "compare", "text": compare_text(compare), "field": compare.field,
-                               "unit": field_unit(compare.field, list_path)}
+    outcome: dict[str, Any] = {
+        "kind": "compare",
+        "text": compare_text(compare),
+        "field": compare.field,
+        "unit": field_unit(compare.field, list_path),
+    }
     threshold = threshold_info(ruleset, compare.operand)
     if threshold:
         outcome["threshold"] = threshold
@@ -135,8 +146,7 @@ def compare_outcome(ruleset: RuleSet, compare: Compare, fact: dict[str, Any], li
         outcome.update(value=None, known=False, result=FALSE if compare.op == "is known" else UNKNOWN)
         return outcome
     value = fact[compare.field]
-    outcome.update(value=plain(value), known=True,
-                   result=TRUE if compare_predicate(ruleset, compare)(value) else FALSE)
+    outcome.update(value=plain(value), known=True, result=TRUE if compare_predicate(ruleset, compare)(value) else FALSE)
     return outcome
 
 
@@ -146,8 +156,11 @@ def join_outcome(ruleset: RuleSet, join: Join, bound: dict[str, dict[str, Any] |
     threshold = threshold_info(ruleset, join.right) or threshold_info(ruleset, join.left)
     if threshold:
         outcome["threshold"] = threshold
-    refs = [arg for side in (join.left, join.right)
-            for arg in (side.args if isinstance(side, Call) else (side,) if isinstance(side, FieldRef) else ())]
+    refs = [
+        arg
+        for side in (join.left, join.right)
+        for arg in (side.args if isinstance(side, Call) else (side,) if isinstance(side, FieldRef) else ())
+    ]
     missing = sorted({ref.alias for ref in refs if bound.get(ref.alias) is None})
     if missing:
         outcome.update(result=UNKNOWN, note=f"no item bound to {', '.join(missing)}")
@@ -158,8 +171,9 @@ def join_outcome(ruleset: RuleSet, join: Join, bound: dict[str, dict[str, Any] |
         left, right = test.left(facts), test.right(facts)
     except (KeyError, TypeError, ValueError):
         left = right = None
-    outcome["bound_items"] = {alias: f"{facts[alias]['list']}[{facts[alias]['index']}]"
-                              for alias in sorted({ref.alias for ref in refs})}
+    outcome["bound_items"] = {
+        alias: f"{facts[alias]['list']}[{facts[alias]['index']}]" for alias in sorted({ref.alias for ref in refs})
+    }
     outcome["value"] = {"left": plain(left), "right": plain(right)}
     if left is None or right is None:
         outcome.update(result=UNKNOWN, note="a compared item field is unknown")
@@ -172,5 +186,10 @@ def item_outcome(ruleset: RuleSet, leaf: ItemMatch, item: dict[str, Any]) -> dic
     """One item tested against every `where` comparison of an item condition (no short-circuit)."""
     checks = [compare_outcome(ruleset, compare, item, leaf.list) for compare in leaf.where]
     fields = {k: plain(v) for k, v in item.items() if k not in ("list", "index", UNKNOWN_KEY)}
-    return {"item": f"{item['list']}[{item['index']}]", "index": item["index"], "fields": fields,
-            "where": checks, "result": all_of([c["result"] for c in checks])}
+    return {
+        "item": f"{item['list']}[{item['index']}]",
+        "index": item["index"],
+        "fields": fields,
+        "where": checks,
+        "result": all_of([c["result"] for c in checks]),
+    }

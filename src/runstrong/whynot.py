@@ -19,8 +19,17 @@ from runstrong.conditions import AllOf, AnyOf, AtLeast, Compare, Concluded, Cond
 from runstrong.engine import Evaluation
 from runstrong.facts import UNKNOWN_KEY, athlete_values, item_values
 from runstrong.outcome import (
-    FALSE, TRUE, UNKNOWN, all_of, any_of, at_least, compare_outcome, item_outcome, join_outcome,
-    leaf_text, rank,
+    FALSE,
+    TRUE,
+    UNKNOWN,
+    all_of,
+    any_of,
+    at_least,
+    compare_outcome,
+    item_outcome,
+    join_outcome,
+    leaf_text,
+    rank,
 )
 from runstrong.ruleset import Rule, RuleSet
 
@@ -98,8 +107,9 @@ class _Evaluator:
 
     def item_outcomes(self, path: Path, leaf: ItemMatch) -> list[dict[str, Any]]:
         if path not in self._items_cache:
-            self._items_cache[path] = [item_outcome(self.ruleset, leaf, item)
-                                       for item in self.facts.items.get(leaf.list, [])]
+            self._items_cache[path] = [
+                item_outcome(self.ruleset, leaf, item) for item in self.facts.items.get(leaf.list, [])
+            ]
         return self._items_cache[path]
 
     def bindings(self) -> list[dict[Path, dict[str, Any] | None]]:
@@ -114,13 +124,24 @@ class _Evaluator:
         for options in choices:
             total *= len(options)
         if total > _MAX_BINDINGS:
-            choices = [[item for item, outcome in zip(options, self.item_outcomes(slot.path, slot.leaf))
-                        if outcome["result"] != FALSE] + [None] for slot, options in zip(slots, choices)]
-        pairs = [(a, b) for i, a in enumerate(slots) for b in slots[i + 1:]
-                 if a.leaf.list == b.leaf.list and _co_occur(self.root, a.path, b.path)]
+            choices = [
+                [
+                    item
+                    for item, outcome in zip(options, self.item_outcomes(slot.path, slot.leaf), strict=False)
+                    if outcome["result"] != FALSE
+                ]
+                + [None]
+                for slot, options in zip(slots, choices, strict=False)
+            ]
+        pairs = [
+            (a, b)
+            for i, a in enumerate(slots)
+            for b in slots[i + 1 :]
+            if a.leaf.list == b.leaf.list and _co_occur(self.root, a.path, b.path)
+        ]
         found = []
         for combo in product(*choices):
-            binding = {slot.path: item for slot, item in zip(slots, combo)}
+            binding = {slot.path: item for slot, item in zip(slots, combo, strict=False)}
             if all(_distinct(binding[a.path], binding[b.path]) for a, b in pairs):
                 found.append(binding)
         return found
@@ -133,8 +154,13 @@ class _Evaluator:
                 return {"kind": "all", "text": "all of", "result": all_of(results), "children": children}
             if isinstance(node, AnyOf):
                 return {"kind": "any", "text": "any of", "result": any_of(results), "children": children}
-            return {"kind": "at_least", "text": f"at least {node.count} of", "count": node.count,
-                    "result": at_least(node.count, results), "children": children}
+            return {
+                "kind": "at_least",
+                "text": f"at least {node.count} of",
+                "count": node.count,
+                "result": at_least(node.count, results),
+                "children": children,
+            }
         if isinstance(node, Compare):
             return compare_outcome(self.ruleset, node, self.facts.athlete)
         if isinstance(node, ItemMatch):
@@ -145,14 +171,24 @@ class _Evaluator:
         assert isinstance(node, Concluded)
         by = self.facts.concluded_by.get(node.name, [])
         result = (FALSE if by else TRUE) if node.negated else (TRUE if by else FALSE)
-        outcome = {"kind": "concluded", "text": leaf_text(node), "name": node.name, "concluded_by": by, "result": result}
+        outcome = {
+            "kind": "concluded",
+            "text": leaf_text(node),
+            "name": node.name,
+            "concluded_by": by,
+            "result": result,
+        }
         if not by:
             concluders = [rule.id for rule in self.ruleset.rules if node.name in rule.conclusions]
             outcome["note"] = f"no rule concluded it (it can come from: {', '.join(concluders) or 'no rule'})"
         return outcome
 
     def item_match(self, leaf: ItemMatch, path: Path, binding: dict[Path, dict[str, Any] | None]) -> dict[str, Any]:
-        outcome: dict[str, Any] = {"kind": "no_item" if leaf.negated else "item", "text": leaf_text(leaf), "list": leaf.list}
+        outcome: dict[str, Any] = {
+            "kind": "no_item" if leaf.negated else "item",
+            "text": leaf_text(leaf),
+            "list": leaf.list,
+        }
         if not self.facts.list_known(leaf.list):
             outcome.update(result=UNKNOWN, items=[], note=f"{leaf.list} is unknown")
             return outcome
@@ -165,8 +201,10 @@ class _Evaluator:
             if matching:
                 outcome["note"] = f"matching: {', '.join(matching)}"
             elif unclear:
-                outcome["note"] = (f"{', '.join(unclear)} could not be checked (a field is unknown); "
-                                   "the engine counts them as not matching")
+                outcome["note"] = (
+                    f"{', '.join(unclear)} could not be checked (a field is unknown); "
+                    "the engine counts them as not matching"
+                )
             return outcome
         bound = binding.get(path)
         if bound is None:
@@ -207,11 +245,18 @@ def why_not(ruleset: RuleSet, evaluation: Evaluation, rule: Rule, facts: Facts |
     assert best is not None
     _, tree, binding = best
     return {
-        "rule": rule.id, "title": rule.title, "grade": rule.grade,
-        "adjustments": list(rule.adjustments), "conclusions": list(rule.conclusions),
-        "fired": rule.id in facts.fired, "result": tree["result"],
+        "rule": rule.id,
+        "title": rule.title,
+        "grade": rule.grade,
+        "adjustments": list(rule.adjustments),
+        "conclusions": list(rule.conclusions),
+        "fired": rule.id in facts.fired,
+        "result": tree["result"],
         "conditions": tree["children"],
-        "binding": {evaluator.slots[path].name: f"{item['list']}[{item['index']}]"
-                    for path, item in binding.items() if item is not None},
+        "binding": {
+            evaluator.slots[path].name: f"{item['list']}[{item['index']}]"
+            for path, item in binding.items()
+            if item is not None
+        },
         "blocking": blocking(tree),
     }
