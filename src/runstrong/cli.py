@@ -210,6 +210,7 @@ from runstrong.consult_cli import consult  # noqa: E402
 cli.add_command(consult)
 
 from runstrong.cli_explain import register as register_explain  # noqa: E402 - needs the decorators above
+
 register_explain(cli, rules)
 
 
