@@ -161,3 +161,15 @@ def test_a_threshold_change_inside_an_item_condition_marks_the_rule_changed(tmp_
     )
     [entry] = diff_cohort(base, head, [member])["changed"]
     assert entry["removed"] == [{"adjustment": "stop-painful-exercise", "rules": ["TD01"]}]
+
+
+def test_diff_says_which_conditions_changed(rule_sets: tuple[RuleSet, RuleSet], cohort_dir: Path) -> None:
+    base, head = rule_sets
+    report = diff_cohort(base, head, read_cohort(cohort_dir))
+    reasons = {e["athlete_id"]: e["reasons"] for e in report["changed"]}
+    [stopped] = reasons["borderline"]
+    assert stopped["rule"] == "SW01" and stopped["change"] == "no longer fires"
+    [condition] = stopped["conditions"]
+    assert condition["value"] == 6.8 and condition["result"] == "false"
+    [started] = reasons["night"]
+    assert started["change"] == "is new and fires" and started["conditions"][0]["result"] == "true"

@@ -99,7 +99,8 @@ def condition_line(outcome: dict[str, Any], audience: str) -> str:
     elif outcome["kind"] in ("item", "no_item"):
         if outcome.get("bound"):
             bound = next(i for i in outcome["items"] if i["item"] == outcome["bound"])
-            parts.append(f"matched {bound['item']} ({number(bound['fields'])})")
+            verb = "matched" if outcome["result"] == "true" else "checked"
+            parts.append(f"{verb} {bound['item']} ({number(bound['fields'])})")
         elif outcome["kind"] == "no_item" and "items" in outcome:
             parts.append(f"{len(outcome['items'])} item(s) checked")
     elif outcome["kind"] == "concluded" and outcome.get("concluded_by"):
@@ -120,6 +121,12 @@ def _item_check(check: dict[str, Any]) -> str:
     against = f" vs {with_unit(threshold['value'], threshold['unit'])}" if threshold else ""
     detail = f" ({seen}{against})" if not check["text"].endswith("known") else ""
     return f"{check['text']}{detail} {RESULT_MARK[check['result']]}"
+
+
+def bound_item_checks(outcome: dict[str, Any]) -> str:
+    """The `where` tests of the item an item condition was bound to ('' when none)."""
+    bound = next((i for i in outcome.get("items", []) if i["item"] == outcome.get("bound")), None)
+    return ", ".join(_item_check(check) for check in bound["where"]) if bound else ""
 
 
 def outcome_items(outcome: dict[str, Any], audience: str) -> Item:

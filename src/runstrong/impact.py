@@ -15,9 +15,12 @@ from typing import Any
 from runstrong.conditions import Compare, ItemMatch, Join, ThresholdRef
 from runstrong.engine import Evaluation, Evaluator
 from runstrong.errors import InvalidSnapshot, Problem, UserError
+from runstrong.explain import TraceBuilder
+from runstrong.explain_render import bound_item_checks, condition_line
 from runstrong.result import build_result
 from runstrong.ruleset import Rule, RuleSet, leaves
 from runstrong.snapshot import Snapshot, read_snapshot, validation_problems
+from runstrong.whynot import why_not
 
 SNAPSHOT_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -134,6 +137,32 @@ def _giving(evaluation: Evaluation, adjustment: str) -> list[str]:
     return rules
 
 
+def _reasons(
+    base_rules: RuleSet,
+    head_rules: RuleSet,
+    base: Evaluation,
+    head: Evaluation,
+    now_fire: list[str],
+    stopped: list[str],
+) -> list[dict[str, Any]]:
+    """For each rule that now fires, the conditions it matched; for each that no longer fires,
+    the conditions that stopped it (both on the head rule set)."""
+    reasons = []
+    head_ids = {rule.id for rule in head_rules.rules}
+    base_ids = {rule.id for rule in base_rules.rules}
+    for rule_id in now_fire:
+        firing = TraceBuilder(head_rules, head).rule_trace(head_rules.rule(rule_id))["firings"][0]
+        change = "now fires" if rule_id in base_ids else "is new and fires"
+        reasons.append({"rule": rule_id, "change": change, "conditions": firing["conditions"]})
+    for rule_id in stopped:
+        if rule_id not in head_ids:
+            reasons.append({"rule": rule_id, "change": "was removed", "conditions": []})
+            continue
+        blocking = why_not(head_rules, head, head_rules.rule(rule_id))["blocking"]
+        reasons.append({"rule": rule_id, "change": "no longer fires", "conditions": blocking})
+    return reasons
+
+
 def _athlete_change(
     member: Member,
     base: Evaluation,
@@ -177,6 +206,13 @@ def _athlete_change(
     }
 
 
+def _with_reasons(
+    entry: dict[str, Any], base_rules: RuleSet, head_rules: RuleSet, base: Evaluation, head: Evaluation
+) -> dict[str, Any]:
+    entry["reasons"] = _reasons(base_rules, head_rules, base, head, entry["now_fire"], entry["no_longer_fire"])
+    return entry
+
+
 def diff_cohort(base: RuleSet, head: RuleSet, cohort: list[Member]) -> dict[str, Any]:
     """Run a cohort through two rule sets and report whose advice changed, how and why."""
     base_eval, head_eval = Evaluator(base), Evaluator(head)
@@ -187,7 +223,8 @@ def diff_cohort(base: RuleSet, head: RuleSet, cohort: list[Member]) -> dict[str,
         old, new = base_eval.evaluate(member.snapshot), head_eval.evaluate(member.snapshot)
         old_result, new_result = build_result(base, old), build_result(head, new)
         if compare_results(old_result, new_result)["changed"]:
-            changed.append(_athlete_change(member, old, new, old_result, new_result, modified))
+            entry = _athlete_change(member, old, new, old_result, new_result, modified)
+            changed.append(_with_reasons(entry, base, head, old, new))
     by_rule = Counter(rule for entry in changed for rule in entry["causes"])
     transitions = Counter(f"{e['status'][0]} -> {e['status'][1]}" for e in changed if e["status"][0] != e["status"][1])
     added = Counter(a["adjustment"] for e in changed for a in e["added"])
@@ -267,6 +304,12 @@ def _athlete_lines(entry: dict[str, Any]) -> list[str]:
     if entry["modified_fired"]:
         why.append(f"changed rules that fired: {', '.join(entry['modified_fired'])}")
     lines.append("because " + "; ".join(why) if why else "because of a change in merging or overrides")
+    for reason in entry.get("reasons", []):
+        lines.append(f"  {reason['rule']} {reason['change']}" + (":" if reason["conditions"] else ""))
+        for condition in reason["conditions"]:
+            lines.append(f"    {condition_line(condition, 'coach')}")
+            checks = bound_item_checks(condition)
+            lines += [f"      {checks}"] if checks else []
     return lines
 
 
