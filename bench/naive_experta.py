@@ -16,7 +16,7 @@ import json
 from itertools import combinations
 from typing import Any
 
-from experta import NOT, TEST, W, AS, Fact, Field, KnowledgeEngine, P
+from experta import AS, NOT, TEST, Fact, Field, KnowledgeEngine, P, W
 from experta import Rule as ExpertaRule
 from schema import And, Optional, Or
 
@@ -48,8 +48,10 @@ def schema_definition(schema: dict[str, Any]) -> Any:
     kind = schema.get("type")
     if kind == "object":
         required = set(schema.get("required", ()))
-        return {(key if key in required else Optional(key)): schema_definition(sub)
-                for key, sub in schema["properties"].items()}
+        return {
+            (key if key in required else Optional(key)): schema_definition(sub)
+            for key, sub in schema["properties"].items()
+        }
     if kind == "array":
         return [schema_definition(schema["items"])]
     if kind == "integer":
@@ -98,8 +100,11 @@ class NaiveEvaluator:
             section, field = list_path.split(".")
             item_schema = root[section]["properties"][field]["items"]
             properties = item_schema.get("properties", {})
-            self.items[list_path] = _fact_class(_title(list_path) + "Item", properties) if properties else \
-                type(_title(list_path) + "Item", (Fact,), {})
+            self.items[list_path] = (
+                _fact_class(_title(list_path) + "Item", properties)
+                if properties
+                else type(_title(list_path) + "Item", (Fact,), {})
+            )
         namespace: dict[str, Any] = {}
         for rule in ruleset.rules:
             for index, leaves in enumerate(branches(normal_form(rule.when))):
@@ -194,8 +199,13 @@ class NaiveEvaluator:
             status = "amber"
         else:
             status = "green"
-        return {"athlete_id": snapshot["athlete_id"], "date": snapshot["date"], "status": status,
-                "adjustments": adjustments, "rules": fired}
+        return {
+            "athlete_id": snapshot["athlete_id"],
+            "date": snapshot["date"],
+            "status": status,
+            "adjustments": adjustments,
+            "rules": fired,
+        }
 
 
 def run_jsonl(evaluator: NaiveEvaluator, lines: Any, out: Any) -> int:

@@ -17,11 +17,13 @@ from runstrong.ruleset import Rule, RuleSet
 
 class _Branch:
     def __init__(self, ruleset: RuleSet, leaves: tuple[Any, ...]) -> None:
-        self.compares = [(leaf.field, leaf.op, self._test(ruleset, leaf))
-                         for leaf in leaves if isinstance(leaf, Compare)]
+        self.compares = [
+            (leaf.field, leaf.op, self._test(ruleset, leaf)) for leaf in leaves if isinstance(leaf, Compare)
+        ]
         self.concluded = [(leaf.name, leaf.negated) for leaf in leaves if isinstance(leaf, Concluded)]
-        self.absent = [(leaf.list, self._where(ruleset, leaf)) for leaf in leaves
-                       if isinstance(leaf, ItemMatch) and leaf.negated]
+        self.absent = [
+            (leaf.list, self._where(ruleset, leaf)) for leaf in leaves if isinstance(leaf, ItemMatch) and leaf.negated
+        ]
         self.present = []
         for leaf in leaves:
             if isinstance(leaf, ItemMatch) and not leaf.negated:
@@ -62,9 +64,12 @@ class _Branch:
         name, list_path, where = self.present[index]
         taken = {id(item) for item in bound.values()}
         for item in items.get(list_path, ()):
-            if id(item) not in taken and self._holds(item, item[UNKNOWN_KEY], where):
-                if self._bind(index + 1, {**bound, name: item}, items):
-                    return True
+            if (
+                id(item) not in taken
+                and self._holds(item, item[UNKNOWN_KEY], where)
+                and self._bind(index + 1, {**bound, name: item}, items)
+            ):
+                return True
         return False
 
 
@@ -74,7 +79,8 @@ class PlainEvaluator:
     def __init__(self, ruleset: RuleSet) -> None:
         self.rules: list[tuple[Rule, list[_Branch]]] = [
             (rule, [_Branch(ruleset, leaves) for leaves in branches(normal_form(rule.when))])
-            for rule in sorted(ruleset.rules, key=lambda r: -r.salience)]
+            for rule in sorted(ruleset.rules, key=lambda r: -r.salience)
+        ]
 
     def evaluate(self, snapshot: dict[str, Any]) -> dict[str, Any]:
         values = athlete_values(snapshot)

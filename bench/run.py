@@ -33,17 +33,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from naive_experta import NaiveEvaluator  # noqa: E402
-from plain_python import PlainEvaluator  # noqa: E402
-from snapshots import random_snapshot, snapshots  # noqa: E402
+from naive_experta import NaiveEvaluator
+from plain_python import PlainEvaluator
+from snapshots import random_snapshot, snapshots
 
-from runstrong.compiler import resolve  # noqa: E402
-from runstrong.conditions import AllOf, AnyOf, AtLeast, Compare, ItemMatch, Not  # noqa: E402
-from runstrong.engine import Evaluator  # noqa: E402
-from runstrong.paths import default_knowledge_dir, default_rules_dir, example_dir  # noqa: E402
-from runstrong.result import build_result  # noqa: E402
-from runstrong.ruleset import RuleSet, load_ruleset  # noqa: E402
-from runstrong.snapshot import validate  # noqa: E402
+from runstrong.compiler import resolve
+from runstrong.conditions import AllOf, AnyOf, AtLeast, Compare, ItemMatch, Not
+from runstrong.engine import Evaluator
+from runstrong.paths import default_knowledge_dir, default_rules_dir, example_dir
+from runstrong.result import build_result
+from runstrong.ruleset import RuleSet, load_ruleset
+from runstrong.snapshot import validate
 
 RUNSTRONG = str(Path(sys.executable).parent / "runstrong")
 
@@ -57,8 +57,9 @@ def write_rows(path: Path, count: int, seed: int = 1, items: int = 2) -> None:
 def batch_rate(source: Path, out: Path, jobs: int) -> tuple[float, float]:
     """rows/s as the batch summary states it (after start-up), and the wall time."""
     started = time.perf_counter()
-    done = subprocess.run([RUNSTRONG, "batch", str(source), "-o", str(out), "-j", str(jobs)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [RUNSTRONG, "batch", str(source), "-o", str(out), "-j", str(jobs)], capture_output=True, text=True, check=False
+    )
     wall = time.perf_counter() - started
     match = re.search(r"(\d+) rows/s", done.stdout)
     if done.returncode not in (0, 3) or not match:
@@ -111,12 +112,18 @@ def throughput(ruleset: RuleSet, work: Path, rows: int, rounds: int) -> list[str
         "",
         "| engine | rows/s | per row | vs naive experta |",
         "|---|---:|---:|---:|",
-        f"| naive experta (section facts, Field validation, `reset()`) | {best['naive']:.0f} | {1e3 / best['naive']:.2f} ms | 1.00× |",
-        f"| `runstrong batch -j 1` (full results) | {best['j1']:.0f} | {1e3 / best['j1']:.2f} ms | {best['j1'] / best['naive']:.2f}× |",
-        f"| `runstrong batch -j 2` (full results) | {best['j2']:.0f} | {1e3 / best['j2']:.2f} ms | {best['j2'] / best['naive']:.2f}× |",
-        f"| plain Python, no engine, no trace (lower bound) | {best['plain']:.0f} | {1e3 / best['plain']:.2f} ms | {best['plain'] / best['naive']:.2f}× |",
+        *(
+            f"| {label} | {best[key]:.0f} | {1e3 / best[key]:.2f} ms | {best[key] / best['naive']:.2f}× |"
+            for key, label in (
+                ("naive", "naive experta (section facts, Field validation, `reset()`)"),
+                ("j1", "`runstrong batch -j 1` (full results)"),
+                ("j2", "`runstrong batch -j 2` (full results)"),
+                ("plain", "plain Python, no engine, no trace (lower bound)"),
+            )
+        ),
         "",
-        f"- `-j 2` vs `-j 1`: {best['j2'] / best['j1']:.2f}×; `-j 1` vs naive experta: {best['j1'] / best['naive']:.2f}×",
+        f"- `-j 2` vs `-j 1`: {best['j2'] / best['j1']:.2f}×; "
+        f"`-j 1` vs naive experta: {best['j1'] / best['naive']:.2f}×",
         f"- wall time with start-up: -j 1 {walls['j1']:.1f} s, -j 2 {walls['j2']:.1f} s",
         f"- `-j 1` and `-j 2` outputs byte-identical: {same}",
         f"- fired rules checked against runstrong: {check}",
@@ -131,9 +138,13 @@ def cold_start(rounds: int = 5) -> list[str]:
         started = time.perf_counter()
         subprocess.run([RUNSTRONG, "recommend", example], capture_output=True, check=True)
         times.append(time.perf_counter() - started)
-    return ["### `runstrong recommend` cold start", "",
-            f"best {min(times):.2f} s, median {sorted(times)[len(times) // 2]:.2f} s of {rounds} runs "
-            "(process start, imports, loading and checking the rule set, building the engine, one evaluation)", ""]
+    return [
+        "### `runstrong recommend` cold start",
+        "",
+        f"best {min(times):.2f} s, median {sorted(times)[len(times) // 2]:.2f} s of {rounds} runs "
+        "(process start, imports, loading and checking the rule set, building the engine, one evaluation)",
+        "",
+    ]
 
 
 def _shift(condition: Any, ruleset: RuleSet, delta: float) -> Any:
@@ -157,8 +168,10 @@ def grown_ruleset(ruleset: RuleSet, factor: int) -> RuleSet:
     (distinct predicates for the engine, nearly the same firings)."""
     rules = list(ruleset.rules)
     for copy in range(1, factor):
-        rules += [dataclasses.replace(rule, id=f"{rule.id}v{copy}", when=_shift(rule.when, ruleset, copy * 1e-9))
-                  for rule in ruleset.rules]
+        rules += [
+            dataclasses.replace(rule, id=f"{rule.id}v{copy}", when=_shift(rule.when, ruleset, copy * 1e-9))
+            for rule in ruleset.rules
+        ]
     return dataclasses.replace(ruleset, rules=tuple(rules))
 
 
@@ -176,33 +189,55 @@ def runstrong_row(ruleset: RuleSet) -> Any:
 
 def rule_growth(ruleset: RuleSet, count: int) -> list[str]:
     rows = list(snapshots(count, 2))
-    lines = [f"### Cost per row as the rule set grows ({count} snapshots)", "",
-             "| rules | runstrong (validate + evaluate + full result) | naive experta | plain Python | engine build |",
-             "|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"### Cost per row as the rule set grows ({count} snapshots)",
+        "",
+        "| rules | runstrong (validate + evaluate + full result) | naive experta | plain Python | engine build |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for factor in (1, 4, 16):
         grown = grown_ruleset(ruleset, factor)
         started = time.perf_counter()
         ours = runstrong_row(grown)
         build = time.perf_counter() - started
         naive = NaiveEvaluator(grown)
-        lines.append(f"| {len(grown.rules)} (×{factor}) | {per_row_us(ours, rows) / 1e3:.2f} ms | "
-                     f"{per_row_us(naive.evaluate, rows) / 1e3:.2f} ms | "
-                     f"{per_row_us(PlainEvaluator(grown).evaluate, rows) / 1e3:.2f} ms | {build:.2f} s |")
+        lines.append(
+            f"| {len(grown.rules)} (×{factor}) | {per_row_us(ours, rows) / 1e3:.2f} ms | "
+            f"{per_row_us(naive.evaluate, rows) / 1e3:.2f} ms | "
+            f"{per_row_us(PlainEvaluator(grown).evaluate, rows) / 1e3:.2f} ms | {build:.2f} s |"
+        )
     return [*lines, ""]
 
 
 def snapshot_growth(ruleset: RuleSet, count: int) -> list[str]:
     ours, naive, plain = runstrong_row(ruleset), NaiveEvaluator(ruleset), PlainEvaluator(ruleset)
-    lines = [f"### Cost per row as snapshots grow ({count} snapshots, {len(ruleset.rules)} rules)", "",
-             "| items per list (up to) | facts per snapshot (mean) | runstrong | naive experta | plain Python |",
-             "|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"### Cost per row as snapshots grow ({count} snapshots, {len(ruleset.rules)} rules)",
+        "",
+        "| items per list (up to) | facts per snapshot (mean) | runstrong | naive experta | plain Python |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for items in (0, 2, 8, 32):
         rng = random.Random(3)
         rows = [random_snapshot(rng, items) for _ in range(count)]
-        facts = sum(1 + sum(len(v) for section in row.values() if isinstance(section, dict)
-                            for v in section.values() if isinstance(v, list)) for row in rows) / count
-        lines.append(f"| {items} | {facts:.1f} | {per_row_us(ours, rows) / 1e3:.2f} ms | "
-                     f"{per_row_us(naive.evaluate, rows) / 1e3:.2f} ms | {per_row_us(plain.evaluate, rows) / 1e3:.2f} ms |")
+        facts = (
+            sum(
+                1
+                + sum(
+                    len(v)
+                    for section in row.values()
+                    if isinstance(section, dict)
+                    for v in section.values()
+                    if isinstance(v, list)
+                )
+                for row in rows
+            )
+            / count
+        )
+        lines.append(
+            f"| {items} | {facts:.1f} | {per_row_us(ours, rows) / 1e3:.2f} ms | "
+            f"{per_row_us(naive.evaluate, rows) / 1e3:.2f} ms | {per_row_us(plain.evaluate, rows) / 1e3:.2f} ms |"
+        )
     return [*lines, ""]
 
 
@@ -236,16 +271,24 @@ def one_rule_set(work: Path) -> Path:
 
 def memory(work: Path, sizes: list[int]) -> list[str]:
     rules = one_rule_set(work)
-    lines = ["### Peak memory of `runstrong batch -j 1`, rows streamed through stdin", "",
-             "| rows | rule set | peak RSS | batch summary |", "|---:|---|---:|---|"]
+    lines = [
+        "### Peak memory of `runstrong batch -j 1`, rows streamed through stdin",
+        "",
+        "| rows | rule set | peak RSS | batch summary |",
+        "|---:|---|---:|---|",
+    ]
     for label, extra in (("bundled", []), ("one rule (RF02)", ["--rules", str(rules)])):
         for size in sizes:
             if label == "bundled" and size > 100_000:
                 continue
             command = [RUNSTRONG, "batch", "-", "-o", str(work / "memory.csv"), "-j", "1", *extra]
             generate = GENERATE.format(bench=str(Path(__file__).resolve().parent))
-            done = subprocess.run([sys.executable, "-c", MEASURE, generate, str(size), *command],
-                                  capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, "-c", MEASURE, generate, str(size), *command],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             summary, timing, rss = done.stdout.splitlines()
             lines.append(f"| {size:,} | {label} | {int(rss) / 1024:.0f} MB | {summary.split(' (')[0]}; {timing} |")
             print(lines[-1], file=sys.stderr, flush=True)
@@ -258,14 +301,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--growth-rows", type=int, default=150)
     parser.add_argument("--memory", default="10000,100000,1000000", help="row counts, comma-separated")
-    parser.add_argument("--only", default="throughput,coldstart,rules,snapshots,memory",
-                        help="sections to run, comma-separated")
+    parser.add_argument(
+        "--only", default="throughput,coldstart,rules,snapshots,memory", help="sections to run, comma-separated"
+    )
     args = parser.parse_args()
     ruleset = load_ruleset(default_rules_dir(), default_knowledge_dir())
     load = os.getloadavg()
     print(f"## `uv run python bench/run.py {' '.join(sys.argv[1:])}`".rstrip() + "\n")
-    print(f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
-          f"load average before the run {load[0]:.2f}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+    print(
+        f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores, "
+        f"load average before the run {load[0]:.2f}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n"
+    )
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         sections = {

@@ -15,8 +15,11 @@ def _value(rng: random.Random, schema: dict[str, Any], items: int, present: floa
     kind = schema.get("type")
     if kind == "object":
         required = set(schema.get("required", ()))
-        return {key: _value(rng, sub, items, present) for key, sub in schema["properties"].items()
-                if key in required or rng.random() < present}
+        return {
+            key: _value(rng, sub, items, present)
+            for key, sub in schema["properties"].items()
+            if key in required or rng.random() < present
+        }
     if kind == "array":
         if schema.get("uniqueItems") and "enum" in schema["items"]:
             choices = schema["items"]["enum"]

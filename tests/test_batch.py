@@ -47,7 +47,7 @@ BAD_ROWS: list[tuple[str, str | None]] = [
     ('{"athlete_id": "b-range", "date": "2026-11-24", "wellbeing": {"fatigue": 9}}', "b-range"),
     ('{"athlete_id": "b-field", "date": "2026-11-24", "wellbeing": {"slep_quality": 3}}', "b-field"),
     ("", None),  # an empty line
-    ('[1, 2]', None),  # not a mapping
+    ("[1, 2]", None),  # not a mapping
     ('{"date": "2026-11-24"}', None),  # no athlete id
 ]
 
@@ -143,11 +143,12 @@ def test_csv_input_with_a_missing_column(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     source.write_text(
         "athlete_id,date,wellbeing.fatigue,symptoms.red_flags\n"
-        'c1,2026-11-24,2,[]\n'
+        "c1,2026-11-24,2,[]\n"
         "c2,2026-11-24,3\n"
         'c3,2026-11-24,7,"[""rest_pain""]"\n'
         'c4,2026-11-24,4,"[""rest_pain""]"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     result = _run(str(source), "-o", str(out), "--errors", str(tmp_path / "bad.jsonl"), "-j", "1")
     assert result.exit_code == 3
@@ -156,7 +157,9 @@ def test_csv_input_with_a_missing_column(tmp_path: Path) -> None:
     errors = _lines(tmp_path / "bad.jsonl")
     assert [(e["line"], e["athlete_id"]) for e in errors] == [(3, "c2"), (4, "c3")]
     assert errors[0]["problems"][0]["message"] == "3 cells, but the header has 4 columns"
-    assert errors[1]["problems"] == [{"where": "wellbeing.fatigue", "message": "expected a whole number from 1 to 5; got 7"}]
+    assert errors[1]["problems"] == [
+        {"where": "wellbeing.fatigue", "message": "expected a whole number from 1 to 5; got 7"}
+    ]
 
 
 def test_stdin_folders_and_several_inputs_in_order(tmp_path: Path) -> None:
@@ -167,17 +170,28 @@ def test_stdin_folders_and_several_inputs_in_order(tmp_path: Path) -> None:
         (folder / f"{index}.json").write_text(json.dumps(snapshot), encoding="utf-8")
     out = tmp_path / "out.jsonl"
     stdin = json.dumps({**snapshots[0], "athlete_id": "from-stdin"}) + "\n"
-    result = _run(str(folder), "-", str(example_dir() / "healthy-base-week4.yaml"), "-o", str(out), "-j", "1", stdin=stdin)
+    result = _run(
+        str(folder), "-", str(example_dir() / "healthy-base-week4.yaml"), "-o", str(out), "-j", "1", stdin=stdin
+    )
     assert result.exit_code == 0, result.output
-    assert [r["athlete_id"] for r in _lines(out)] == ["runner-000", "runner-001", "runner-002", "from-stdin", "runner-017"]
+    assert [r["athlete_id"] for r in _lines(out)] == [
+        "runner-000",
+        "runner-001",
+        "runner-002",
+        "from-stdin",
+        "runner-017",
+    ]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["missing.jsonl", "-o", "out.jsonl"], "no such file or folder"),
-    (["in.jsonl", "-o", "nowhere/out.jsonl"], "no such folder"),
-    (["in.jsonl", "-o", "in.jsonl"], "is also an input"),
-    (["in.jsonl", "-o", "out.jsonl", "-j", "0"], "0"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.jsonl", "-o", "out.jsonl"], "no such file or folder"),
+        (["in.jsonl", "-o", "nowhere/out.jsonl"], "no such folder"),
+        (["in.jsonl", "-o", "in.jsonl"], "is also an input"),
+        (["in.jsonl", "-o", "out.jsonl", "-j", "0"], "0"),
+    ],
+)
 def test_invalid_usage_exits_2(tmp_path: Path, args: list[str], message: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "in.jsonl").write_text("", encoding="utf-8")
@@ -254,8 +268,19 @@ def test_a_killed_run_resumes_to_the_same_output(tmp_path: Path, jobs: str) -> N
     assert _run(str(source), "-o", str(reference), "-j", "1").exit_code == 3
 
     out = tmp_path / "out.jsonl"
-    command = [str(Path(sys.executable).parent / "runstrong"), "batch", str(source), "-o", str(out), "-j", jobs,
-               "--chunk-size", "4", "--checkpoint-rows", "10"]
+    command = [
+        str(Path(sys.executable).parent / "runstrong"),
+        "batch",
+        str(source),
+        "-o",
+        str(out),
+        "-j",
+        jobs,
+        "--chunk-size",
+        "4",
+        "--checkpoint-rows",
+        "10",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     _wait_for_checkpoint(tmp_path / "out.jsonl.progress", 40, process)
     os.killpg(process.pid, signal.SIGKILL)

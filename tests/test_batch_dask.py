@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,14 +16,15 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[object]:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as dask_client:
-            yield dask_client
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0")
+    with cluster, distributed.Client(cluster) as dask_client:
+        yield dask_client
 
 
 def _job(tmp_path: Path, source: Path, name: str, ruleset: RuleSet, fmt: str = "jsonl") -> BatchJob:
-    return BatchJob([str(source)], tmp_path / f"{name}.{fmt}", tmp_path / f"{name}.errors.jsonl", fmt, ruleset,
-                    chunk_size=5)
+    return BatchJob(
+        [str(source)], tmp_path / f"{name}.{fmt}", tmp_path / f"{name}.errors.jsonl", fmt, ruleset, chunk_size=5
+    )
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
@@ -70,4 +70,3 @@ def test_the_cli_runs_on_a_scheduler_address(tmp_path: Path, client: object) -> 
     assert on_dask.exit_code == local.exit_code == 3, on_dask.output
     assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
     assert f"Dask {address}" in on_dask.stdout
-

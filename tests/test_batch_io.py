@@ -15,7 +15,9 @@ GOOD = {"athlete_id": "a1", "date": "2026-11-24", "wellbeing": {"fatigue": 2}}
 
 def test_jsonl_rows_keep_their_line_numbers_and_problems(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
-    path.write_text(json.dumps(GOOD) + "\n\n{not json}\n" + json.dumps(GOOD) + "\n" + '{"athlete_id": "cut', encoding="utf-8")
+    path.write_text(
+        json.dumps(GOOD) + "\n\n{not json}\n" + json.dumps(GOOD) + "\n" + '{"athlete_id": "cut', encoding="utf-8"
+    )
     rows = list(read_rows([str(path)]))
     assert [row.line for row in rows] == [1, 2, 3, 4, 5]
     assert rows[0].data == GOOD and not rows[0].problems
@@ -41,14 +43,19 @@ def test_csv_columns_are_dotted_paths_and_cells_are_typed(tmp_path: Path) -> Non
         'a1,2026-11-24,3,7.5,true,"[""night_pain""]","[{""region"": ""calf"", ""level"": 4}]",20,\n'
         "a2,2026-11-24,high,7,no,[],[],x,40\n"
         "a3,2026-11-24,2\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     first, second, third = read_rows([str(path)])
     assert first.line == 2 and not first.problems
     assert first.data == {
-        "athlete_id": "a1", "date": "2026-11-24",
+        "athlete_id": "a1",
+        "date": "2026-11-24",
         "wellbeing": {"fatigue": 3, "sleep_h_avg_7d": 7.5},
-        "symptoms": {"form_deteriorating": True, "red_flags": ["night_pain"],
-                     "soreness": [{"region": "calf", "level": 4}]},
+        "symptoms": {
+            "form_deteriorating": True,
+            "red_flags": ["night_pain"],
+            "soreness": [{"region": "calf", "level": 4}],
+        },
         "metrics": {"heel_raise_reps": {"left": 20}},
     }
     # cells that do not parse stay text, so validation names them like `recommend` does

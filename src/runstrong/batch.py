@@ -62,13 +62,17 @@ def _error_line(row: Row, problems: list[Any]) -> str:
 
 
 def _csv_result(result: dict[str, Any]) -> str:
-    return csv_line([
-        result["athlete_id"], result["date"], result["status"],
-        " ".join(rec["adjustment"] for rec in result["recommendations"]),
-        " ".join(rec["adjustment"] for rec in result["suppressed"]),
-        " ".join(fired["rule"] for fired in result["fired"]),
-        " ".join(unknown["field"] for unknown in result["unknown"]),
-    ])
+    return csv_line(
+        [
+            result["athlete_id"],
+            result["date"],
+            result["status"],
+            " ".join(rec["adjustment"] for rec in result["recommendations"]),
+            " ".join(rec["adjustment"] for rec in result["suppressed"]),
+            " ".join(fired["rule"] for fired in result["fired"]),
+            " ".join(unknown["field"] for unknown in result["unknown"]),
+        ]
+    )
 
 
 class RowEvaluator:
@@ -89,14 +93,15 @@ class RowEvaluator:
             return Outcome(error=_error_line(row, error.problems))
         try:
             result = build_result(self.ruleset, self.evaluator.evaluate(snapshot))
-        except Exception as error:  # noqa: BLE001 - one bad row must never stop the batch
+        except Exception as error:
             return Outcome(error=_error_line(row, [Problem("(engine)", f"internal error: {error!r}")]))
         if self.fmt == "csv":
             text = _csv_result(result)
         else:
             text = json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
         return Outcome(
-            text=text, status=result["status"],
+            text=text,
+            status=result["status"],
             adjustments=tuple(rec["adjustment"] for rec in result["recommendations"]),
             rules=tuple(fired["rule"] for fired in result["fired"]),
             audit=audit_record(snapshot, result, "batch") if self.audit else None,
@@ -127,8 +132,12 @@ def _evaluate_chunk(rows: list[Row]) -> list[Outcome]:
     return _worker.chunk(rows)
 
 
-def ordered(submit: Callable[[list[Row]], Any], result: Callable[[Any], list[Outcome]],
-            chunks: Iterator[list[Row]], in_flight: int) -> Iterator[list[Outcome]]:
+def ordered(
+    submit: Callable[[list[Row]], Any],
+    result: Callable[[Any], list[Outcome]],
+    chunks: Iterator[list[Row]],
+    in_flight: int,
+) -> Iterator[list[Outcome]]:
     """Results of `submit`ted chunks in input order, with at most `in_flight` chunks pending
     (so memory stays flat however long the input)."""
     pending: deque[Any] = deque()
@@ -152,8 +161,12 @@ class PoolMapper:
         pool = self.pool
 
         def mapper(chunks: Iterator[list[Row]]) -> Iterator[list[Outcome]]:
-            return ordered(lambda chunk: pool.apply_async(_evaluate_chunk, (chunk,)),
-                           lambda pending: pending.get(), chunks, in_flight=4 * self.jobs)
+            return ordered(
+                lambda chunk: pool.apply_async(_evaluate_chunk, (chunk,)),
+                lambda pending: pending.get(),
+                chunks,
+                in_flight=4 * self.jobs,
+            )
 
         return mapper
 
@@ -190,13 +203,25 @@ class Tally:
         self.rules.update(outcome.rules)
 
     def to_json(self) -> dict[str, Any]:
-        return {"rows": self.rows, "results": self.results, "errors": self.errors,
-                "status": dict(self.status), "adjustments": dict(self.adjustments), "rules": dict(self.rules)}
+        return {
+            "rows": self.rows,
+            "results": self.results,
+            "errors": self.errors,
+            "status": dict(self.status),
+            "adjustments": dict(self.adjustments),
+            "rules": dict(self.rules),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Tally:
-        return cls(data["rows"], data["results"], data["errors"], Counter(data["status"]),
-                   Counter(data["adjustments"]), Counter(data["rules"]))
+        return cls(
+            data["rows"],
+            data["results"],
+            data["errors"],
+            Counter(data["status"]),
+            Counter(data["adjustments"]),
+            Counter(data["rules"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -225,8 +250,7 @@ class BatchJob:
             path = Path(name)
             stat = path.stat() if name != "-" and path.is_file() else None
             inputs.append([name, stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
-        return {"inputs": inputs, "format": self.fmt, "errors": str(self.errors),
-                "ruleset": self.ruleset.digest}
+        return {"inputs": inputs, "format": self.fmt, "errors": str(self.errors), "ruleset": self.ruleset.digest}
 
 
 @dataclass
@@ -248,16 +272,27 @@ class Summary:
 
     def render(self) -> str:
         t = self.tally
-        lines = [f"rows read: {t.rows} = {t.results} {_plural(t.results, 'result')} ({self.output})"
-                 f" + {t.errors} {_plural(t.errors, 'error')} ({self.errors})"]
+        lines = [
+            f"rows read: {t.rows} = {t.results} {_plural(t.results, 'result')} ({self.output})"
+            f" + {t.errors} {_plural(t.errors, 'error')} ({self.errors})"
+        ]
         if self.resumed_from:
             lines.append(f"resumed after row {self.resumed_from}")
-        lines.append(f"time: {self.seconds:.1f} s for {self.rows_this_run} rows, {self.rate:.0f} rows/s, {self.workers}")
-        lines.append("status: " + (", ".join(f"{k} {t.status[k]}" for k in ("green", "amber", "red") if t.status[k]) or "-"))
-        lines.append("adjustments: " + (", ".join(f"{k} {v}" for k, v in sorted(t.adjustments.items(), key=lambda kv: (-kv[1], kv[0]))) or "-"))
+        lines.append(
+            f"time: {self.seconds:.1f} s for {self.rows_this_run} rows, {self.rate:.0f} rows/s, {self.workers}"
+        )
+        lines.append(
+            "status: " + (", ".join(f"{k} {t.status[k]}" for k in ("green", "amber", "red") if t.status[k]) or "-")
+        )
+        lines.append(
+            "adjustments: "
+            + (", ".join(f"{k} {v}" for k, v in sorted(t.adjustments.items(), key=lambda kv: (-kv[1], kv[0]))) or "-")
+        )
         fired = [rule for rule in self.rule_ids if t.rules[rule]]
-        lines.append(f"rules fired ({len(fired)} of {len(self.rule_ids)}): "
-                     + (", ".join(f"{rule} {t.rules[rule]}" for rule in fired) or "-"))
+        lines.append(
+            f"rules fired ({len(fired)} of {len(self.rule_ids)}): "
+            + (", ".join(f"{rule} {t.rules[rule]}" for rule in fired) or "-")
+        )
         never = [rule for rule in self.rule_ids if not t.rules[rule]]
         if never:
             lines.append("rules that never fired: " + " ".join(never))
@@ -277,8 +312,10 @@ def _load_checkpoint(job: BatchJob) -> dict[str, Any] | None:
     except (OSError, json.JSONDecodeError) as error:
         raise UserError(f"--resume: cannot read {job.progress_file}: {error}") from None
     if checkpoint.get("version") != PROGRESS_VERSION or checkpoint.get("job") != job.fingerprint():
-        raise UserError(f"--resume: {job.progress_file} is from a different run (other inputs, "
-                        "format, error file or rule set); run without --resume to start again")
+        raise UserError(
+            f"--resume: {job.progress_file} is from a different run (other inputs, "
+            "format, error file or rule set); run without --resume to start again"
+        )
     for name in (job.output, job.errors):
         if not name.with_name(name.name + ".part").exists():
             raise UserError(f"--resume: {name}.part is missing; run without --resume to start again")
@@ -325,9 +362,18 @@ class _Run:
         if self.job.audit_log and self.audit:
             AuditLog(self.job.audit_log).append(self.audit)
         self.audit = []
-        write_atomically(self.job.progress_file, json.dumps({
-            "version": PROGRESS_VERSION, "job": self.job.fingerprint(), "tally": self.tally.to_json(),
-            "output_bytes": sizes[0], "errors_bytes": sizes[1]}))
+        write_atomically(
+            self.job.progress_file,
+            json.dumps(
+                {
+                    "version": PROGRESS_VERSION,
+                    "job": self.job.fingerprint(),
+                    "tally": self.tally.to_json(),
+                    "output_bytes": sizes[0],
+                    "errors_bytes": sizes[1],
+                }
+            ),
+        )
         self.last = (self.tally.rows, time.monotonic())
 
     def finish(self) -> None:
@@ -349,8 +395,15 @@ def _progress_bar(job: BatchJob, done: int) -> Any:
     total = count_rows(job.inputs)
     if total is None:
         return None
-    return click.progressbar(length=max(total - done, 0), file=sys.stderr, label="evaluating",
-                             show_pos=True, show_eta=True, width=30, item_show_func=lambda rate: rate)
+    return click.progressbar(
+        length=max(total - done, 0),
+        file=sys.stderr,
+        label="evaluating",
+        show_pos=True,
+        show_eta=True,
+        width=30,
+        item_show_func=lambda rate: rate,
+    )
 
 
 def run_batch(job: BatchJob, mapper: Mapper, workers: str) -> Summary:
@@ -375,8 +428,16 @@ def run_batch(job: BatchJob, mapper: Mapper, workers: str) -> Summary:
         if bar is not None:
             bar.__exit__(None, None, None)
     run.finish()
-    return Summary(run.tally, time.monotonic() - started, run.tally.rows - run.start_rows, workers,
-                   job.output, job.errors, [rule.id for rule in job.ruleset.rules], run.start_rows)
+    return Summary(
+        run.tally,
+        time.monotonic() - started,
+        run.tally.rows - run.start_rows,
+        workers,
+        job.output,
+        job.errors,
+        [rule.id for rule in job.ruleset.rules],
+        run.start_rows,
+    )
 
 
 def default_errors_path(output: Path) -> Path:

@@ -9,7 +9,16 @@ from typing import Any
 
 import click
 
-from runstrong.batch import FORMATS, BatchJob, RowEvaluator, default_errors_path, default_jobs, local_mapper, PoolMapper, run_batch
+from runstrong.batch import (
+    FORMATS,
+    BatchJob,
+    PoolMapper,
+    RowEvaluator,
+    default_errors_path,
+    default_jobs,
+    local_mapper,
+    run_batch,
+)
 from runstrong.batch_io import check_inputs
 from runstrong.cli import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.errors import UserError
@@ -30,26 +39,62 @@ def _check_paths(inputs: list[str], output: Path, errors: Path) -> None:
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Results file (written as OUTPUT.part and moved into place at the end).")
-@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Rows that could not be evaluated, as JSON Lines [default: OUTPUT's name + .errors.jsonl].")
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="jsonl: one full result per line; csv: one row per snapshot "
-                   "[default: csv for a .csv OUTPUT, else jsonl].")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes, each building its engine once [default: all cores].")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results file (written as OUTPUT.part and moved into place at the end).",
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Rows that could not be evaluated, as JSON Lines [default: OUTPUT's name + .errors.jsonl].",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="jsonl: one full result per line; csv: one row per snapshot [default: csv for a .csv OUTPUT, else jsonl].",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes, each building its engine once [default: all cores].",
+)
 @click.option("--resume", is_flag=True, help="Continue an interrupted run of the same command.")
-@click.option("--dask", "dask_target", default=None, metavar="SCHEDULER|local",
-              help="Evaluate on a Dask cluster (a scheduler address, or local); needs runstrong[dask].")
+@click.option(
+    "--dask",
+    "dask_target",
+    default=None,
+    metavar="SCHEDULER|local",
+    help="Evaluate on a Dask cluster (a scheduler address, or local); needs runstrong[dask].",
+)
 @click.option("--chunk-size", type=click.IntRange(min=1), default=None, hidden=True)
 @click.option("--checkpoint-rows", type=click.IntRange(min=1), default=2000, hidden=True)
 @audit_option
 @ruleset_options
 @user_errors
-def batch(inputs: tuple[str, ...], output: Path, errors_path: Path | None, fmt: str | None, jobs: int | None,
-          resume: bool, dask_target: str | None, chunk_size: int | None, checkpoint_rows: int,
-          audit_log: Path | None, rules_dir: Path | None, knowledge_dir: Path | None) -> None:
+def batch(
+    inputs: tuple[str, ...],
+    output: Path,
+    errors_path: Path | None,
+    fmt: str | None,
+    jobs: int | None,
+    resume: bool,
+    dask_target: str | None,
+    chunk_size: int | None,
+    checkpoint_rows: int,
+    audit_log: Path | None,
+    rules_dir: Path | None,
+    knowledge_dir: Path | None,
+) -> None:
     """Evaluate many snapshots: INPUT... are JSON Lines files, CSV files (dotted field names as
     columns, lists as JSON in a cell), YAML/JSON snapshot files or folders of them, or - (JSON
     Lines on standard input).
@@ -63,8 +108,17 @@ def batch(inputs: tuple[str, ...], output: Path, errors_path: Path | None, fmt: 
     fmt = fmt or ("csv" if output.suffix.lower() == ".csv" else "jsonl")
     ruleset = open_ruleset(rules_dir, knowledge_dir)
     audit = audit_log is not None
-    job = BatchJob(list(inputs), output, errors, fmt, ruleset, audit_log, resume,
-                   chunk_size or (256 if dask_target else 32), checkpoint_rows)
+    job = BatchJob(
+        list(inputs),
+        output,
+        errors,
+        fmt,
+        ruleset,
+        audit_log,
+        resume,
+        chunk_size or (256 if dask_target else 32),
+        checkpoint_rows,
+    )
     context: Any
     if dask_target:
         from runstrong.batch_dask import dask_mapper

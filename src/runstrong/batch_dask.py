@@ -43,12 +43,13 @@ def _client(target: Any, workers: int | None) -> tuple[Any, list[Any]]:
         return target, []
     if target == "local":
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read by the worker processes
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=":0", silence_logs=logging.ERROR)
-        client = Client(cluster)
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
+        )
+        client = Client(cluster)  # type: ignore[no-untyped-call]
         return client, [client, cluster]
     try:
-        client = Client(target, timeout="10s")
+        client = Client(target, timeout="10s")  # type: ignore[no-untyped-call]
     except (OSError, ValueError) as error:
         raise UserError(f"--dask: cannot reach the scheduler at {target}: {error}") from None
     return client, [client]
@@ -66,7 +67,10 @@ def dask_mapper(target: Any, ruleset: RuleSet, fmt: str, audit: bool, workers: i
         def mapper(chunks: Iterator[list[Row]]) -> Iterator[list[Outcome]]:
             return ordered(
                 lambda chunk: client.submit(evaluate_partition, shared, fmt, audit, chunk, pure=False),
-                lambda future: future.result(), chunks, in_flight=4 * threads)
+                lambda future: future.result(),
+                chunks,
+                in_flight=4 * threads,
+            )
 
         yield mapper
     finally:

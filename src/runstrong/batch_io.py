@@ -53,8 +53,7 @@ def input_kind(name: str) -> str:
 
 def check_inputs(names: list[str]) -> None:
     """Raise UserError naming every input that cannot be read."""
-    problems = [Problem(name, "no such file or folder") for name in names
-                if name != "-" and not Path(name).exists()]
+    problems = [Problem(name, "no such file or folder") for name in names if name != "-" and not Path(name).exists()]
     if names.count("-") > 1:
         problems.append(Problem("-", "standard input can be given only once"))
     if problems:
@@ -93,7 +92,7 @@ def _jsonl_rows(stream: IO[str], source: str) -> Iterator[Row]:
 
 def _cell_value(kind: str | None, text: str) -> Any:
     """A CSV cell as the snapshot value it stands for; left as text when it does not parse."""
-    if kind in (ITEM_LIST, SCALAR_LIST) or kind is None and text[:1] in "[{":
+    if kind in (ITEM_LIST, SCALAR_LIST) or (kind is None and text[:1] in "[{"):
         try:
             return json.loads(text)
         except json.JSONDecodeError:
@@ -113,7 +112,7 @@ def _cell_value(kind: str | None, text: str) -> Any:
 def _nest(columns: list[str], cells: list[str]) -> dict[str, Any]:
     scalars = catalogue().scalars
     data: dict[str, Any] = {}
-    for column, cell in zip(columns, cells):
+    for column, cell in zip(columns, cells, strict=False):
         if cell == "":
             continue
         spec = scalars.get(column)
@@ -211,7 +210,7 @@ class PartFile:
         self.target = target
         self.part = target.with_name(target.name + ".part")
         if resume_at is None:
-            self._stream: io.BufferedWriter = open(self.part, "wb")  # noqa: SIM115 - closed in commit/close
+            self._stream: IO[bytes] = open(self.part, "wb")  # noqa: SIM115 - closed in commit/close
         else:
             self._stream = open(self.part, "r+b")  # noqa: SIM115
             self._stream.truncate(resume_at)

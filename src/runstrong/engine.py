@@ -12,9 +12,8 @@ from experta.agenda import Agenda
 from experta.fact import InitialFact
 from experta.factlist import FactList
 from experta.matchers.rete import ReteMatcher
-from experta.matchers.rete.mixins import NoMemory
 from experta.matchers.rete.check import FeatureCheck
-from experta.matchers.rete.mixins import ChildNode
+from experta.matchers.rete.mixins import ChildNode, NoMemory
 from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
 from experta.matchers.rete.token import Token
 from experta.strategies import DepthStrategy
@@ -189,7 +188,7 @@ class _OrderedStrategy(DepthStrategy):
         super().__init__()
         self.order = order
 
-    def get_key(self, activation: Any) -> Any:  # type: ignore[override]
+    def get_key(self, activation: Any) -> Any:
         facts = sorted((fact["__factid__"] for fact in activation.facts), reverse=True)
         return activation.rule.salience, facts, -self.order.get(activation.rule._wrapped, 0)
 
@@ -254,7 +253,7 @@ class Evaluator:
             node.added, node.removed = set(), set()
         self._matcher.changed = {}
         engine.running = False
-        engine._KnowledgeEngine__declare(InitialFact(), *snapshot_facts(snapshot))  # type: ignore[attr-defined]
+        engine._KnowledgeEngine__declare(InitialFact(), *snapshot_facts(snapshot))
         engine.run()
         return evaluation
 
