@@ -87,7 +87,12 @@ def _consult(evaluator: Evaluator, snapshot: dict[str, Any], noise: list[tuple[i
 
 
 def _advice(result: dict[str, Any]) -> tuple[Any, ...]:
-    return result["status"], result["recommendations"]
+    """Status and adjustments; the rules behind each in id order (the engine fires rules of equal
+    salience in an order that can depend on fields no rule tests)."""
+    recommendations = [{**rec, "rules": sorted(rec["rules"], key=lambda r: r["id"]),
+                        "evidence": sorted(rec["evidence"], key=lambda e: e["key"])}
+                       for rec in result["recommendations"]]
+    return result["status"], recommendations
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
