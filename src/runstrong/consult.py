@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from runstrong.conditions import Compare, Concluded, ItemMatch, Join
+from runstrong.conditions import Compare, Concluded, ItemMatch, Join, ThresholdRef
 from runstrong.engine import Evaluator
 from runstrong.fields import catalogue
 from runstrong.partial import MISSING, RED_FLAGS, Partial, Slot
@@ -21,7 +21,7 @@ from runstrong.questions import Question, Questioner, describe, next_slot, parse
 from runstrong.relevance import Relevance, RuleState
 from runstrong.render import STATUS_WORDS
 from runstrong.result import recommend
-from runstrong.ruleset import Rule, leaves
+from runstrong.ruleset import Rule, RuleSet, leaves
 from runstrong.snapshot import Snapshot
 
 COMMANDS = ("why", "how", "back", "advice", "quit", "help")
@@ -102,7 +102,7 @@ class Consultation:
         lines = [f"Why ask: {len(rules)} undecided rule(s) need this answer:"]
         for rule in sorted(rules, key=lambda r: (-r.salience, r.id)):
             lines.append(f"  {rule.id} [{rule.grade}] {rule.title}")
-            tests = [_leaf_text(leaf) for leaf in leaves(rule.when) if _reads(leaf, asked.slot)]
+            tests = [_leaf_text(self.evaluator.ruleset, leaf) for leaf in leaves(rule.when) if _reads(leaf, asked.slot)]
             lines.append("     tests: " + ("; ".join(dict.fromkeys(tests)) if tests
                                           else "(through the conclusions it depends on)"))
             gives = [*rule.adjustments, *(f"conclude {name}" for name in rule.conclusions)]
@@ -152,13 +152,17 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def _leaf_text(leaf: Any) -> str:
+def _leaf_text(ruleset: RuleSet, leaf: Any) -> str:
+    """A condition as the rule writes it, with the values of the thresholds it names."""
     if isinstance(leaf, Compare):
         if leaf.op.startswith("is "):
             return f"{leaf.field} {leaf.op}"
-        return ("not " if leaf.negated else "") + leaf.text.strip()
+        text = ("not " if leaf.negated else "") + leaf.text.strip()
+        if isinstance(leaf.operand, ThresholdRef):
+            text += f" (= {ruleset.threshold_value(leaf.operand.name)})"
+        return text
     if isinstance(leaf, ItemMatch):
-        where = ", ".join(_leaf_text(c) for c in leaf.where)
+        where = ", ".join(_leaf_text(ruleset, c) for c in leaf.where)
         return f"{'no_item' if leaf.negated else 'item'} {leaf.list}" + (f" where {where}" if where else "")
     if isinstance(leaf, Join):
         return f"join {leaf.text}"
