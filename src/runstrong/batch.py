@@ -13,6 +13,7 @@ import json
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -122,9 +123,17 @@ def local_mapper(worker: RowEvaluator) -> Mapper:
 _worker: RowEvaluator | None = None
 
 
-def _init_worker(ruleset: RuleSet, fmt: str, audit: bool) -> None:
+def _init_worker(ruleset: RuleSet, fmt: str, audit: bool, parent: int) -> None:
     global _worker
     _worker = RowEvaluator(ruleset, fmt, audit)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose batch process was killed (SIGKILL leaves no time to stop it) exits too."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _evaluate_chunk(rows: list[Row]) -> list[Outcome]:
@@ -154,7 +163,7 @@ class PoolMapper:
 
     def __init__(self, jobs: int, ruleset: RuleSet, fmt: str, audit: bool) -> None:
         self.jobs = jobs
-        self.initargs = (ruleset, fmt, audit)
+        self.initargs = (ruleset, fmt, audit, os.getpid())
 
     def __enter__(self) -> Mapper:
         self.pool = multiprocessing.Pool(self.jobs, _init_worker, self.initargs)
