@@ -95,7 +95,7 @@ def _advice(result: dict[str, Any]) -> tuple[Any, ...]:
     return result["status"], recommendations
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(snapshot=athletes(), noise=NOISE)
 def test_final_advice_equals_recommend_on_the_saved_snapshot(
         evaluator: Evaluator, snapshot: dict[str, Any], noise: list[tuple[int, str]]) -> None:
@@ -106,7 +106,7 @@ def test_final_advice_equals_recommend_on_the_saved_snapshot(
     assert _advice(recommend(evaluator, snapshot)) == _advice(consultation.result())
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(snapshot=athletes())
 def test_at_the_end_every_rule_is_decided_as_the_engine_decides_it(
         evaluator: Evaluator, snapshot: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from runstrong.conditions import Compare, Concluded, ItemMatch, Join, ThresholdR
 from runstrong.engine import Evaluator
 from runstrong.fields import catalogue
 from runstrong.partial import MISSING, RED_FLAGS, Partial, Slot
-from runstrong.questions import Question, Questioner, describe, next_slot, parse_answer, question
+from runstrong.questions import Question, Questioner, describe, parse_answer
 from runstrong.relevance import Relevance, RuleState
 from runstrong.render import STATUS_WORDS
 from runstrong.result import recommend
@@ -67,8 +67,7 @@ class Consultation:
 
     def next_question(self) -> Question | None:
         """The most useful question still open, or None when no answer can change the advice."""
-        slot = next_slot(self.partial, self.assessment()[1])
-        return None if slot is None else question(slot)
+        return self.questioner.next_question(self.partial, self.assessment()[1])
 
     def answer(self, slot: Slot, value: Any) -> None:
         self.history.append((slot, value))
@@ -253,7 +252,7 @@ def run_dialogue(consultation: Consultation, ask: Callable[[], str], say: Callab
         if outcome == "quit":
             return False
         after = consultation.summary()
-        if after != before:
+        if after[0] != before[0] or set(after[1]) != set(before[1]):
             say(_change(before, after))
             before = after
     return True

@@ -2,9 +2,10 @@
 catalogue, and the choice of the next question from the rules that still need an answer.
 
 Order: an item list being filled in is finished first (its required key field, then the item
-fields open rules need, then "another?"), then the red-flag checklist, then every other needed
-answer by the weight of the undecided rules that need it (each rule counts 1 + salience/100),
-ties in the snapshot format's order.
+fields open rules need, then "another?"); then red-flag questions: the red-flag checklist, then
+whatever else an undecided referral rule needs (sharp joint pain, injury history...); then every
+other needed answer. Within each group, by the weight of the undecided rules that need the
+answer (each rule counts 1 + salience/100), ties in the snapshot format's order.
 """
 
 from __future__ import annotations
@@ -191,8 +192,12 @@ def _field_order(slot: Slot) -> int:
     return order.index(path) if path in order else len(order)
 
 
-def next_slot(partial: Partial, needs: dict[Slot, list[Rule]]) -> Slot | None:
-    """The next question to ask, or None when no answer can change the advice any more."""
+def next_slot(partial: Partial, needs: dict[Slot, list[Rule]], urgent: frozenset[str] = frozenset()) -> Slot | None:
+    """The next question to ask, or None when no answer can change the advice any more.
+
+    `urgent` names the red-flag rules (those that refer to a clinician): what they need is asked
+    before anything else but an item list being filled in, the red-flag checklist first.
+    """
     for path in item_lists():
         answer = partial.lists.get(path)
         if isinstance(answer, ListAnswer) and answer.items and key_field(path) not in answer.items[-1]:
@@ -209,7 +214,8 @@ def next_slot(partial: Partial, needs: dict[Slot, list[Rule]]) -> Slot | None:
         return min(flags, key=lambda s: red_flag_names().index(s[1]))
     if not needs:
         return None
-    return min(needs, key=lambda s: (-_weight(needs[s]), _field_order(s)))
+    red = [slot for slot in needs if any(rule.id in urgent for rule in needs[slot])]
+    return min(red or needs, key=lambda s: (-_weight(needs[s]), _field_order(s)))
 
 
 class Questioner:
@@ -217,12 +223,15 @@ class Questioner:
 
     def __init__(self, relevance: Relevance) -> None:
         self.relevance = relevance
+        ruleset = relevance.ruleset
+        adjustments = ruleset.knowledge.adjustments
+        self.urgent = frozenset(rule.id for rule in ruleset.rules
+                                if any(adjustments[name].status == "red" for name in rule.adjustments))
 
     def assess(self, partial: Partial) -> tuple[dict[str, RuleState], dict[Slot, list[Rule]]]:
         states = self.relevance.assess(partial)
         return states, needed(states)
 
-    def next_question(self, partial: Partial) -> Question | None:
-        _states, needs = self.assess(partial)
-        slot = next_slot(partial, needs)
+    def next_question(self, partial: Partial, needs: dict[Slot, list[Rule]]) -> Question | None:
+        slot = next_slot(partial, needs, self.urgent)
         return None if slot is None else question(slot)
