@@ -22,16 +22,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from snapshots import random_snapshot  # noqa: E402
+from snapshots import random_snapshot
 
-from runstrong.consult import Consultation, answer_from, run_dialogue  # noqa: E402
-from runstrong.engine import Evaluator  # noqa: E402
-from runstrong.fields import catalogue  # noqa: E402
-from runstrong.partial import Partial, item_lists, red_flag_names, snapshot_fields  # noqa: E402
-from runstrong.paths import default_knowledge_dir, default_rules_dir  # noqa: E402
-from runstrong.ruleset import load_ruleset  # noqa: E402
-from runstrong.snapshot import validate  # noqa: E402
-from runstrong.yamlio import load_plain  # noqa: E402
+from runstrong.consult import Consultation, answer_from, run_dialogue
+from runstrong.engine import Evaluator
+from runstrong.fields import catalogue
+from runstrong.partial import Partial, item_lists, red_flag_names, snapshot_fields
+from runstrong.paths import default_knowledge_dir, default_rules_dir
+from runstrong.ruleset import load_ruleset
+from runstrong.snapshot import validate
+from runstrong.yamlio import load_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,16 +97,20 @@ def main() -> None:
     args = parser.parse_args()
     ruleset = load_ruleset(default_rules_dir(), default_knowledge_dir())
     evaluator = Evaluator(ruleset)
-    print(f"# consult: questions and re-evaluation time per answer\n\n{len(ruleset.rules)} rules, "
-          f"{len(snapshot_fields())} snapshot fields; Python {platform.python_version()} on {platform.machine()}\n")
+    print(
+        f"# consult: questions and re-evaluation time per answer\n\n{len(ruleset.rules)} rules, "
+        f"{len(snapshot_fields())} snapshot fields; Python {platform.python_version()} on {platform.machine()}\n"
+    )
     print("| scenario | fields given | answers asked | could ask | median ms/answer | max ms/answer |")
     print("|---|---:|---:|---:|---:|---:|")
     everything: list[float] = []
     for name, snapshot in _scenarios():
         asked, times = replay(evaluator, snapshot)
         everything += times
-        print(f"| {name} | {_present(snapshot)} | {asked} | {_longest(snapshot)} | "
-              f"{statistics.median(times) * 1000:.1f} | {max(times) * 1000:.1f} |")
+        print(
+            f"| {name} | {_present(snapshot)} | {asked} | {_longest(snapshot)} | "
+            f"{statistics.median(times) * 1000:.1f} | {max(times) * 1000:.1f} |"
+        )
     if args.random:
         import random
 
@@ -116,12 +120,16 @@ def main() -> None:
             asked, times = replay(evaluator, validate(random_snapshot(rng, items=2, present=0.8)))
             counts.append(asked)
             everything += times
-        print(f"\n{args.random} random snapshots: {statistics.mean(counts):.1f} answers on average "
-              f"(min {min(counts)}, max {max(counts)})")
+        print(
+            f"\n{args.random} random snapshots: {statistics.mean(counts):.1f} answers on average "
+            f"(min {min(counts)}, max {max(counts)})"
+        )
     everything.sort()
     p95 = everything[int(len(everything) * 0.95)]
-    print(f"\nAll answers ({len(everything)}): median {statistics.median(everything) * 1000:.1f} ms, "
-          f"p95 {p95 * 1000:.1f} ms, max {everything[-1] * 1000:.1f} ms per answer.")
+    print(
+        f"\nAll answers ({len(everything)}): median {statistics.median(everything) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms, max {everything[-1] * 1000:.1f} ms per answer."
+    )
 
 
 if __name__ == "__main__":

@@ -19,13 +19,17 @@ from runstrong.snapshot import read_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 HEALTHY = ROOT / "examples" / "healthy-base-week4.yaml"
-TINY_RULES = ("red-flags/RF02-night-or-rest-pain.yaml", "readiness/RD01-sleep-unknown.yaml",
-              "gym-programming/GP01-progress-load.yaml")
+TINY_RULES = (
+    "red-flags/RF02-night-or-rest-pain.yaml",
+    "readiness/RD01-sleep-unknown.yaml",
+    "gym-programming/GP01-progress-load.yaml",
+)
 
 
 def consult(args: list[str], answers: list[str]) -> str:
-    result = CliRunner().invoke(cli, ["consult", "--athlete-id", "t", "--date", "2026-11-24", *args],
-                                input="".join(f"{a}\n" for a in answers))
+    result = CliRunner().invoke(
+        cli, ["consult", "--athlete-id", "t", "--date", "2026-11-24", *args], input="".join(f"{a}\n" for a in answers)
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -63,7 +67,7 @@ def scripted(evaluator: Evaluator, snapshot: dict, base: Partial | None = None) 
 
 
 def after(output: str, marker: str) -> str:
-    return output[output.index(marker):]
+    return output[output.index(marker) :]
 
 
 def test_red_flag_first_leads_straight_to_a_referral() -> None:
@@ -89,8 +93,11 @@ def test_healthy_runner_gets_progress_advice_without_every_question(evaluator: E
     """Gates ("any tendon pain?" no) and relevance skip most of what could be asked."""
     snapshot = read_snapshot(HEALTHY)
     answers = scripted(evaluator, snapshot)
-    every_question = len(snapshot_fields()) + len(red_flag_names()) + sum(
-        len(catalogue().lists[path]) + 1 for path in item_lists() for _item in _get(snapshot, path))
+    every_question = (
+        len(snapshot_fields())
+        + len(red_flag_names())
+        + sum(len(catalogue().lists[path]) + 1 for path in item_lists() for _item in _get(snapshot, path))
+    )
     assert len(answers) < every_question
     output = consult([], answers)
     assert "progress-load" in after(output, "Consultation complete")

@@ -89,16 +89,22 @@ def _consult(evaluator: Evaluator, snapshot: dict[str, Any], noise: list[tuple[i
 def _advice(result: dict[str, Any]) -> tuple[Any, ...]:
     """Status and adjustments; the rules behind each in id order (the engine fires rules of equal
     salience in an order that can depend on fields no rule tests)."""
-    recommendations = [{**rec, "rules": sorted(rec["rules"], key=lambda r: r["id"]),
-                        "evidence": sorted(rec["evidence"], key=lambda e: e["key"])}
-                       for rec in result["recommendations"]]
+    recommendations = [
+        {
+            **rec,
+            "rules": sorted(rec["rules"], key=lambda r: r["id"]),
+            "evidence": sorted(rec["evidence"], key=lambda e: e["key"]),
+        }
+        for rec in result["recommendations"]
+    ]
     return result["status"], recommendations
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(snapshot=athletes(), noise=NOISE)
 def test_final_advice_equals_recommend_on_the_saved_snapshot(
-        evaluator: Evaluator, snapshot: dict[str, Any], noise: list[tuple[int, str]]) -> None:
+    evaluator: Evaluator, snapshot: dict[str, Any], noise: list[tuple[int, str]]
+) -> None:
     consultation = _consult(evaluator, snapshot, noise)
     saved = parse_snapshot(yaml.safe_dump(consultation.snapshot(), sort_keys=False), "saved.yaml")
     assert consultation.result() == recommend(evaluator, saved)
@@ -109,7 +115,8 @@ def test_final_advice_equals_recommend_on_the_saved_snapshot(
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(snapshot=athletes())
 def test_at_the_end_every_rule_is_decided_as_the_engine_decides_it(
-        evaluator: Evaluator, snapshot: dict[str, Any]) -> None:
+    evaluator: Evaluator, snapshot: dict[str, Any]
+) -> None:
     consultation = _consult(evaluator, snapshot, [])
     states = Relevance(evaluator.ruleset).assess(consultation.partial)
     assert all(state.decided for state in states.values())

@@ -18,8 +18,11 @@ from runstrong.paths import default_rules_dir
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 RUNSTRONG = Path(sys.executable).parent / "runstrong"
-TINY_RULES = ("red-flags/RF02-night-or-rest-pain.yaml", "readiness/RD01-sleep-unknown.yaml",
-              "gym-programming/GP01-progress-load.yaml")
+TINY_RULES = (
+    "red-flags/RF02-night-or-rest-pain.yaml",
+    "readiness/RD01-sleep-unknown.yaml",
+    "gym-programming/GP01-progress-load.yaml",
+)
 
 
 class Terminal:
@@ -29,8 +32,9 @@ class Terminal:
         self.socket = socket
 
     def tmux(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, *args], check=True, capture_output=True,
-                              text=True, timeout=10).stdout
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args], check=True, capture_output=True, text=True, timeout=10
+        ).stdout
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", "consult")
@@ -64,8 +68,9 @@ def test_consultation_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> 
         shutil.copy(default_rules_dir() / name, rules / name)
     shutil.copy(default_rules_dir() / "ruleset.yaml", rules / "ruleset.yaml")
     saved = tmp_path / "saved.yaml"
-    command = (f"{RUNSTRONG} consult --rules {rules} --athlete-id tty --date 2026-11-24 --save {saved}; "
-               "echo EXIT=$?; sleep 30")
+    command = (
+        f"{RUNSTRONG} consult --rules {rules} --athlete-id tty --date 2026-11-24 --save {saved}; echo EXIT=$?; sleep 30"
+    )
     terminal.tmux("new-session", "-d", "-s", "consult", "-x", "160", "-y", "50", command)
 
     terminal.wait_for("Q1. Red-flag screen")

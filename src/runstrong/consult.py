@@ -16,7 +16,7 @@ from typing import Any
 from runstrong.conditions import Compare, Concluded, ItemMatch, Join, ThresholdRef
 from runstrong.engine import Evaluator
 from runstrong.fields import catalogue
-from runstrong.partial import MISSING, RED_FLAGS, Partial, Slot
+from runstrong.partial import MISSING, RED_FLAGS, ListAnswer, Partial, Slot
 from runstrong.questions import Question, Questioner, describe, parse_answer
 from runstrong.relevance import Relevance, RuleState
 from runstrong.render import STATUS_WORDS
@@ -26,9 +26,11 @@ from runstrong.snapshot import Snapshot
 
 COMMANDS = ("why", "how", "back", "advice", "quit", "help")
 UNKNOWN_WORDS = ("", "unknown", "?")
-HELP = ("Answer the question, or `unknown` (an empty answer is unknown too). At any prompt: "
-        "why = which rules need this answer; how = how the provisional advice was reached; "
-        "back = change the previous answer; advice = the advice so far; quit = stop here.")
+HELP = (
+    "Answer the question, or `unknown` (an empty answer is unknown too). At any prompt: "
+    "why = which rules need this answer; how = how the provisional advice was reached; "
+    "back = change the previous answer; advice = the advice so far; quit = stop here."
+)
 
 
 class EndOfInput(Exception):
@@ -102,8 +104,10 @@ class Consultation:
         for rule in sorted(rules, key=lambda r: (-r.salience, r.id)):
             lines.append(f"  {rule.id} [{rule.grade}] {rule.title}")
             tests = [_leaf_text(self.evaluator.ruleset, leaf) for leaf in leaves(rule.when) if _reads(leaf, asked.slot)]
-            lines.append("     tests: " + ("; ".join(dict.fromkeys(tests)) if tests
-                                          else "(through the conclusions it depends on)"))
+            lines.append(
+                "     tests: "
+                + ("; ".join(dict.fromkeys(tests)) if tests else "(through the conclusions it depends on)")
+            )
             gives = [*rule.adjustments, *(f"conclude {name}" for name in rule.conclusions)]
             lines.append("     if it fires: " + ", ".join(gives))
         return lines
@@ -111,8 +115,7 @@ class Consultation:
     def how(self) -> list[str]:
         """How the provisional advice was reached: the rules that fired and what they matched."""
         result = self.result()
-        lines = [f"Provisional advice: {STATUS_WORDS[result['status']]} "
-                 "(questions not answered yet count as unknown)"]
+        lines = [f"Provisional advice: {STATUS_WORDS[result['status']]} (questions not answered yet count as unknown)"]
         if not result["fired"]:
             lines.append("  No rule has fired yet.")
         for fired in result["fired"]:
@@ -132,8 +135,9 @@ class Consultation:
         for number, rec in enumerate(result["recommendations"], 1):
             params = "; ".join(f"{k}={_value_text(v)}" for k, v in rec["params"].items())
             rules = ", ".join(r["id"] for r in rec["rules"])
-            lines.append(f"  {number}. {rec['title']} [{rec['adjustment']}]"
-                         + (f" ({params})" if params else "") + f" - {rules}")
+            lines.append(
+                f"  {number}. {rec['title']} [{rec['adjustment']}]" + (f" ({params})" if params else "") + f" - {rules}"
+            )
         if not result["recommendations"]:
             lines.append("  No adjustments yet.")
         return lines
@@ -181,8 +185,10 @@ def _reads(leaf: Any, slot: Slot) -> bool:
 
 
 def _show_question(number: int, asked: Question) -> list[str]:
-    return [f"Q{number}. {asked.text}  [{asked.label}]",
-            f"    {describe(asked.spec)}" + ("" if asked.key else "; unknown if not known")]
+    return [
+        f"Q{number}. {asked.text}  [{asked.label}]",
+        f"    {describe(asked.spec)}" + ("" if asked.key else "; unknown if not known"),
+    ]
 
 
 def _change(before: tuple[str, tuple[str, ...]], after: tuple[str, tuple[str, ...]]) -> str:
@@ -194,8 +200,9 @@ def _change(before: tuple[str, tuple[str, ...]], after: tuple[str, tuple[str, ..
     return "  → advice now: " + "; ".join(parts)
 
 
-def _read_answer(consultation: Consultation, current: Question, ask: Callable[[], str],
-                 say: Callable[[str], None]) -> str | None:
+def _read_answer(
+    consultation: Consultation, current: Question, ask: Callable[[], str], say: Callable[[str], None]
+) -> str | None:
     """Prompt until the question is answered ("answered"), or the user goes back or quits.
 
     Raises EndOfInput when the input runs out.
@@ -212,15 +219,22 @@ def _read_answer(consultation: Consultation, current: Question, ask: Callable[[]
             say("  Going back to the previous question.")
             return "back"
         if word in ("why", "how", "advice", "help"):
-            output = {"why": lambda: consultation.why(current), "how": consultation.how,
-                      "advice": consultation.advice, "help": lambda: [HELP]}[word]()
+            commands: dict[str, Callable[[], list[str]]] = {
+                "why": lambda: consultation.why(current),
+                "how": consultation.how,
+                "advice": consultation.advice,
+                "help": lambda: [HELP],
+            }
+            output = commands[word]()
             for line in output:
                 say(line)
             continue
         if word in UNKNOWN_WORDS:
             if current.key:
-                say(f"  ✗ the snapshot format needs a value here ({describe(current.spec)}); "
-                    "answer it, or `back` to undo the item")
+                say(
+                    f"  ✗ the snapshot format needs a value here ({describe(current.spec)}); "
+                    "answer it, or `back` to undo the item"
+                )
                 continue
             value: Any = MISSING
         else:
@@ -281,7 +295,7 @@ def answer_from(snapshot: Snapshot, slot: Slot, partial: Partial) -> str:
     if kind == "list":
         return "unknown" if value is None else _answer_text(bool(value))
     answer = partial.lists[path]
-    assert not isinstance(answer, type(MISSING))
+    assert isinstance(answer, ListAnswer)
     if kind == "more":
         return _answer_text(len(value) > len(answer.items))
     return _answer_text(value[slot[2]].get(slot[3]))

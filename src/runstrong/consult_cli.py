@@ -28,20 +28,49 @@ def _ask() -> str:
 
 
 @click.command()
-@click.option("--from", "start", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Start from this (partial) snapshot and ask only for what is missing.")
-@click.option("--save", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the completed snapshot (snapshot format, YAML) to this file.")
+@click.option(
+    "--from",
+    "start",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Start from this (partial) snapshot and ask only for what is missing.",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the completed snapshot (snapshot format, YAML) to this file.",
+)
 @click.option("--athlete-id", default=None, help="Athlete id for a new snapshot (default: athlete).")
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Date of a new snapshot, YYYY-MM-DD (default: today).")
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text",
-              show_default=True, help="Format of the final advice.")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Date of a new snapshot, YYYY-MM-DD (default: today).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(RENDERERS)),
+    default="text",
+    show_default=True,
+    help="Format of the final advice.",
+)
 @audit_option
 @ruleset_options
 @user_errors
-def consult(start: Path | None, save: Path | None, athlete_id: str | None, day: datetime.datetime | None,
-            fmt: str, audit_log: Path | None, rules_dir: Path | None, knowledge_dir: Path | None) -> None:
+def consult(
+    start: Path | None,
+    save: Path | None,
+    athlete_id: str | None,
+    day: datetime.datetime | None,
+    fmt: str,
+    audit_log: Path | None,
+    rules_dir: Path | None,
+    knowledge_dir: Path | None,
+) -> None:
     """Consult at the terminal: one question at a time, only what can still change the advice.
 
     Red-flag questions come first; a question is skipped once every rule that uses its answer
@@ -55,9 +84,11 @@ def consult(start: Path | None, save: Path | None, athlete_id: str | None, day: 
     ruleset = open_ruleset(rules_dir, knowledge_dir)
     initial = read_snapshot(start) if start is not None else {}
     consultation = Consultation(
-        Evaluator(ruleset), Partial.from_snapshot(initial),
+        Evaluator(ruleset),
+        Partial.from_snapshot(initial),
         athlete_id or initial.get("athlete_id") or "athlete",
-        day.date().isoformat() if day else str(initial.get("date") or datetime.date.today().isoformat()))
+        day.date().isoformat() if day else str(initial.get("date") or datetime.date.today().isoformat()),
+    )
     finished = run_dialogue(consultation, _ask, click.echo)
     snapshot = validate(consultation.snapshot())
     result = consultation.result()

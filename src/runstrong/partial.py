@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from runstrong.fields import ITEM_LIST, catalogue
 from runstrong.snapshot import Snapshot, snapshot_schema
@@ -50,8 +50,9 @@ def red_flag_names() -> tuple[str, ...]:
 
 def snapshot_fields() -> list[str]:
     """The scalar snapshot fields a consultation can ask (not derived, not id or date)."""
-    return [path for path, spec in catalogue().scalars.items()
-            if not spec.derived and path not in ("athlete_id", "date")]
+    return [
+        path for path, spec in catalogue().scalars.items() if not spec.derived and path not in ("athlete_id", "date")
+    ]
 
 
 def item_lists() -> list[str]:
@@ -91,7 +92,7 @@ class Partial:
     """The answers so far: scalars, item lists and the red-flag checklist."""
 
     scalars: dict[str, Any] = field(default_factory=dict)
-    lists: dict[str, Union[ListAnswer, _Missing]] = field(default_factory=dict)
+    lists: dict[str, ListAnswer | _Missing] = field(default_factory=dict)
     flags: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -144,8 +145,9 @@ class Partial:
             if value is not True:
                 self.flags = {name: (MISSING if value is MISSING else False) for name in red_flag_names()}
         elif kind == "list":
-            self.lists[slot[1]] = ListAnswer([{}]) if value is True else (
-                ListAnswer([], closed=True) if value is False else MISSING)
+            self.lists[slot[1]] = (
+                ListAnswer([{}]) if value is True else (ListAnswer([], closed=True) if value is False else MISSING)
+            )
         elif kind == "more":
             answer = self.lists[slot[1]]
             assert isinstance(answer, ListAnswer)
@@ -172,13 +174,20 @@ class Partial:
         """The snapshot these answers make if the consultation ended now."""
         snapshot: Snapshot = {"athlete_id": athlete_id, "date": date}
         for path in snapshot_fields():
+            value: Any
             if path == RED_FLAGS:
                 value = self.red_flags()
             elif path in self.lists:
                 answer = self.lists[path]
-                value = None if answer is MISSING else [
-                    {f: v for f, v in item.items() if v is not MISSING} for item in answer.items
-                    if item.get(key_field(path), MISSING) is not MISSING]
+                value = (
+                    None
+                    if not isinstance(answer, ListAnswer)
+                    else [
+                        {f: v for f, v in item.items() if v is not MISSING}
+                        for item in answer.items
+                        if item.get(key_field(path), MISSING) is not MISSING
+                    ]
+                )
             else:
                 value = self.scalars.get(path, MISSING)
                 value = None if value is MISSING else value

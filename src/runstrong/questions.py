@@ -10,13 +10,21 @@ answer (each rule counts 1 + salience/100), ties in the snapshot format's order.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from runstrong.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST, FieldSpec, catalogue
 from runstrong.partial import (
-    RED_FLAGS, ListAnswer, Partial, Slot, item_lists, key_field, red_flag_names, snapshot_fields,
+    RED_FLAGS,
+    ListAnswer,
+    Partial,
+    Slot,
+    item_lists,
+    key_field,
+    red_flag_names,
+    snapshot_fields,
 )
 from runstrong.relevance import Relevance, RuleState
 from runstrong.ruleset import Rule
@@ -25,8 +33,8 @@ from runstrong.snapshot import snapshot_schema
 #: How the gate question of each list is asked.
 LIST_QUESTIONS = {
     "symptoms.red_flags": "Red-flag screen: any night or rest pain, focal bone tenderness, pain on hopping, pain "
-                          "worsening during runs, limp, joint swelling, numbness or tingling, an Achilles 'pop', "
-                          "calf swelling and warmth, or missed periods?",
+    "worsening during runs, limp, joint swelling, numbness or tingling, an Achilles 'pop', "
+    "calf swelling and warmth, or missed periods?",
     "symptoms.soreness": "Any muscle soreness?",
     "symptoms.tendon": "Any tendon pain or stiffness (Achilles, patellar)?",
     "symptoms.sharp_joint_pain": "Any sharp joint pain during lifts or runs?",
@@ -34,8 +42,10 @@ LIST_QUESTIONS = {
     "plan.gym_sessions": "Are gym sessions planned this week?",
 }
 ITEM_NOUNS = {
-    "symptoms.soreness": "sore area", "symptoms.tendon": "painful tendon",
-    "symptoms.sharp_joint_pain": "painful joint", "profile.injury_history": "past injury",
+    "symptoms.soreness": "sore area",
+    "symptoms.tendon": "painful tendon",
+    "symptoms.sharp_joint_pain": "painful joint",
+    "profile.injury_history": "past injury",
     "plan.gym_sessions": "gym session",
 }
 FLAG_QUESTIONS = {
@@ -67,7 +77,7 @@ class Question:
     @property
     def key(self) -> bool:
         """A required item key: the snapshot format needs a value, `unknown` is not allowed."""
-        return self.slot[0] == "item" and self.slot[3] == key_field(self.slot[1])
+        return bool(self.slot[0] == "item" and self.slot[3] == key_field(self.slot[1]))
 
 
 def _field_text(path: str, spec: FieldSpec) -> str:
@@ -78,8 +88,11 @@ def _field_text(path: str, spec: FieldSpec) -> str:
     schema = snapshot_schema()
     for name in parent.split("."):
         schema = schema["properties"][name]
-    return f"{schema.get('description', parent).rstrip('.')}: {part} ({spec.unit})" if spec.unit else \
-        f"{schema.get('description', parent).rstrip('.')}: {part}"
+    return (
+        f"{schema.get('description', parent).rstrip('.')}: {part} ({spec.unit})"
+        if spec.unit
+        else f"{schema.get('description', parent).rstrip('.')}: {part}"
+    )
 
 
 def _yes_no(path: str, text: str) -> FieldSpec:
@@ -96,14 +109,19 @@ def question(slot: Slot) -> Question:
         text = LIST_QUESTIONS.get(slot[1], catalogue().scalars[slot[1]].description)
         return Question(slot, _yes_no(slot[1], text), slot[1], text)
     if kind == "flag":
-        return Question(slot, _yes_no(f"{RED_FLAGS}:{slot[1]}", FLAG_QUESTIONS[slot[1]]),
-                        f"red flag {slot[1]}", FLAG_QUESTIONS[slot[1]])
+        return Question(
+            slot,
+            _yes_no(f"{RED_FLAGS}:{slot[1]}", FLAG_QUESTIONS[slot[1]]),
+            f"red flag {slot[1]}",
+            FLAG_QUESTIONS[slot[1]],
+        )
     noun = ITEM_NOUNS.get(slot[1], "item")
     if kind == "more":
         text = f"Another {noun}?"
         return Question(slot, _yes_no(slot[1], text), f"{slot[1]}: more", text)
     spec = catalogue().lists[slot[1]][slot[3]]
-    return Question(slot, spec, f"{slot[1]}[{slot[2]}].{slot[3]}", f"{noun.capitalize()} {slot[2] + 1}: {spec.description}")
+    label = f"{slot[1]}[{slot[2]}].{slot[3]}"
+    return Question(slot, spec, label, f"{noun.capitalize()} {slot[2] + 1}: {spec.description}")
 
 
 def _number(value: float | int) -> str:
@@ -150,15 +168,14 @@ def parse_answer(spec: FieldSpec, text: str) -> Any:
         raise ValueError("answer yes or no")
     if spec.kind in (NUMBER, INTEGER):
         try:
-            value: float | int = float(word)
+            number = float(word)
         except ValueError:
             raise ValueError(f"{text.strip()!r} is not a number; expected {describe(spec)}") from None
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(number):
             raise ValueError(f"expected {describe(spec)}")
-        if spec.kind == INTEGER and not value.is_integer():
+        if spec.kind == INTEGER and not number.is_integer():
             raise ValueError(f"{text.strip()!r} is not a whole number; expected {describe(spec)}")
-        if spec.kind == INTEGER or re.fullmatch(r"-?\d+", word):
-            value = int(value)
+        value: float | int = int(number) if spec.kind == INTEGER or re.fullmatch(r"-?\d+", word) else number
         if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
             raise ValueError(f"{text.strip()} is out of range; expected {describe(spec)}")
         return value
@@ -205,8 +222,15 @@ def next_slot(partial: Partial, needs: dict[Slot, list[Rule]], urgent: frozenset
     open_slots = [slot for slot in needs if slot[0] in ("item", "more")]
     if open_slots:
         fields = {path: list(catalogue().lists[path]) for path in item_lists()}
-        return min(open_slots, key=lambda s: (s[1], s[0] == "more", s[2] if s[0] == "item" else 0,
-                                              fields[s[1]].index(s[3]) if s[0] == "item" else 0))
+        return min(
+            open_slots,
+            key=lambda s: (
+                s[1],
+                s[0] == "more",
+                s[2] if s[0] == "item" else 0,
+                fields[s[1]].index(s[3]) if s[0] == "item" else 0,
+            ),
+        )
     if ("list", RED_FLAGS) in needs:
         return ("list", RED_FLAGS)
     flags = [slot for slot in needs if slot[0] == "flag"]
@@ -225,8 +249,9 @@ class Questioner:
         self.relevance = relevance
         ruleset = relevance.ruleset
         adjustments = ruleset.knowledge.adjustments
-        self.urgent = frozenset(rule.id for rule in ruleset.rules
-                                if any(adjustments[name].status == "red" for name in rule.adjustments))
+        self.urgent = frozenset(
+            rule.id for rule in ruleset.rules if any(adjustments[name].status == "red" for name in rule.adjustments)
+        )
 
     def assess(self, partial: Partial) -> tuple[dict[str, RuleState], dict[Slot, list[Rule]]]:
         states = self.relevance.assess(partial)

@@ -189,8 +189,9 @@ class _Assessment:
             return RuleState(rule, None, NONE)
         self._busy.add(rule.id)
         quotes_items = bool(self.relevance.param_refs[rule.id])
-        outcome = any_of((self.branch(rule, leaves) for leaves in self.relevance.branches[rule.id]),
-                         keep_open=quotes_items)
+        outcome = any_of(
+            (self.branch(rule, leaves) for leaves in self.relevance.branches[rule.id]), keep_open=quotes_items
+        )
         self._busy.discard(rule.id)
         state = RuleState(rule, outcome.value, outcome.needs)
         self.states[rule.id] = state
@@ -244,7 +245,7 @@ class _Assessment:
             value = partial.scalars.get(path)
             if path not in partial.scalars:
                 return ListView(None, [], False, frozenset({("field", path)}), path)
-            if value is MISSING:
+            if value is MISSING or value is None:
                 return ListView(False, [], True, NONE, path)
             name = next(iter(catalogue().lists[path]))
             return ListView(True, [{name: v} for v in value], True, NONE, path, items_complete=True)
@@ -267,8 +268,9 @@ class _Assessment:
             present = None
         else:
             present = all(flags[name] is False for name in names)
-        return ListView(present, [{"flag": name} for name in found], not pending, pending, RED_FLAGS,
-                        items_complete=True)
+        return ListView(
+            present, [{"flag": name} for name in found], not pending, pending, RED_FLAGS, items_complete=True
+        )
 
     def flag_slot(self, name: str) -> Slot:
         return ("flag", name) if RED_FLAGS in self.partial.lists else ("list", RED_FLAGS)
@@ -284,7 +286,7 @@ class _Assessment:
             needs = frozenset().union(*(needs for _, needs in values))
             if needs:
                 return None, needs
-            known = {part: value for part, (value, _) in zip(inputs, values)}
+            known = {part: value for part, (value, _) in zip(inputs, values, strict=True)}
             return derive_item(view.path, known).get(name, MISSING), NONE
         if name in item:
             return item[name], NONE
@@ -315,15 +317,16 @@ class _Assessment:
         needs = frozenset().union(*(m.needs for m in open_parts), view.more)
         return Outcome(True) if not needs else Outcome(None, needs)
 
-    def match_items(self, leaves: list[ItemMatch], joins: list[Join],
-                    param_refs: tuple[tuple[str, str], ...]) -> Outcome:
+    def match_items(
+        self, leaves: list[ItemMatch], joins: list[Join], param_refs: tuple[tuple[str, str], ...]
+    ) -> Outcome:
         """Some assignment of distinct items to the item conditions satisfies every join."""
         views = [self.view(leaf.list) for leaf in leaves]
         if any(view.present is False for view in views):
             return FALSE
         aliases = tuple(leaf.alias or f"item{n}" for n, leaf in enumerate(leaves))
         candidates: list[list[tuple[int | None, Outcome]]] = []
-        for leaf, view in zip(leaves, views):
+        for leaf, view in zip(leaves, views, strict=True):
             options: list[tuple[int | None, Outcome]] = []
             for index in range(len(view.items)):
                 match = self.where(view, index, leaf)
@@ -334,7 +337,7 @@ class _Assessment:
             candidates.append(options)
         outcomes = []
         for choice in product(*candidates):
-            taken = [(view.path, index) for view, (index, _) in zip(views, choice) if index is not None]
+            taken = [(view.path, index) for view, (index, _) in zip(views, choice, strict=True) if index is not None]
             if len(set(taken)) < len(taken):
                 continue
             parts = [match for _, match in choice]
@@ -343,8 +346,9 @@ class _Assessment:
             outcomes.append(all_of(parts))
         return any_of(outcomes, keep_open=bool(param_refs))
 
-    def _bound(self, views: list[ListView], aliases: tuple[str, ...], choice: tuple[Any, ...],
-               refs: list[FieldRef]) -> tuple[dict[str, dict[str, Any]], frozenset[Slot]]:
+    def _bound(
+        self, views: list[ListView], aliases: tuple[str, ...], choice: tuple[Any, ...], refs: list[FieldRef]
+    ) -> tuple[dict[str, dict[str, Any]], frozenset[Slot]]:
         items: dict[str, dict[str, Any]] = {}
         needs: set[Slot] = set()
         for ref in refs:
@@ -367,8 +371,9 @@ class _Assessment:
         test = self.relevance.join_test(join, tuple(items))
         return Outcome(bool(test(**items)))
 
-    def param(self, ref: tuple[str, str], views: list[ListView], aliases: tuple[str, ...],
-              choice: tuple[Any, ...]) -> Outcome:
+    def param(
+        self, ref: tuple[str, str], views: list[ListView], aliases: tuple[str, ...], choice: tuple[Any, ...]
+    ) -> Outcome:
         """A quoted item field must be answered before the advice it goes into is final."""
         _items, needs = self._bound(views, aliases, choice, [FieldRef(*ref)])
         return Outcome(None, needs) if needs else TRUE
@@ -429,7 +434,8 @@ class _Assessment:
                 return NONE
             needs |= view.more
             fields, missing_makes_unknown = DERIVED_ITEM_FIELDS.get(
-                name, (tuple(f for f, spec in catalogue().lists[path].items() if not spec.derived), False))
+                name, (tuple(f for f, spec in catalogue().lists[path].items() if not spec.derived), False)
+            )
             for index in range(len(view.items)):
                 for item_field in fields:
                     value, waiting = self.item_field(view, index, item_field)
