@@ -47,8 +47,10 @@ when:
   - {join: "days_apart(a.day, b.day) < 2"}
 then: [{adjustment: reduce-frequency}]
 examples:
-  fires: [{name: mon-tue, snapshot: {plan: {gym_sessions: [{day: mon, intensity: high}, {day: tue, intensity: high}]}}}]
-  does_not_fire: [{name: mon-thu, snapshot: {plan: {gym_sessions: [{day: mon, intensity: high}, {day: thu, intensity: high}]}}}]
+  fires:
+    - {name: mon-tue, snapshot: {plan: {gym_sessions: [{day: mon, intensity: high}, {day: tue, intensity: high}]}}}
+  does_not_fire:
+    - {name: mon-thu, snapshot: {plan: {gym_sessions: [{day: mon, intensity: high}, {day: thu, intensity: high}]}}}
 """,
 }
 
