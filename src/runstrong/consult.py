@@ -18,7 +18,7 @@ from runstrong.engine import Evaluator
 from runstrong.fields import catalogue
 from runstrong.partial import MISSING, RED_FLAGS, ListAnswer, Partial, Slot
 from runstrong.questions import Question, Questioner, describe, parse_answer
-from runstrong.relevance import Relevance, RuleState
+from runstrong.relevance import DERIVED_ITEM_INPUTS, Relevance, RuleState, join_refs
 from runstrong.render import STATUS_WORDS
 from runstrong.result import recommend
 from runstrong.ruleset import Rule, RuleSet, leaves
@@ -106,7 +106,11 @@ class Consultation:
             tests = [_leaf_text(self.evaluator.ruleset, leaf) for leaf in leaves(rule.when) if _reads(leaf, asked.slot)]
             lines.append(
                 "     tests: "
-                + ("; ".join(dict.fromkeys(tests)) if tests else "(through the conclusions it depends on)")
+                + (
+                    "; ".join(dict.fromkeys(tests))
+                    if tests
+                    else "(indirectly: through a conclusion it depends on, or a value its advice quotes)"
+                )
             )
             gives = [*rule.adjustments, *(f"conclude {name}" for name in rule.conclusions)]
             lines.append("     if it fires: " + ", ".join(gives))
@@ -176,6 +180,15 @@ def _leaf_text(ruleset: RuleSet, leaf: Any) -> str:
 def _reads(leaf: Any, slot: Slot) -> bool:
     """Whether a leaf reads the field a slot fills (directly or through a derived value)."""
     path = RED_FLAGS if slot[0] == "flag" else slot[1]
+    if slot[0] == "item":
+        name = slot[3]
+        names = {name} | {
+            field for (lst, field), inputs in DERIVED_ITEM_INPUTS.items() if lst == path and name in inputs
+        }
+        if isinstance(leaf, ItemMatch):
+            return leaf.list == path and any(compare.field in names for compare in leaf.where)
+        if isinstance(leaf, Join):
+            return any(ref.field == name for ref in join_refs(leaf))
     if isinstance(leaf, ItemMatch):
         return bool(leaf.list == path)
     if isinstance(leaf, Compare):

@@ -153,7 +153,7 @@ def _param_refs(rule: Rule) -> tuple[tuple[str, str], ...]:
     return tuple(refs)
 
 
-def _join_refs(join: Join) -> list[FieldRef]:
+def join_refs(join: Join) -> list[FieldRef]:
     refs: list[FieldRef] = []
     for side in (join.left, join.right):
         if isinstance(side, FieldRef):
@@ -365,7 +365,7 @@ class _Assessment:
         return items, frozenset(needs)
 
     def join(self, join: Join, views: list[ListView], aliases: tuple[str, ...], choice: tuple[Any, ...]) -> Outcome:
-        items, needs = self._bound(views, aliases, choice, _join_refs(join))
+        items, needs = self._bound(views, aliases, choice, join_refs(join))
         if needs:
             return Outcome(None, needs)
         test = self.relevance.join_test(join, tuple(items))
