@@ -235,3 +235,11 @@ def test_derived_tables_name_real_fields() -> None:
     for (path, name), inputs in DERIVED_ITEM_INPUTS.items():
         assert fields.lists[path][name].derived and set(inputs) <= set(fields.lists[path])
     assert all(spec.inputs for spec in fields.scalars.values() if spec.derived)
+
+
+def test_a_copy_keeps_unknown_answers_unknown() -> None:
+    """Items read with --from have their absent fields recorded as unknown; copies keep that."""
+    partial = Partial.from_snapshot(
+        {"athlete_id": "a", "date": "2026-11-24", "symptoms": {"soreness": [{"region": "foot"}]}}
+    )
+    assert partial.copy().snapshot("a", "2026-11-24")["symptoms"]["soreness"] == [{"region": "foot"}]

@@ -31,6 +31,9 @@ class _Missing:
     def __repr__(self) -> str:
         return "MISSING"
 
+    def __deepcopy__(self, _memo: dict[int, Any]) -> _Missing:
+        return self  # one sentinel: copies of a partial snapshot compare with `is MISSING`
+
 
 MISSING: Any = _Missing()
 
