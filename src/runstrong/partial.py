@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from runstrong.fields import ITEM_LIST, catalogue
@@ -51,16 +52,18 @@ def red_flag_names() -> tuple[str, ...]:
     return catalogue().scalars[RED_FLAGS].choices
 
 
-def snapshot_fields() -> list[str]:
+@cache
+def snapshot_fields() -> tuple[str, ...]:
     """The scalar snapshot fields a consultation can ask (not derived, not id or date)."""
-    return [
+    return tuple(
         path for path, spec in catalogue().scalars.items() if not spec.derived and path not in ("athlete_id", "date")
-    ]
+    )
 
 
-def item_lists() -> list[str]:
+@cache
+def item_lists() -> tuple[str, ...]:
     """The lists whose items have fields of their own."""
-    return [path for path, spec in catalogue().scalars.items() if spec.kind == ITEM_LIST]
+    return tuple(path for path, spec in catalogue().scalars.items() if spec.kind == ITEM_LIST)
 
 
 def key_field(list_path: str) -> str:
