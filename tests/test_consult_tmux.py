@@ -15,9 +15,11 @@ import yaml
 
 from runstrong.paths import default_rules_dir
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-
 RUNSTRONG = Path(sys.executable).parent / "runstrong"
+pytestmark = [
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+    pytest.mark.skipif(not RUNSTRONG.exists(), reason="the runstrong script is not next to this Python"),
+]
 TINY_RULES = (
     "red-flags/RF02-night-or-rest-pain.yaml",
     "readiness/RD01-sleep-unknown.yaml",
