@@ -18,7 +18,7 @@ def test_jsonl_rows_keep_their_line_numbers_and_problems(tmp_path: Path) -> None
     path.write_text(
         json.dumps(GOOD) + "\n\n{not json}\n" + json.dumps(GOOD) + "\n" + '{"athlete_id": "cut', encoding="utf-8"
     )
-    rows = list(read_rows([str(path)]))
+    rows = [row.parsed() for row in read_rows([str(path)])]
     assert [row.line for row in rows] == [1, 2, 3, 4, 5]
     assert rows[0].data == GOOD and not rows[0].problems
     assert "empty line" in rows[1].problems[0].message
@@ -32,7 +32,8 @@ def test_a_complete_last_line_without_newline_is_fine(tmp_path: Path) -> None:
     path = tmp_path / "in.ndjson"
     path.write_text(json.dumps(GOOD), encoding="utf-8")
     (row,) = read_rows([str(path)])
-    assert row.data == GOOD and not row.problems
+    assert row.text is not None and row.data is None  # parsed where it is evaluated
+    assert row.parsed().data == GOOD and not row.parsed().problems
 
 
 def test_csv_columns_are_dotted_paths_and_cells_are_typed(tmp_path: Path) -> None:

@@ -40,17 +40,18 @@ PROGRESS_VERSION = 1
 
 @dataclass(frozen=True)
 class Outcome:
-    """What one row gave: an output line or an error line, and what to count in the summary."""
+    """What one row gave: an output line or an error line (encoded), and what to count in the
+    summary."""
 
-    text: str | None = None
-    error: str | None = None
+    text: bytes | None = None
+    error: bytes | None = None
     status: str = ""
     adjustments: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
     audit: dict[str, Any] | None = None
 
 
-def _error_line(row: Row, problems: list[Any]) -> str:
+def _error_line(row: Row, problems: list[Any]) -> bytes:
     data = row.data if isinstance(row.data, dict) else {}
     athlete = data.get("athlete_id")
     record = {
@@ -59,7 +60,7 @@ def _error_line(row: Row, problems: list[Any]) -> str:
         "athlete_id": athlete if isinstance(athlete, str) else None,
         "problems": [{"where": p.where, "message": p.message} for p in problems],
     }
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _csv_result(result: dict[str, Any]) -> str:
@@ -86,6 +87,7 @@ class RowEvaluator:
         self.audit = audit
 
     def __call__(self, row: Row) -> Outcome:
+        row = row.parsed()
         if row.problems:
             return Outcome(error=_error_line(row, list(row.problems)))
         try:
@@ -101,7 +103,7 @@ class RowEvaluator:
         else:
             text = json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
         return Outcome(
-            text=text,
+            text=text.encode("utf-8"),
             status=result["status"],
             adjustments=tuple(rec["adjustment"] for rec in result["recommendations"]),
             rules=tuple(fired["rule"] for fired in result["fired"]),

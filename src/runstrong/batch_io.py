@@ -28,12 +28,28 @@ CSV_SUFFIXES = (".csv",)
 
 @dataclass(frozen=True)
 class Row:
-    """One input record: where it came from and its parsed data, or why it could not be read."""
+    """One input record: where it came from and its parsed data, or why it could not be read.
+
+    A JSON line travels as its `text` and is parsed by `parsed()` where it is evaluated (in a
+    worker process), which keeps the reading process light.
+    """
 
     source: str
     line: int | None
     data: Any = None
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    text: str | None = None
+
+    def parsed(self) -> Row:
+        """This row with its JSON text parsed (or the reason it does not parse)."""
+        if self.text is None:
+            return self
+        try:
+            return Row(self.source, self.line, json.loads(self.text))
+        except json.JSONDecodeError as error:
+            hint = " (the last line is cut short)" if not self.text.endswith("\n") else ""
+            message = f"not valid JSON: {error.msg} (column {error.colno}){hint}"
+            return Row(self.source, self.line, problems=(Problem("(line)", message),))
 
 
 def input_kind(name: str) -> str:
@@ -78,16 +94,10 @@ def read_rows(names: list[str]) -> Iterator[Row]:
 
 def _jsonl_rows(stream: IO[str], source: str) -> Iterator[Row]:
     for number, text in enumerate(stream, start=1):
-        complete = text.endswith("\n")
-        if not text.strip():
+        if text.strip():
+            yield Row(source, number, text=text)
+        else:
             yield Row(source, number, problems=(Problem("(line)", "empty line; expected one JSON snapshot"),))
-            continue
-        try:
-            yield Row(source, number, json.loads(text))
-        except json.JSONDecodeError as error:
-            hint = " (the last line is cut short)" if not complete else ""
-            message = f"not valid JSON: {error.msg} (column {error.colno}){hint}"
-            yield Row(source, number, problems=(Problem("(line)", message),))
 
 
 def _cell_value(kind: str | None, text: str) -> Any:
@@ -216,8 +226,8 @@ class PartFile:
             self._stream.truncate(resume_at)
             self._stream.seek(resume_at)
 
-    def write(self, text: str) -> None:
-        self._stream.write(text.encode("utf-8"))
+    def write(self, text: str | bytes) -> None:
+        self._stream.write(text if isinstance(text, bytes) else text.encode("utf-8"))
 
     def sync(self) -> int:
         """Flush to disk; return the size written so far."""
