@@ -33,7 +33,6 @@ from runstrong.result import build_result
 from runstrong.ruleset import RuleSet
 from runstrong.snapshot import validate
 
-FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = ["athlete_id", "date", "status", "adjustments", "suppressed", "rules", "unknown"]
 PROGRESS_VERSION = 1
 
@@ -449,11 +448,6 @@ def run_batch(job: BatchJob, mapper: Mapper, workers: str) -> Summary:
         [rule.id for rule in job.ruleset.rules],
         run.start_rows,
     )
-
-
-def default_errors_path(output: Path) -> Path:
-    """`results.jsonl` -> `results.errors.jsonl`, beside the output."""
-    return output.with_name(f"{output.stem}.errors.jsonl")
 
 
 def default_jobs() -> int:

@@ -1,4 +1,5 @@
-"""The `runstrong batch` command."""
+"""The `runstrong batch` command (the batch machinery is imported only when it runs, to keep
+every other command's start-up short)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,16 @@ from typing import Any
 
 import click
 
-from runstrong.batch import (
-    FORMATS,
-    BatchJob,
-    PoolMapper,
-    RowEvaluator,
-    default_errors_path,
-    default_jobs,
-    local_mapper,
-    run_batch,
-)
-from runstrong.batch_io import check_inputs
 from runstrong.cli import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.errors import UserError
 
 EXIT_SOME_ERRORS = 3
+FORMATS = ("jsonl", "csv")
 
 
 def _check_paths(inputs: list[str], output: Path, errors: Path) -> None:
+    from runstrong.batch_io import check_inputs
+
     check_inputs(inputs)
     for label, path in (("-o/--output", output), ("--errors", errors)):
         if not path.parent.is_dir():
@@ -103,7 +96,9 @@ def batch(
     its input, line, athlete id and the problem, and never stops the batch. Exit code 0 when
     every row gave a result, 3 when some rows went to the error file, 2 for invalid usage.
     """
-    errors = errors_path or default_errors_path(output)
+    from runstrong.batch import BatchJob, PoolMapper, RowEvaluator, default_jobs, local_mapper, run_batch
+
+    errors = errors_path or output.with_name(f"{output.stem}.errors.jsonl")
     _check_paths(list(inputs), output, errors)
     fmt = fmt or ("csv" if output.suffix.lower() == ".csv" else "jsonl")
     ruleset = open_ruleset(rules_dir, knowledge_dir)
