@@ -15,7 +15,8 @@ from runstrong.engine import Evaluator
 from runstrong.fields import catalogue
 from runstrong.partial import Partial, item_lists, red_flag_names, snapshot_fields
 from runstrong.paths import default_rules_dir
-from runstrong.snapshot import read_snapshot
+from runstrong.snapshot import read_snapshot, validate
+from runstrong.yamlio import load_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 HEALTHY = ROOT / "examples" / "healthy-base-week4.yaml"
@@ -101,6 +102,19 @@ def test_healthy_runner_gets_progress_advice_without_every_question(evaluator: E
     assert len(answers) < every_question
     output = consult([], answers)
     assert "progress-load" in after(output, "Consultation complete")
+
+
+def test_healthy_runner_sees_progress_advice_within_15_answers(tmp_path: Path, evaluator: Evaluator) -> None:
+    """Goal-directed order: after the red-flag questions, what readiness to progress needs."""
+    saved = tmp_path / "saved.yaml"
+    path = ROOT / "tests" / "scenarios" / "healthy-base-week4.yaml"
+    scenario = load_plain(path.read_text(encoding="utf-8"), str(path))
+    answers = scripted(evaluator, validate(scenario["snapshot"]))
+    output = consult(["--save", str(saved)], [*answers[:15], "advice", "quit"])
+    advice = after(output, "Advice so far")
+    assert "[progress-load]" in advice.split("Consultation stopped after 15 answer(s)")[0]
+    assert output.endswith(recommend_text(saved))
+    assert "[progress-load]" in after(output, "Consultation stopped")
 
 
 def _get(snapshot: dict, path: str) -> list:

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from runstrong.consult import Consultation
+from runstrong.engine import Evaluator
 from runstrong.fields import catalogue
 from runstrong.partial import MISSING, Partial, item_lists, red_flag_names
 from runstrong.paths import default_knowledge_dir
-from runstrong.questions import Questioner, describe, next_slot, parse_answer, question
+from runstrong.questions import Goals, Questioner, describe, next_slot, parse_answer, question
 from runstrong.relevance import DERIVED_ITEM_FIELDS, DERIVED_ITEM_INPUTS, Relevance
 from runstrong.ruleset import RuleSet, load_ruleset
 from runstrong.snapshot import read_snapshot
@@ -148,6 +150,71 @@ def test_no_question_once_every_rule_is_decided(tiny: RuleSet) -> None:
         partial.apply(slot, False)
     partial.apply(("field", "running.week_km"), MISSING)
     assert questioner.next_question(partial, questioner.assess(partial)[1]) is None
+
+
+GOAL_RULES = {
+    "GP92-progress": """\
+when: ["metrics.reps_above_target >= 1", "wellbeing.sleep_h_avg_7d >= 7"]
+then: [{adjustment: progress-load}]
+examples:
+  fires: [{name: ready, snapshot: {metrics: {reps_above_target: 2}, wellbeing: {sleep_h_avg_7d: 8}}}]
+  does_not_fire: [{name: short-sleep, snapshot: {metrics: {reps_above_target: 2}, wellbeing: {sleep_h_avg_7d: 6}}}]
+""",
+    "RD92-sleep-unknown": """\
+when: ["wellbeing.sleep_h_avg_7d is unknown"]
+then: [{adjustment: hold-progression}]
+examples:
+  fires: [{name: unknown, snapshot: {}}]
+  does_not_fire: [{name: known, snapshot: {wellbeing: {sleep_h_avg_7d: 8}}}]
+""",
+    "LV92-volume-jump": """\
+salience: 100
+when: ["derived.week_change_pct > 30"]
+then: [{adjustment: reduce-load}]
+examples:
+  fires: [{name: jump, snapshot: {running: {week_km: 50, prev_week_km: 30}}}]
+  does_not_fire: [{name: steady, snapshot: {running: {week_km: 30, prev_week_km: 30}}}]
+""",
+    "SW92-stress": """\
+salience: 100
+when: ["wellbeing.stress >= 4"]
+then: [{adjustment: sleep-priority}]
+examples:
+  fires: [{name: stressed, snapshot: {wellbeing: {stress: 5}}}]
+  does_not_fire: [{name: calm, snapshot: {wellbeing: {stress: 2}}}]
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def goal_rules(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
+    """An increase (GP92), what holds it back while sleep is unknown (RD92), a decrease (LV92)
+    and a neutral rule (SW92); the last two weigh more by salience."""
+    rules = tmp_path_factory.mktemp("goal-rules")
+    (rules / "ruleset.yaml").write_text('version: "0.1"\n')
+    for stem, body in GOAL_RULES.items():
+        rule_id, name = stem.split("-", 1)
+        header = f"id: {rule_id}\nname: {name}\ntitle: {name}\ngrade: H\nrationale: test\nevidence: [article-2025]\n"
+        (rules / f"{stem}.yaml").write_text(header + body)
+    return load_ruleset(rules, default_knowledge_dir())
+
+
+def test_goal_directed_order_asks_what_progression_needs_first(goal_rules: RuleSet) -> None:
+    consultation = Consultation(Evaluator(goal_rules), Partial(), "t", "2026-11-24")
+    states, needs = consultation.assessment()
+    goals = consultation.questioner.goals(states, frozenset({"RD92"}))
+    assert goals == Goals(progress=frozenset({"GP92", "RD92"}), status=frozenset({"RD92"}))
+    # by salience alone the heavier rules' fields would come first
+    assert next_slot(consultation.partial, needs) == ("field", "running.week_km")
+    asked = []
+    for answer in (8, 2):
+        slot = consultation.next_question().slot
+        asked.append(slot[1])
+        consultation.answer(slot, answer)
+    assert asked == ["wellbeing.sleep_h_avg_7d", "metrics.reps_above_target"]
+    assert consultation.summary() == ("green", ("progress-load",))
+    # progress is in the advice: next, what could overturn it (the decrease), before the neutral rule
+    assert consultation.next_question().slot == ("field", "running.week_km")
 
 
 # -- answers

@@ -69,7 +69,9 @@ class Consultation:
 
     def next_question(self) -> Question | None:
         """The most useful question still open, or None when no answer can change the advice."""
-        return self.questioner.next_question(self.partial, self.assessment()[1])
+        states, needs = self.assessment()
+        fired = frozenset(entry["rule"] for entry in self.result()["fired"])
+        return self.questioner.next_question(self.partial, needs, self.questioner.goals(states, fired))
 
     def answer(self, slot: Slot, value: Any) -> None:
         self.history.append((slot, value))

@@ -4,14 +4,20 @@ catalogue, and the choice of the next question from the rules that still need an
 Order: an item list being filled in is finished first (its required key field, then the item
 fields open rules need, then "another?"); then red-flag questions: the red-flag checklist, then
 whatever else an undecided referral rule needs (sharp joint pain, injury history...); then every
-other needed answer. Within each group, by the weight of the undecided rules that need the
-answer (each rule counts 1 + salience/100), ties in the snapshot format's order.
+other needed answer, goal-directed (as MYCIN pursued its goal): first what an undecided rule
+needs that could bring an increase (progress-load...) into the provisional advice, or whose
+decrease now holds such an increase back; then what a rule needs that could change the
+provisional status; then the rest. Within each group, by the weight of the undecided rules that
+need the answer (each rule counts 1 + salience/100), ties in the snapshot format's order. The
+goals come from the rules' adjustments and the directions, statuses and overrides of
+knowledge/adjustments.yaml, never from a list of fields.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +33,7 @@ from runstrong.partial import (
     snapshot_fields,
 )
 from runstrong.relevance import Relevance, RuleState
+from runstrong.resolve import STATUS_RANK
 from runstrong.ruleset import Rule
 from runstrong.snapshot import snapshot_schema
 
@@ -209,11 +216,24 @@ def _field_order(slot: Slot) -> int:
     return order.index(path) if path in order else len(order)
 
 
-def next_slot(partial: Partial, needs: dict[Slot, list[Rule]], urgent: frozenset[str] = frozenset()) -> Slot | None:
+@dataclass(frozen=True)
+class Goals:
+    """The undecided rules that bear on the provisional advice's outcome: `progress` could bring
+    an increase into it (or hold one back), `status` could change its status."""
+
+    progress: frozenset[str] = frozenset()
+    status: frozenset[str] = frozenset()
+
+
+def next_slot(
+    partial: Partial, needs: dict[Slot, list[Rule]], urgent: frozenset[str] = frozenset(), goals: Goals = Goals()
+) -> Slot | None:
     """The next question to ask, or None when no answer can change the advice any more.
 
     `urgent` names the red-flag rules (those that refer to a clinician): what they need is asked
-    before anything else but an item list being filled in, the red-flag checklist first.
+    before anything else but an item list being filled in, the red-flag checklist first. Then
+    what the `goals` rules need: those that could bring in an increase first, then those that
+    could change the status.
     """
     for path in item_lists():
         answer = partial.lists.get(path)
@@ -239,7 +259,17 @@ def next_slot(partial: Partial, needs: dict[Slot, list[Rule]], urgent: frozenset
     if not needs:
         return None
     red = [slot for slot in needs if any(rule.id in urgent for rule in needs[slot])]
-    return min(red or needs, key=lambda s: (-_weight(needs[s]), _field_order(s)))
+
+    def key(slot: Slot) -> tuple[float, float, float, int]:
+        rules = needs[slot]
+        return (
+            -_weight([rule for rule in rules if rule.id in goals.progress]),
+            -_weight([rule for rule in rules if rule.id in goals.status]),
+            -_weight(rules),
+            _field_order(slot),
+        )
+
+    return min(red or needs, key=key)
 
 
 class Questioner:
@@ -253,10 +283,55 @@ class Questioner:
             rule.id for rule in ruleset.rules if any(adjustments[name].status == "red" for name in rule.adjustments)
         )
 
+        self.gives = {rule.id: [adjustments[name] for name in rule.adjustments] for rule in ruleset.rules}
+
     def assess(self, partial: Partial) -> tuple[dict[str, RuleState], dict[Slot, list[Rule]]]:
         states = self.relevance.assess(partial)
         return states, needed(states)
 
-    def next_question(self, partial: Partial, needs: dict[Slot, list[Rule]]) -> Question | None:
-        slot = next_slot(partial, needs, self.urgent)
+    def _status(self, rule_ids: Iterable[str]) -> int:
+        given = [adjustment for rule_id in rule_ids for adjustment in self.gives[rule_id]]
+        overridden = {name for adjustment in given for name in adjustment.overrides}
+        return max((STATUS_RANK[a.status] for a in given if a.id not in overridden), default=0)
+
+    def goals(self, states: dict[str, RuleState], fired: frozenset[str]) -> Goals:
+        """Which undecided rules could change the provisional advice (the engine's firings over
+        the answers so far, unanswered = unknown) where it matters most.
+
+        progress: a rule not firing now that would give an increase no certain firing overrides
+        (and not already given), or a rule firing now whose decrease overrides such an increase.
+        status: a rule not firing now that would raise the status or override an adjustment now
+        in the advice, or a rule firing now that sets the status above what certain firings give.
+        """
+        sure = [rule_id for rule_id, state in states.items() if state.value is True]
+        maybe = [rule_id for rule_id, state in states.items() if state.value is None]
+        ruled_out = {name for rule_id in sure for a in self.gives[rule_id] for name in a.overrides}
+        given = {a.id for rule_id in fired for a in self.gives[rule_id]}
+        kept = given - {name for rule_id in fired for a in self.gives[rule_id] for name in a.overrides}
+        reachable = {
+            a.id
+            for rule_id in maybe
+            if rule_id not in fired
+            for a in self.gives[rule_id]
+            if a.direction == "increase" and a.id not in ruled_out and a.id not in kept
+        }
+        status, floor = self._status(fired), self._status(sure)
+        progress, changes = set(), set()
+        for rule_id in maybe:
+            adjustments = self.gives[rule_id]
+            rank = max((STATUS_RANK[a.status] for a in adjustments), default=0)
+            if rule_id in fired:
+                if any(name in reachable for a in adjustments for name in a.overrides):
+                    progress.add(rule_id)
+                if rank > floor:
+                    changes.add(rule_id)
+            else:
+                if any(a.id in reachable for a in adjustments):
+                    progress.add(rule_id)
+                if rank > status or any(name in kept for a in adjustments for name in a.overrides):
+                    changes.add(rule_id)
+        return Goals(frozenset(progress), frozenset(changes))
+
+    def next_question(self, partial: Partial, needs: dict[Slot, list[Rule]], goals: Goals = Goals()) -> Question | None:
+        slot = next_slot(partial, needs, self.urgent, goals)
         return None if slot is None else question(slot)
