@@ -7,7 +7,9 @@ full consultation asks.
 Each snapshot is replayed through the dialogue (the answer to every question read from the
 snapshot). The time per answer is the time from an answer to the next question: recording the
 answer, the provisional advice (the engine on the partial snapshot) and the three-valued
-re-evaluation that picks the next question. Prints Markdown on stdout; writes no file.
+re-evaluation that picks the next question. "Advice final after" is the number of answers after
+which the provisional status and adjustments no longer change. Prints Markdown on stdout;
+writes no file.
 """
 
 from __future__ import annotations
@@ -71,16 +73,20 @@ def _longest(snapshot: dict[str, Any]) -> int:
     return total
 
 
-def replay(evaluator: Evaluator, snapshot: dict[str, Any]) -> tuple[int, list[float]]:
-    """Answers asked and seconds from each answer to the next question (or to the end)."""
+def replay(evaluator: Evaluator, snapshot: dict[str, Any]) -> tuple[int, list[float], int]:
+    """Answers asked, seconds from each answer to the next question (or to the end), and the
+    number of answers after which the provisional advice (status and adjustments) is final."""
     consultation = Consultation(evaluator, Partial(), snapshot["athlete_id"], str(snapshot["date"]))
     times: list[float] = []
     last: list[float] = []
+    advice: list[tuple[str, frozenset[str]]] = []
 
     def ask() -> str:
         now = time.perf_counter()
         if last:
             times.append(now - last[0])
+        status, adjustments = consultation.summary()
+        advice.append((status, frozenset(adjustments)))
         question = consultation.next_question()
         assert question is not None
         answer = answer_from(snapshot, question.slot, consultation.partial)
@@ -90,7 +96,12 @@ def replay(evaluator: Evaluator, snapshot: dict[str, Any]) -> tuple[int, list[fl
     run_dialogue(consultation, ask, lambda _line: None)
     if last:
         times.append(time.perf_counter() - last[0])
-    return len(consultation.history), times
+    status, adjustments = consultation.summary()
+    final = (status, frozenset(adjustments))
+    settled = len(advice)
+    while settled > 0 and advice[settled - 1] == final:
+        settled -= 1
+    return len(consultation.history), times, settled
 
 
 def split(evaluator: Evaluator, snapshot: dict[str, Any]) -> tuple[list[float], list[float]]:
@@ -127,14 +138,17 @@ def main() -> None:
         f"# consult: questions and re-evaluation time per answer\n\n{len(ruleset.rules)} rules, "
         f"{len(snapshot_fields())} snapshot fields; Python {platform.python_version()} on {platform.machine()}\n"
     )
-    print("| scenario | fields given | answers asked | could ask | median ms/answer | max ms/answer |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| scenario | fields given | answers asked | could ask | advice final after | "
+        "median ms/answer | max ms/answer |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
     everything: list[float] = []
     for name, snapshot in _scenarios():
-        asked, times = replay(evaluator, snapshot)
+        asked, times, settled = replay(evaluator, snapshot)
         everything += times
         print(
-            f"| {name} | {_present(snapshot)} | {asked} | {_longest(snapshot)} | "
+            f"| {name} | {_present(snapshot)} | {asked} | {_longest(snapshot)} | {settled} | "
             f"{statistics.median(times) * 1000:.1f} | {max(times) * 1000:.1f} |"
         )
     if args.random:
@@ -143,7 +157,7 @@ def main() -> None:
         rng = random.Random(1)
         counts = []
         for _ in range(args.random):
-            asked, times = replay(evaluator, validate(random_snapshot(rng, items=2, present=0.8)))
+            asked, times, _settled = replay(evaluator, validate(random_snapshot(rng, items=2, present=0.8)))
             counts.append(asked)
             everything += times
         print(
