@@ -153,7 +153,7 @@ def test_no_question_once_every_rule_is_decided(tiny: RuleSet) -> None:
 
 
 GOAL_RULES = {
-    "GP92-progress": """\
+    "GP93-progress": """\
 when: ["metrics.reps_above_target >= 1", "wellbeing.sleep_h_avg_7d >= 7"]
 then: [{adjustment: progress-load}]
 examples:
@@ -175,21 +175,22 @@ examples:
   fires: [{name: jump, snapshot: {running: {week_km: 50, prev_week_km: 30}}}]
   does_not_fire: [{name: steady, snapshot: {running: {week_km: 30, prev_week_km: 30}}}]
 """,
-    "SW92-stress": """\
+    "GP92-deload-overdue": """\
 salience: 100
-when: ["wellbeing.stress >= 4"]
-then: [{adjustment: sleep-priority}]
+when: ["plan.weeks_since_deload >= 8"]
+then: [{adjustment: activation-warmup}]
 examples:
-  fires: [{name: stressed, snapshot: {wellbeing: {stress: 5}}}]
-  does_not_fire: [{name: calm, snapshot: {wellbeing: {stress: 2}}}]
+  fires: [{name: overdue, snapshot: {plan: {weeks_since_deload: 9}}}]
+  does_not_fire: [{name: recent, snapshot: {plan: {weeks_since_deload: 2}}}]
 """,
 }
 
 
 @pytest.fixture(scope="module")
 def goal_rules(tmp_path_factory: pytest.TempPathFactory) -> RuleSet:
-    """An increase (GP92), what holds it back while sleep is unknown (RD92), a decrease (LV92)
-    and a neutral rule (SW92); the last two weigh more by salience."""
+    """An increase (GP93), what holds it back while sleep is unknown (RD92), a decrease (LV92)
+    and a neutral rule (GP92, on a field earlier in the snapshot format); the last two weigh
+    more by salience."""
     rules = tmp_path_factory.mktemp("goal-rules")
     (rules / "ruleset.yaml").write_text('version: "0.1"\n')
     for stem, body in GOAL_RULES.items():
@@ -203,9 +204,9 @@ def test_goal_directed_order_asks_what_progression_needs_first(goal_rules: RuleS
     consultation = Consultation(Evaluator(goal_rules), Partial(), "t", "2026-11-24")
     states, needs = consultation.assessment()
     goals = consultation.questioner.goals(states, frozenset({"RD92"}))
-    assert goals == Goals(progress=frozenset({"GP92", "RD92"}), status=frozenset({"RD92"}))
-    # by salience alone the heavier rules' fields would come first
-    assert next_slot(consultation.partial, needs) == ("field", "running.week_km")
+    assert goals == Goals(progress=frozenset({"GP93", "RD92"}), status=frozenset({"RD92"}))
+    # by salience alone the heavier rules' fields would come first (ties in the format's order)
+    assert next_slot(consultation.partial, needs) == ("field", "plan.weeks_since_deload")
     asked = []
     for answer in (8, 2):
         slot = consultation.next_question().slot
@@ -215,6 +216,8 @@ def test_goal_directed_order_asks_what_progression_needs_first(goal_rules: RuleS
     assert consultation.summary() == ("green", ("progress-load",))
     # progress is in the advice: next, what could overturn it (the decrease), before the neutral rule
     assert consultation.next_question().slot == ("field", "running.week_km")
+    consultation.answer(("field", "running.week_km"), MISSING)
+    assert consultation.next_question().slot == ("field", "plan.weeks_since_deload")
 
 
 # -- answers
