@@ -282,7 +282,6 @@ class Questioner:
         self.urgent = frozenset(
             rule.id for rule in ruleset.rules if any(adjustments[name].status == "red" for name in rule.adjustments)
         )
-
         self.gives = {rule.id: [adjustments[name] for name in rule.adjustments] for rule in ruleset.rules}
 
     def assess(self, partial: Partial) -> tuple[dict[str, RuleState], dict[Slot, list[Rule]]]:
