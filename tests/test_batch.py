@@ -305,3 +305,20 @@ def test_folder_documents_have_no_line_but_their_file(tmp_path: Path) -> None:
     (error,) = _lines(tmp_path / "out.errors.jsonl")
     assert error["source"] == str(folder / "bad.yaml") and error["line"] is None and error["athlete_id"] == "x"
     assert error["problems"][0]["where"] == "wellbeing.fatigue"
+
+
+def test_no_progress_bar_when_piped(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(s) + "\n" for s in good_snapshots(3)), encoding="utf-8")
+    result = _run(str(source), "-o", str(tmp_path / "out.jsonl"), "-j", "1")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_new_run_replaces_leftovers_of_an_interrupted_one(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(s) + "\n" for s in good_snapshots(2)), encoding="utf-8")
+    (tmp_path / "out.jsonl.part").write_text("half a li", encoding="utf-8")
+    (tmp_path / "out.jsonl.progress").write_text("{}", encoding="utf-8")
+    assert _run(str(source), "-o", str(tmp_path / "out.jsonl"), "-j", "1").exit_code == 0
+    assert [r["athlete_id"] for r in _lines(tmp_path / "out.jsonl")] == ["runner-000", "runner-001"]
+    assert not (tmp_path / "out.jsonl.part").exists() and not (tmp_path / "out.jsonl.progress").exists()
