@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from runstrong.cli import audit_option, open_ruleset, ruleset_options, user_errors
+from runstrong.cli_options import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.errors import UserError
 
 EXIT_SOME_ERRORS = 3

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
+import importlib
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,75 +12,43 @@ import click
 from runstrong import __version__
 from runstrong.atomic import write_atomically
 from runstrong.audit import AuditLog, audit_record
+from runstrong.cli_options import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.engine import Evaluator
-from runstrong.errors import RuleSetError, UserError
-from runstrong.paths import default_knowledge_dir, default_rules_dir
+from runstrong.errors import UserError
 from runstrong.reference import rule_reference
 from runstrong.render import RENDERERS, render_rule
 from runstrong.result import recommend as recommend_snapshot
-from runstrong.ruleset import RuleSet, load_ruleset
 from runstrong.snapshot import read_snapshot, snapshot_schema
 
-EXIT_USAGE = 2
+
+class LazyGroup(click.Group):
+    """A click group whose heavier commands are imported only when they run (click's documented pattern)."""
+
+    def __init__(self, *args: Any, lazy_subcommands: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_subcommands = lazy_subcommands or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy_subcommands])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_subcommands:
+            module, _, name = self.lazy_subcommands[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), name)
+            return command
+        return super().get_command(ctx, cmd_name)
 
 
-def ruleset_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--rules DIR` and `--knowledge DIR`, shared by every command that evaluates rules."""
-    command = click.option(
-        "--knowledge",
-        "knowledge_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Knowledge base folder (default: the bundled one).",
-    )(command)
-    return click.option(
-        "--rules",
-        "rules_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Rule set folder (default: the bundled one).",
-    )(command)
-
-
-def audit_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--audit-log FILE`: append one JSON line per decision (see `runstrong audit verify`)."""
-    return click.option(
-        "--audit-log",
-        "audit_log",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Append each decision (time, versions, snapshot, result) to this JSON Lines file.",
-    )(command)
-
-
-def open_ruleset(rules_dir: Path | None, knowledge_dir: Path | None, check_examples: bool = False) -> RuleSet:
-    """Load the chosen (or bundled) rule set and knowledge base (examples are checked by `rules check`)."""
-    rules = rules_dir or default_rules_dir()
-    knowledge = knowledge_dir or default_knowledge_dir()
-    for label, folder in (("--rules", rules), ("--knowledge", knowledge)):
-        if not folder.is_dir():
-            raise UserError(f"{label}: no such folder: {folder}")
-    return load_ruleset(rules, knowledge, check_examples)
-
-
-def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Report a UserError on stderr, without a traceback, and exit 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except UserError as error:
-            heading = "invalid rule set" if isinstance(error, RuleSetError) else "error"
-            click.echo(f"runstrong: {heading}:", err=True)
-            for problem in error.problems:
-                click.echo(f"  {problem}", err=True)
-            sys.exit(EXIT_USAGE)
-
-    return wrapper
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    lazy_subcommands={
+        "batch": "runstrong.batch_cli:batch",
+        "consult": "runstrong.consult_cli:consult",
+        "explain": "runstrong.cli_explain:explain",
+        "audit": "runstrong.cli_explain:audit",
+    },
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="runstrong")
 def cli() -> None:
     """Evidence-based gym strength advice for runners, without raising overuse-injury risk.
@@ -138,7 +104,13 @@ def schema() -> None:
     click.echo(json.dumps(snapshot_schema(), indent=2, ensure_ascii=False))
 
 
-@cli.group()
+@cli.group(
+    cls=LazyGroup,
+    lazy_subcommands={
+        "diff": "runstrong.cli_explain:rules_diff",
+        "coverage": "runstrong.cli_explain:rules_coverage",
+    },
+)
 def rules() -> None:
     """Check, list and show the rules."""
 
@@ -199,19 +171,6 @@ def rules_doc(output: Path | None, rules_dir: Path | None, knowledge_dir: Path |
         click.echo(text, nl=False)
     else:
         write_atomically(output, text)
-
-
-from runstrong.batch_cli import batch  # noqa: E402 - needs the decorators above
-cli.add_command(batch)
-
-
-from runstrong.consult_cli import consult  # noqa: E402
-
-cli.add_command(consult)
-
-from runstrong.cli_explain import register as register_explain  # noqa: E402 - needs the decorators above
-
-register_explain(cli, rules)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import click
 
 from runstrong.audit import AuditLog, audit_record
 from runstrong.audit_verify import OK, render_checks, verify_log
-from runstrong.cli import audit_option, open_ruleset, ruleset_options, user_errors
+from runstrong.cli_options import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.engine import Evaluator
 from runstrong.errors import UserError
 from runstrong.explain import explain as explain_all
@@ -198,11 +198,3 @@ def rules_coverage(cohort: Path, fmt: str, rules_dir: Path | None, knowledge_dir
     """How often each rule fires on a COHORT (folder of snapshots or JSON Lines), and which never do."""
     ruleset = open_ruleset(rules_dir, knowledge_dir)
     click.echo(render_coverage(coverage(ruleset, read_cohort(cohort)), fmt), nl=False)
-
-
-def register(cli: click.Group, rules: click.Group) -> None:
-    """Add `explain` and `audit` to the main group, `diff` and `coverage` to `rules`."""
-    cli.add_command(explain)
-    cli.add_command(audit)
-    rules.add_command(rules_diff)
-    rules.add_command(rules_coverage)

@@ -10,7 +10,7 @@ import yaml
 
 from runstrong.atomic import write_atomically
 from runstrong.audit import AuditLog, audit_record
-from runstrong.cli import audit_option, open_ruleset, ruleset_options, user_errors
+from runstrong.cli_options import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.consult import Consultation, EndOfInput, run_dialogue
 from runstrong.engine import Evaluator
 from runstrong.errors import UserError

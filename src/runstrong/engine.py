@@ -39,8 +39,9 @@ class Firing:
         fields = {leaf.field for leaf in self.branch.leaves if isinstance(leaf, Compare)}
         fields |= {leaf.list for leaf in self.branch.leaves if isinstance(leaf, ItemMatch) and leaf.negated}
         values: dict[str, Any] = {name: self.athlete.get(name) for name in sorted(fields)}
-        for name, item in self.items.items():
-            values[f"{item['list']}[{item['index']}]"] = {k: v for k, v in item.items() if k not in ("list", "index", UNKNOWN_KEY)}
+        hidden = ("list", "index", UNKNOWN_KEY)
+        for item in self.items.values():
+            values[f"{item['list']}[{item['index']}]"] = {k: v for k, v in item.items() if k not in hidden}
         return values
 
 
