@@ -60,10 +60,14 @@ def cli() -> None:
     \b
     Start here:
       runstrong recommend examples/healthy-base-week4.yaml
-      runstrong schema            the snapshot format, as JSON Schema
-      runstrong rules list        the rules and what they are for
+      runstrong explain examples/achilles-flare-up.yaml --audience coach
+      runstrong consult            an interactive consultation
+      runstrong batch athletes.jsonl -o results.jsonl
+      runstrong schema             the snapshot format, as JSON Schema
+      runstrong rules list         the rules and what they are for
 
-    Exit codes: 0 success, 2 invalid input or usage, 1 anything else.
+    Exit codes: 0 success, 2 invalid input or usage, 3 batch rows in the error file,
+    1 anything else.
     """
 
 
