@@ -22,7 +22,7 @@ from runstrong.relevance import DERIVED_ITEM_INPUTS, Relevance, RuleState, join_
 from runstrong.render import STATUS_WORDS
 from runstrong.result import recommend
 from runstrong.ruleset import Rule, RuleSet, leaves
-from runstrong.snapshot import Snapshot
+from runstrong.snapshot import Snapshot, get_path
 
 COMMANDS = ("why", "how", "back", "advice", "quit", "help")
 UNKNOWN_WORDS = ("", "unknown", "?")
@@ -302,9 +302,9 @@ def answer_from(snapshot: Snapshot, slot: Slot, partial: Partial) -> str:
     the dialogue: tests, benchmarks and question counts)."""
     kind, path = slot[0], slot[1]
     if kind == "flag":
-        flags = _lookup(snapshot, RED_FLAGS)
+        flags = get_path(snapshot, RED_FLAGS)
         return "unknown" if flags is None else _answer_text(path in flags)
-    value = _lookup(snapshot, path)
+    value = get_path(snapshot, path)
     if kind == "field":
         return _answer_text(value)
     if kind == "list":
@@ -314,12 +314,3 @@ def answer_from(snapshot: Snapshot, slot: Slot, partial: Partial) -> str:
     if kind == "more":
         return _answer_text(len(value) > len(answer.items))
     return _answer_text(value[slot[2]].get(slot[3]))
-
-
-def _lookup(snapshot: Snapshot, path: str) -> Any:
-    node: Any = snapshot
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node

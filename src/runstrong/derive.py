@@ -5,18 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from runstrong.snapshot import Snapshot
+from runstrong.snapshot import Snapshot, get_path
 
 Number = float | int
-
-
-def _get(snapshot: Snapshot, path: str) -> Any:
-    node: Any = snapshot
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def _pct_change(new: Number | None, old: Number | None) -> float | None:
@@ -37,7 +28,7 @@ def _ratio(top: Number | None, bottom: Number | None) -> float | None:
 
 
 def _sides(snapshot: Snapshot, path: str) -> tuple[Number, Number] | None:
-    left, right = _get(snapshot, f"{path}.left"), _get(snapshot, f"{path}.right")
+    left, right = get_path(snapshot, f"{path}.left"), get_path(snapshot, f"{path}.right")
     return None if left is None or right is None else (left, right)
 
 
@@ -54,43 +45,45 @@ def _asymmetry_pct(snapshot: Snapshot, path: str) -> float | None:
 
 
 def _count(snapshot: Snapshot, path: str, keep: Callable[[dict[str, Any]], bool]) -> int | None:
-    items = _get(snapshot, path)
+    items = get_path(snapshot, path)
     return None if items is None else sum(1 for item in items if keep(item))
 
 
 def _plyometric_contacts(snapshot: Snapshot) -> int | None:
-    sessions = _get(snapshot, "plan.gym_sessions")
+    sessions = get_path(snapshot, "plan.gym_sessions")
     if sessions is None or any("plyometric_contacts" not in s for s in sessions):
         return None
     return sum(int(s["plyometric_contacts"]) for s in sessions)
 
 
 def _recent_injuries(snapshot: Snapshot) -> int | None:
-    history = _get(snapshot, "profile.injury_history")
+    history = get_path(snapshot, "profile.injury_history")
     if history is None or any("months_ago" not in injury for injury in history):
         return None
     return sum(1 for injury in history if injury["months_ago"] <= 12)
 
 
 def _difference(snapshot: Snapshot, path: str, new: str, old: str) -> Number | None:
-    a, b = _get(snapshot, f"{path}.{new}"), _get(snapshot, f"{path}.{old}")
+    a, b = get_path(snapshot, f"{path}.{new}"), get_path(snapshot, f"{path}.{old}")
     return None if a is None or b is None else a - b
 
 
 DERIVATIONS: dict[str, Callable[[Snapshot], Any]] = {
-    "derived.week_change_pct": lambda s: _pct_change(_get(s, "running.week_km"), _get(s, "running.prev_week_km")),
+    "derived.week_change_pct": lambda s: _pct_change(
+        get_path(s, "running.week_km"), get_path(s, "running.prev_week_km")
+    ),
     "derived.cadence_drop_pct": lambda s: _pct_drop(
-        _get(s, "running.cadence_spm"), _get(s, "running.cadence_baseline_spm")
+        get_path(s, "running.cadence_spm"), get_path(s, "running.cadence_baseline_spm")
     ),
     "derived.long_run_spike_ratio": lambda s: _ratio(
-        _get(s, "running.planned_long_run_km"), _get(s, "running.longest_run_30d_km")
+        get_path(s, "running.planned_long_run_km"), get_path(s, "running.longest_run_30d_km")
     ),
     "derived.bar_speed_drop_pct": lambda s: _pct_drop(
-        _get(s, "metrics.bar_speed_mps.current"), _get(s, "metrics.bar_speed_mps.baseline")
+        get_path(s, "metrics.bar_speed_mps.current"), get_path(s, "metrics.bar_speed_mps.baseline")
     ),
     "derived.reps_at_fixed_load_change": lambda s: _difference(s, "metrics.reps_at_fixed_load", "current", "previous"),
     "derived.circuit_time_change_pct": lambda s: _pct_change(
-        _get(s, "metrics.circuit_time_s.current"), _get(s, "metrics.circuit_time_s.previous")
+        get_path(s, "metrics.circuit_time_s.current"), get_path(s, "metrics.circuit_time_s.previous")
     ),
     "derived.heel_raise_min_reps": lambda s: _weaker(s, "metrics.heel_raise_reps"),
     "derived.heel_raise_asymmetry_pct": lambda s: _asymmetry_pct(s, "metrics.heel_raise_reps"),

@@ -20,7 +20,7 @@ from functools import cache
 from typing import Any
 
 from runstrong.fields import ITEM_LIST, catalogue
-from runstrong.snapshot import Snapshot, snapshot_schema
+from runstrong.snapshot import Snapshot, get_path, snapshot_schema
 
 RED_FLAGS = "symptoms.red_flags"
 Slot = tuple[Any, ...]
@@ -76,15 +76,6 @@ def key_field(list_path: str) -> str:
     return required[0]
 
 
-def _get(snapshot: Snapshot, path: str) -> Any:
-    node: Any = snapshot
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def _put(snapshot: Snapshot, path: str, value: Any) -> None:
     *parents, last = path.split(".")
     node = snapshot
@@ -106,7 +97,7 @@ class Partial:
         """Everything a (partial) snapshot already says; its items are taken as complete."""
         partial = cls()
         for path in snapshot_fields():
-            value = _get(snapshot, path)
+            value = get_path(snapshot, path)
             if value is None:
                 continue
             if path == RED_FLAGS:

@@ -31,6 +31,16 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(snapshot_schema(), format_checker=FormatChecker())
 
 
+def get_path(snapshot: Snapshot, path: str) -> Any:
+    """The value at a dotted path (`wellbeing.sleep_h_avg_7d`), or None when it is missing."""
+    node: Any = snapshot
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
 def field_path(path: Any) -> str:
     """`['symptoms', 'soreness', 0, 'level']` -> `symptoms.soreness[0].level`."""
     text = ""
