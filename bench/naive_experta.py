@@ -13,17 +13,16 @@ The rule conditions are the rule files' own, in disjunctive normal form (runstro
 from __future__ import annotations
 
 import json
-from itertools import combinations
 from typing import Any
 
-from experta import AS, NOT, TEST, Fact, Field, KnowledgeEngine, P, W
+from experta import NOT, Fact, Field, KnowledgeEngine, P, W
 from experta import Rule as ExpertaRule
 from schema import And, Optional, Or
 
-from runstrong.compiler import DistinctItems, JoinTest, branches, compare_predicate, normal_form
-from runstrong.conditions import Compare, Concluded, ItemMatch, Join
+from runstrong.compiler import branches, compare_predicate, field_constraints, item_patterns, normal_form
+from runstrong.conditions import Compare, ItemMatch
 from runstrong.derive import derived_values
-from runstrong.facts import UNKNOWN_KEY, item_values
+from runstrong.facts import Conclusion, item_values
 from runstrong.fields import ITEM_LIST, SCALAR_LIST, catalogue
 from runstrong.ruleset import RuleSet
 from runstrong.snapshot import snapshot_schema
@@ -76,10 +75,6 @@ class Advice(Fact):
     """An adjustment a rule gives."""
 
 
-class Conclusion(Fact):
-    """An intermediate conclusion."""
-
-
 class Derived(Fact):
     """Values computed from the snapshot before the rules run."""
 
@@ -129,14 +124,7 @@ class NaiveEvaluator:
         return fact, field, P(predicate)
 
     def _item_pattern(self, item: ItemMatch) -> Any:
-        constraints: dict[str, Any] = {}
-        for compare in item.where:
-            if compare.op == "is unknown":
-                field, check = UNKNOWN_KEY, P(lambda unknown, name=compare.field: name in unknown)
-            else:
-                field, check = compare.field, P(compare_predicate(self.ruleset, compare))
-            constraints[field] = constraints[field] & check if field in constraints else check
-        return self.items[item.list](**constraints)
+        return self.items[item.list](**field_constraints(self.ruleset, list(item.where)))
 
     def _rule(self, rule: Any, leaves: tuple[Any, ...]) -> Any:
         patterns: list[Any] = []
@@ -151,22 +139,7 @@ class NaiveEvaluator:
             fields = by_fact.setdefault(fact, {})
             fields[field] = fields[field] & check if field in fields else check
         patterns[:0] = [fact(**fields) for fact, fields in by_fact.items()]
-        names: list[tuple[str, str]] = []
-        for leaf in leaves:
-            if isinstance(leaf, ItemMatch) and not leaf.negated:
-                name = leaf.alias or f"item{len(names)}"
-                patterns.append(getattr(AS, name) << self._item_pattern(leaf))
-                names.append((name, leaf.list))
-            elif isinstance(leaf, ItemMatch):
-                patterns.append(NOT(self._item_pattern(leaf)))
-            elif isinstance(leaf, Concluded):
-                pattern = Conclusion(name=leaf.name)
-                patterns.append(NOT(pattern) if leaf.negated else pattern)
-        for (first, list1), (second, list2) in combinations(names, 2):
-            if list1 == list2:
-                patterns.append(TEST(DistinctItems(first, second)))
-        aliases = tuple(name for name, _ in names)
-        patterns += [TEST(JoinTest(self.ruleset, leaf, aliases)) for leaf in leaves if isinstance(leaf, Join)]
+        patterns += item_patterns(self.ruleset, leaves, self._item_pattern)[0]
 
         def fire(engine: KnowledgeEngine, **_bound: Any) -> None:
             engine.declare(Fired(rule=rule.id))

@@ -85,7 +85,7 @@ def compare_predicate(ruleset: RuleSet, compare: Compare) -> Callable[[Any], boo
     return value_predicate(compare.op, resolve(ruleset, compare.operand), compare.negated)
 
 
-def _constraints(ruleset: RuleSet, compares: list[Compare]) -> dict[str, Any]:
+def field_constraints(ruleset: RuleSet, compares: list[Compare]) -> dict[str, Any]:
     by_field: dict[str, Any] = {}
     for compare in compares:
         if compare.op == "is unknown":
@@ -152,7 +152,32 @@ class CompiledBranch:
 
 
 def _item_pattern(ruleset: RuleSet, item: ItemMatch) -> Any:
-    return Item(list=item.list, **_constraints(ruleset, list(item.where)))
+    return Item(list=item.list, **field_constraints(ruleset, list(item.where)))
+
+
+def item_patterns(
+    ruleset: RuleSet, leaves: tuple[Leaf, ...], item_pattern: Callable[[ItemMatch], Any]
+) -> tuple[list[Any], tuple[str, ...]]:
+    """The patterns of a branch beyond the athlete's: items (bound by alias), `no_item` NOTs,
+    conclusions, distinct-item and join TESTs; and the names the items are bound to."""
+    patterns: list[Any] = []
+    names: list[tuple[str, str]] = []
+    for leaf in leaves:
+        if isinstance(leaf, ItemMatch) and not leaf.negated:
+            name = leaf.alias or f"item{len(names)}"
+            patterns.append(getattr(AS, name) << item_pattern(leaf))
+            names.append((name, leaf.list))
+        elif isinstance(leaf, ItemMatch):
+            patterns.append(NOT(item_pattern(leaf)))
+        elif isinstance(leaf, Concluded):
+            pattern = Conclusion(name=leaf.name)
+            patterns.append(NOT(pattern) if leaf.negated else pattern)
+    for (first, list1), (second, list2) in combinations(names, 2):
+        if list1 == list2:
+            patterns.append(TEST(DistinctItems(first, second)))
+    aliases = tuple(name for name, _ in names)
+    patterns += [TEST(JoinTest(ruleset, leaf, aliases)) for leaf in leaves if isinstance(leaf, Join)]
+    return patterns, aliases
 
 
 def compile_branch(
@@ -163,24 +188,9 @@ def compile_branch(
     athlete_compares += [
         Compare(leaf.list, "is known") for leaf in leaves if isinstance(leaf, ItemMatch) and leaf.negated
     ]
-    patterns: list[Any] = [AS.athlete << Athlete(**_constraints(ruleset, athlete_compares))]
-    names: list[tuple[str, str]] = []
-    for leaf in leaves:
-        if isinstance(leaf, ItemMatch) and not leaf.negated:
-            name = leaf.alias or f"item{len(names)}"
-            patterns.append(getattr(AS, name) << _item_pattern(ruleset, leaf))
-            names.append((name, leaf.list))
-        elif isinstance(leaf, ItemMatch):
-            patterns.append(NOT(_item_pattern(ruleset, leaf)))
-        elif isinstance(leaf, Concluded):
-            pattern = Conclusion(name=leaf.name)
-            patterns.append(NOT(pattern) if leaf.negated else pattern)
-    for (first, list1), (second, list2) in combinations(names, 2):
-        if list1 == list2:
-            patterns.append(TEST(DistinctItems(first, second)))
-    aliases = tuple(name for name, _ in names)
-    patterns += [TEST(JoinTest(ruleset, leaf, aliases)) for leaf in leaves if isinstance(leaf, Join)]
-    return patterns, CompiledBranch(rule, index, leaves, aliases)
+    patterns: list[Any] = [AS.athlete << Athlete(**field_constraints(ruleset, athlete_compares))]
+    bound, aliases = item_patterns(ruleset, leaves, lambda item: _item_pattern(ruleset, item))
+    return patterns + bound, CompiledBranch(rule, index, leaves, aliases)
 
 
 Recorder = Callable[[KnowledgeEngine, CompiledBranch, dict[str, Any]], None]
