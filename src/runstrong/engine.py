@@ -52,6 +52,7 @@ class Evaluation:
     snapshot: Snapshot
     firings: list[Firing] = field(default_factory=list)
     conclusions: list[str] = field(default_factory=list)
+    missing: frozenset[str] = frozenset()  # the scalar fields the snapshot lacks (the athlete fact's `_unknown`)
 
     @property
     def fired_rule_ids(self) -> list[str]:
@@ -254,7 +255,9 @@ class Evaluator:
             node.added, node.removed = set(), set()
         self._matcher.changed = {}
         engine.running = False
-        engine._KnowledgeEngine__declare(InitialFact(), *snapshot_facts(snapshot))
+        facts = snapshot_facts(snapshot)
+        evaluation.missing = facts[0][UNKNOWN_KEY]
+        engine._KnowledgeEngine__declare(InitialFact(), *facts)
         engine.run()
         return evaluation
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from runstrong import __version__
 from runstrong.engine import Evaluation, Evaluator, fields_used
-from runstrong.facts import UNKNOWN_KEY, athlete_values
 from runstrong.fields import catalogue
 from runstrong.resolve import Recommendation, resolve_advice
 from runstrong.ruleset import RuleSet
@@ -52,7 +51,7 @@ def _recommendation(ruleset: RuleSet, rec: Recommendation) -> dict[str, Any]:
 
 def _unknown(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, Any]]:
     """Snapshot fields that rules which did not fire needed but the snapshot lacked."""
-    missing = athlete_values(evaluation.snapshot)[UNKNOWN_KEY]
+    missing = evaluation.missing
     scalars = catalogue().scalars
     fired = set(evaluation.fired_rule_ids)
     needed: dict[str, list[str]] = {}
