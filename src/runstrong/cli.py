@@ -12,7 +12,7 @@ import click
 from runstrong import __version__
 from runstrong.atomic import write_atomically
 from runstrong.audit import AuditLog, audit_record
-from runstrong.cli_options import audit_option, open_ruleset, ruleset_options, user_errors
+from runstrong.cli_options import advice_format_option, audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.engine import Evaluator
 from runstrong.errors import UserError
 from runstrong.reference import rule_reference
@@ -73,15 +73,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("snapshot", type=str)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(RENDERERS)),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs, markdown for notes.",
-)
+@advice_format_option("text for people, json for programs, markdown for notes.")
 @audit_option
 @ruleset_options
 @user_errors

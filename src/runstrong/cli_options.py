@@ -12,6 +12,7 @@ import click
 
 from runstrong.errors import RuleSetError, UserError
 from runstrong.paths import default_knowledge_dir, default_rules_dir
+from runstrong.render import RENDERERS
 from runstrong.ruleset import RuleSet, load_ruleset
 
 EXIT_USAGE = 2
@@ -33,6 +34,13 @@ def ruleset_options(command: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="Rule set folder (default: the bundled one).",
     )(command)
+
+
+def advice_format_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`-f/--format text|json|markdown` for commands that print a recommendation."""
+    return click.option(
+        "-f", "--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True, help=help_text
+    )
 
 
 def audit_option(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -10,7 +10,7 @@ import yaml
 
 from runstrong.atomic import write_atomically
 from runstrong.audit import AuditLog, audit_record
-from runstrong.cli_options import audit_option, open_ruleset, ruleset_options, user_errors
+from runstrong.cli_options import advice_format_option, audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.consult import Consultation, EndOfInput, run_dialogue
 from runstrong.engine import Evaluator
 from runstrong.errors import UserError
@@ -49,15 +49,7 @@ def _ask() -> str:
     default=None,
     help="Date of a new snapshot, YYYY-MM-DD (default: today).",
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(RENDERERS)),
-    default="text",
-    show_default=True,
-    help="Format of the final advice.",
-)
+@advice_format_option("Format of the final advice.")
 @audit_option
 @ruleset_options
 @user_errors
