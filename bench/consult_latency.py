@@ -26,16 +26,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from snapshots import random_snapshot
 
-from runstrong.consult import Consultation, answer_from, run_dialogue
-from runstrong.engine import Evaluator
-from runstrong.fields import catalogue
-from runstrong.partial import Partial, item_lists, red_flag_names, snapshot_fields
-from runstrong.paths import default_knowledge_dir, default_rules_dir
-from runstrong.relevance import Relevance
-from runstrong.result import recommend
-from runstrong.ruleset import load_ruleset
-from runstrong.snapshot import validate
-from runstrong.yamlio import load_plain
+from runstrong.advice.result import recommend
+from runstrong.consult.dialogue import Consultation, answer_from, run_dialogue
+from runstrong.consult.relevance import Relevance
+from runstrong.engine.evaluator import Evaluator
+from runstrong.rules.ruleset import load_ruleset
+from runstrong.snapshot.fields import catalogue
+from runstrong.snapshot.partial import Partial, item_lists, red_flag_names, snapshot_fields
+from runstrong.snapshot.validation import validate
+from runstrong.util.paths import default_knowledge_dir, default_rules_dir
+from runstrong.util.yamlio import load_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ experta `Field` validation generated from the snapshot's JSON Schema; one fact p
 (also validated); derived values in a Derived fact; each firing declares a Fired fact and an
 Advice fact per adjustment, read back from the fact list after `run()`.
 
-The rule conditions are the rule files' own, in disjunctive normal form (runstrong.compiler's
+The rule conditions are the rule files' own, in disjunctive normal form (runstrong.rules.compiler's
 `branches`), with the same predicates, so the same rules fire (checked by bench/run.py).
 """
 
@@ -19,13 +19,13 @@ from experta import NOT, Fact, Field, KnowledgeEngine, P, W
 from experta import Rule as ExpertaRule
 from schema import And, Optional, Or
 
-from runstrong.compiler import branches, compare_predicate, field_constraints, item_patterns, normal_form
-from runstrong.conditions import Compare, ItemMatch
-from runstrong.derive import derived_values
-from runstrong.facts import Conclusion, item_values
-from runstrong.fields import ITEM_LIST, SCALAR_LIST, catalogue
-from runstrong.ruleset import RuleSet
-from runstrong.snapshot import snapshot_schema
+from runstrong.rules.compiler import branches, compare_predicate, field_constraints, item_patterns, normal_form
+from runstrong.rules.conditions import Compare, ItemMatch
+from runstrong.rules.ruleset import RuleSet
+from runstrong.snapshot.derive import derived_values
+from runstrong.snapshot.facts import Conclusion, item_values
+from runstrong.snapshot.fields import ITEM_LIST, SCALAR_LIST, catalogue
+from runstrong.snapshot.validation import snapshot_schema
 
 SECTIONS = ("profile", "plan", "running", "symptoms", "wellbeing", "metrics")
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from runstrong.compiler import JoinTest, branches, compare_predicate, normal_form
-from runstrong.conditions import Compare, Concluded, ItemMatch, Join
-from runstrong.facts import UNKNOWN_KEY, athlete_values, item_values
-from runstrong.ruleset import Rule, RuleSet
+from runstrong.rules.compiler import JoinTest, branches, compare_predicate, normal_form
+from runstrong.rules.conditions import Compare, Concluded, ItemMatch, Join
+from runstrong.rules.ruleset import Rule, RuleSet
+from runstrong.snapshot.facts import UNKNOWN_KEY, athlete_values, item_values
 
 
 class _Branch:

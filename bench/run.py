@@ -38,13 +38,13 @@ from naive_experta import NaiveEvaluator
 from plain_python import PlainEvaluator
 from snapshots import random_snapshot, snapshots
 
-from runstrong.compiler import resolve
-from runstrong.conditions import AllOf, AnyOf, AtLeast, Compare, ItemMatch, Not
-from runstrong.engine import Evaluator
-from runstrong.paths import default_knowledge_dir, default_rules_dir, example_dir
-from runstrong.result import build_result
-from runstrong.ruleset import RuleSet, load_ruleset
-from runstrong.snapshot import validate
+from runstrong.advice.result import build_result
+from runstrong.engine.evaluator import Evaluator
+from runstrong.rules.compiler import resolve
+from runstrong.rules.conditions import AllOf, AnyOf, AtLeast, Compare, ItemMatch, Not
+from runstrong.rules.ruleset import RuleSet, load_ruleset
+from runstrong.snapshot.validation import validate
+from runstrong.util.paths import default_knowledge_dir, default_rules_dir, example_dir
 
 RUNSTRONG = str(Path(sys.executable).parent / "runstrong")
 

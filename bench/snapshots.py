@@ -6,7 +6,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
-from runstrong.snapshot import snapshot_schema
+from runstrong.snapshot.validation import snapshot_schema
 
 
 def _value(rng: random.Random, schema: dict[str, Any], items: int, present: float) -> Any:

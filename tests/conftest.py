@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from runstrong.engine import Evaluator
-from runstrong.paths import default_knowledge_dir, default_rules_dir
-from runstrong.ruleset import RuleSet, load_ruleset
+from runstrong.engine.evaluator import Evaluator
+from runstrong.rules.ruleset import RuleSet, load_ruleset
+from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 

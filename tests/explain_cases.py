@@ -6,9 +6,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from runstrong.ruleset import RuleSet
-from runstrong.snapshot import Snapshot, read_snapshot, validate
-from runstrong.yamlio import load_plain
+from runstrong.rules.ruleset import RuleSet
+from runstrong.snapshot.validation import Snapshot, read_snapshot, validate
+from runstrong.util.yamlio import load_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from runstrong.snapshot import snapshot_schema
+from runstrong.snapshot.validation import snapshot_schema
 
 
 def _number(schema: dict[str, Any]) -> st.SearchStrategy[Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from runstrong.cli import cli
+from runstrong.cli.main import cli
 from tiny_rules import write_rules
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from runstrong.batch import BatchJob, RowEvaluator, local_mapper, run_batch
-from runstrong.cli import cli
-from runstrong.engine import Evaluator
-from runstrong.paths import example_dir
-from runstrong.result import recommend
-from runstrong.ruleset import RuleSet
-from runstrong.snapshot import read_snapshot, validation_problems
+from runstrong.advice.result import recommend
+from runstrong.batch.run import BatchJob, RowEvaluator, local_mapper, run_batch
+from runstrong.cli.main import cli
+from runstrong.engine.evaluator import Evaluator
+from runstrong.rules.ruleset import RuleSet
+from runstrong.snapshot.validation import read_snapshot, validation_problems
+from runstrong.util.paths import example_dir
 
 
 def good_snapshots(count: int) -> list[dict[str, Any]]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from runstrong.batch import BatchJob, RowEvaluator, local_mapper, run_batch
-from runstrong.ruleset import RuleSet
+from runstrong.batch.run import BatchJob, RowEvaluator, local_mapper, run_batch
+from runstrong.rules.ruleset import RuleSet
 from test_batch import mixed_batch
 
 distributed = pytest.importorskip("distributed")
@@ -29,7 +29,7 @@ def _job(tmp_path: Path, source: Path, name: str, ruleset: RuleSet, fmt: str = "
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_dask_gives_the_same_output_as_one_process(tmp_path: Path, ruleset: RuleSet, client: object, fmt: str) -> None:
-    from runstrong.batch_dask import dask_mapper
+    from runstrong.batch.cluster import dask_mapper
 
     source = tmp_path / "in.jsonl"
     mixed_batch(source, good=30)
@@ -44,8 +44,8 @@ def test_dask_gives_the_same_output_as_one_process(tmp_path: Path, ruleset: Rule
 
 
 def test_a_worker_thread_builds_its_engine_once(ruleset: RuleSet) -> None:
-    from runstrong import batch_dask
-    from runstrong.batch_io import Row
+    from runstrong.batch import cluster as batch_dask
+    from runstrong.batch.rows import Row
 
     rows = [Row("x", n, {"athlete_id": f"a{n}", "date": "2026-11-24"}) for n in range(3)]
     first = batch_dask.evaluate_partition(ruleset, "jsonl", False, rows)
@@ -59,7 +59,7 @@ def test_a_worker_thread_builds_its_engine_once(ruleset: RuleSet) -> None:
 def test_the_cli_runs_on_a_scheduler_address(tmp_path: Path, client: object) -> None:
     from click.testing import CliRunner
 
-    from runstrong.cli import cli
+    from runstrong.cli.main import cli
 
     source = tmp_path / "in.jsonl"
     mixed_batch(source, good=6)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from runstrong.batch_io import PartFile, check_inputs, count_rows, csv_line, input_kind, read_rows
-from runstrong.errors import UserError
+from runstrong.batch.rows import PartFile, check_inputs, count_rows, csv_line, input_kind, read_rows
+from runstrong.util.errors import UserError
 
 GOOD = {"athlete_id": "a1", "date": "2026-11-24", "wellbeing": {"fatigue": 2}}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from runstrong.cli import cli
-from runstrong.paths import example_dir
+from runstrong.cli.main import cli
+from runstrong.util.paths import example_dir
 
 HEALTHY = str(example_dir() / "healthy-base-week4.yaml")
 FLARE = str(example_dir() / "achilles-flare-up.yaml")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from runstrong.cli import cli
+from runstrong.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 ACHILLES = str(ROOT / "examples" / "achilles-flare-up.yaml")
@@ -60,7 +60,7 @@ def test_explanations_do_not_depend_on_the_hash_seed() -> None:
     outputs = set()
     for seed in ("1", "3"):
         run = subprocess.run(
-            [sys.executable, "-c", "from runstrong.cli import main; main()", "explain", ACHILLES, "-f", "json"],
+            [sys.executable, "-c", "from runstrong.cli.main import main; main()", "explain", ACHILLES, "-f", "json"],
             capture_output=True,
             text=True,
             check=True,

@@ -9,14 +9,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from runstrong.cli import cli
-from runstrong.consult import Consultation, answer_from, run_dialogue
-from runstrong.engine import Evaluator
-from runstrong.fields import catalogue
-from runstrong.partial import Partial, item_lists, red_flag_names, snapshot_fields
-from runstrong.paths import default_rules_dir
-from runstrong.snapshot import read_snapshot, validate
-from runstrong.yamlio import load_plain
+from runstrong.cli.main import cli
+from runstrong.consult.dialogue import Consultation, answer_from, run_dialogue
+from runstrong.engine.evaluator import Evaluator
+from runstrong.snapshot.fields import catalogue
+from runstrong.snapshot.partial import Partial, item_lists, red_flag_names, snapshot_fields
+from runstrong.snapshot.validation import read_snapshot, validate
+from runstrong.util.paths import default_rules_dir
+from runstrong.util.yamlio import load_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 HEALTHY = ROOT / "examples" / "healthy-base-week4.yaml"

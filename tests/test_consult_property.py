@@ -10,13 +10,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runstrong.consult import Consultation, answer_from, run_dialogue
-from runstrong.engine import Evaluator
-from runstrong.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST, FieldSpec, catalogue
-from runstrong.partial import Partial, item_lists, key_field, snapshot_fields
-from runstrong.relevance import Relevance
-from runstrong.result import recommend
-from runstrong.snapshot import parse_snapshot, validate
+from runstrong.advice.result import recommend
+from runstrong.consult.dialogue import Consultation, answer_from, run_dialogue
+from runstrong.consult.relevance import Relevance
+from runstrong.engine.evaluator import Evaluator
+from runstrong.snapshot.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST, FieldSpec, catalogue
+from runstrong.snapshot.partial import Partial, item_lists, key_field, snapshot_fields
+from runstrong.snapshot.validation import parse_snapshot, validate
 
 
 def _value(spec: FieldSpec) -> st.SearchStrategy[Any]:

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from runstrong.consult import Consultation
-from runstrong.engine import Evaluator
-from runstrong.fields import catalogue
-from runstrong.partial import MISSING, Partial, item_lists, red_flag_names
-from runstrong.paths import default_knowledge_dir
-from runstrong.questions import Goals, Questioner, describe, next_slot, parse_answer, question
-from runstrong.relevance import DERIVED_ITEM_FIELDS, DERIVED_ITEM_INPUTS, Relevance
-from runstrong.ruleset import RuleSet, load_ruleset
-from runstrong.snapshot import read_snapshot
+from runstrong.consult.dialogue import Consultation
+from runstrong.consult.questions import Goals, Questioner, describe, next_slot, parse_answer, question
+from runstrong.consult.relevance import DERIVED_ITEM_FIELDS, DERIVED_ITEM_INPUTS, Relevance
+from runstrong.engine.evaluator import Evaluator
+from runstrong.rules.ruleset import RuleSet, load_ruleset
+from runstrong.snapshot.fields import catalogue
+from runstrong.snapshot.partial import MISSING, Partial, item_lists, red_flag_names
+from runstrong.snapshot.validation import read_snapshot
+from runstrong.util.paths import default_knowledge_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 

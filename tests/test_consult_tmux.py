@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from runstrong.paths import default_rules_dir
+from runstrong.util.paths import default_rules_dir
 
 RUNSTRONG = Path(sys.executable).parent / "runstrong"
 pytestmark = [

@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from explain_cases import example_snapshots
-from runstrong.counterfactual import WhatIf, apply_changes, nearest_value
-from runstrong.engine import Evaluator
-from runstrong.fields import catalogue
-from runstrong.ruleset import RuleSet
-from runstrong.snapshot import validate, validation_problems
+from runstrong.engine.evaluator import Evaluator
+from runstrong.explain.whatif import WhatIf, apply_changes, nearest_value
+from runstrong.rules.ruleset import RuleSet
+from runstrong.snapshot.fields import catalogue
+from runstrong.snapshot.validation import validate, validation_problems
 from strategies import snapshots
 
 BASE = {"athlete_id": "t", "date": "2026-11-24"}
@@ -140,6 +140,6 @@ def test_a_needed_conclusion_is_reached_through_the_rule_that_concludes_it(
 
 
 def _leaves(rule):
-    from runstrong.ruleset import leaves
+    from runstrong.rules.ruleset import leaves
 
     return leaves(rule.when)

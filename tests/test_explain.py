@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from explain_cases import all_snapshots, example_snapshots
-from runstrong.engine import Evaluator
-from runstrong.explain import explain, explain_adjustment, explain_rule, trace
-from runstrong.outcome import TRUE
-from runstrong.ruleset import RuleSet
+from runstrong.engine.evaluator import Evaluator
+from runstrong.explain.outcome import TRUE
+from runstrong.explain.trace import explain, explain_adjustment, explain_rule, trace
+from runstrong.rules.ruleset import RuleSet
 
 BASE = {"athlete_id": "t", "date": "2026-11-24"}
 HEALTHY_WITH_CADENCE_DROP = {

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from explain_cases import example_snapshots
-from runstrong.engine import Evaluator
-from runstrong.explain import explain, explain_adjustment, explain_rule
-from runstrong.explain_render import AUDIENCES, FORMATS, render_explanation
-from runstrong.ruleset import RuleSet
+from runstrong.engine.evaluator import Evaluator
+from runstrong.explain.render import AUDIENCES, FORMATS, render_explanation
+from runstrong.explain.trace import explain, explain_adjustment, explain_rule
+from runstrong.rules.ruleset import RuleSet
 
 CHROMIUM = Path("/usr/bin/chromium")
 

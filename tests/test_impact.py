@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from runstrong.cli import cli
-from runstrong.impact import coverage, diff_cohort, read_cohort
-from runstrong.paths import default_knowledge_dir
-from runstrong.ruleset import RuleSet, load_ruleset
+from runstrong.cli.main import cli
+from runstrong.explain.impact import coverage, diff_cohort, read_cohort
+from runstrong.rules.ruleset import RuleSet, load_ruleset
+from runstrong.util.paths import default_knowledge_dir
 from tiny_rules import write_rules
 
 COHORT = {
@@ -138,7 +138,7 @@ examples:
 def test_a_threshold_change_inside_an_item_condition_marks_the_rule_changed(tmp_path: Path) -> None:
     import shutil
 
-    from runstrong.impact import Member, rule_changes
+    from runstrong.explain.impact import Member, rule_changes
 
     rules = write_rules(tmp_path / "rules", "1", 7.0, night_pain=False)
     (rules / "TD01-tendon-pain.yaml").write_text(TENDON_RULE, encoding="utf-8")

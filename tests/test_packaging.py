@@ -21,4 +21,4 @@ def test_the_wheel_bundles_rules_knowledge_and_examples(tmp_path: Path) -> None:
         shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).rglob("*.yaml")}
         assert shipped, folder
         assert {f"runstrong/_bundled/{name}" for name in shipped} <= names
-    assert "runstrong/snapshot.schema.json" in names
+    assert "runstrong/snapshot/snapshot.schema.json" in names

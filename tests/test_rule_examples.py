@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import bundled_ruleset
-from runstrong.engine import Evaluator
-from runstrong.ruleset import Example, Rule
+from runstrong.engine.evaluator import Evaluator
+from runstrong.rules.ruleset import Example, Rule
 
 CASES = [(rule, example) for rule in bundled_ruleset().rules for example in rule.examples]
 

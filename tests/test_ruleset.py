@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from runstrong.errors import RuleSetError
-from runstrong.paths import default_knowledge_dir
-from runstrong.ruleset import load_ruleset
+from runstrong.rules.ruleset import load_ruleset
+from runstrong.util.errors import RuleSetError
+from runstrong.util.paths import default_knowledge_dir
 
 GOOD_RULE = """\
 id: XX01
@@ -55,7 +55,7 @@ def _problems(rules_dir: Path) -> list[str]:
 
 
 def _threshold(_rules_dir: Path) -> str:
-    from runstrong.knowledge import load_knowledge
+    from runstrong.rules.knowledge import load_knowledge
 
     return next(iter(load_knowledge(default_knowledge_dir()).thresholds))
 

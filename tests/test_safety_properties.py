@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from runstrong.cli import cli
-from runstrong.engine import Evaluator
-from runstrong.render import render_json
-from runstrong.result import recommend
-from runstrong.snapshot import snapshot_schema, validate
+from runstrong.advice.render import render_json
+from runstrong.advice.result import recommend
+from runstrong.cli.main import cli
+from runstrong.engine.evaluator import Evaluator
+from runstrong.snapshot.validation import snapshot_schema, validate
 from strategies import snapshots
 
 RED_FLAGS = snapshot_schema()["properties"]["symptoms"]["properties"]["red_flags"]["items"]["enum"]

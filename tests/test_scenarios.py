@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from runstrong.engine import Evaluator
-from runstrong.result import recommend
-from runstrong.snapshot import validate
-from runstrong.yamlio import load_plain
+from runstrong.advice.result import recommend
+from runstrong.engine.evaluator import Evaluator
+from runstrong.snapshot.validation import validate
+from runstrong.util.yamlio import load_plain
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
 

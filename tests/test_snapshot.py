@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runstrong.errors import InvalidSnapshot
-from runstrong.snapshot import parse_snapshot, validate, validation_problems
+from runstrong.snapshot.validation import parse_snapshot, validate, validation_problems
+from runstrong.util.errors import InvalidSnapshot
 
 BASE = {"athlete_id": "a1", "date": "2026-11-24"}
 

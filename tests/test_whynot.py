@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from explain_cases import all_snapshots
-from runstrong.engine import Evaluator
-from runstrong.outcome import FALSE, TRUE, UNKNOWN
-from runstrong.ruleset import RuleSet
-from runstrong.snapshot import validate
-from runstrong.whynot import Facts, why_not
+from runstrong.engine.evaluator import Evaluator
+from runstrong.explain.outcome import FALSE, TRUE, UNKNOWN
+from runstrong.explain.whynot import Facts, why_not
+from runstrong.rules.ruleset import RuleSet
+from runstrong.snapshot.validation import validate
 from strategies import snapshots
 
 BASE = {"athlete_id": "t", "date": "2026-11-24"}

@@ -1,0 +1,1 @@
+"""The audit log of decisions, and verifying that logged decisions still reproduce."""

@@ -1,0 +1,1 @@
+"""Batch evaluation: reading rows, ordered parallel evaluation, output files and checkpoints, Dask."""

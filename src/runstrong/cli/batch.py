@@ -1,0 +1,131 @@
+"""The `runstrong batch` command (the batch machinery is imported only when it runs, to keep
+every other command's start-up short)."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import click
+
+from runstrong.cli.options import audit_option, open_ruleset, ruleset_options, user_errors
+from runstrong.util.errors import UserError
+
+EXIT_SOME_ERRORS = 3
+FORMATS = ("jsonl", "csv")
+
+
+def _check_paths(inputs: list[str], output: Path, errors: Path) -> None:
+    from runstrong.batch.rows import check_inputs
+
+    check_inputs(inputs)
+    for label, path in (("-o/--output", output), ("--errors", errors)):
+        if not path.parent.is_dir():
+            raise UserError(f"{label}: no such folder: {path.parent}")
+        if any(name != "-" and Path(name).resolve() == path.resolve() for name in inputs):
+            raise UserError(f"{label}: {path} is also an input")
+    if output.resolve() == errors.resolve():
+        raise UserError("--errors: must differ from the output file")
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Results file (written as OUTPUT.part and moved into place at the end).",
+)
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Rows that could not be evaluated, as JSON Lines [default: OUTPUT's name + .errors.jsonl].",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="jsonl: one full result per line; csv: one row per snapshot [default: csv for a .csv OUTPUT, else jsonl].",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes, each building its engine once [default: all cores].",
+)
+@click.option("--resume", is_flag=True, help="Continue an interrupted run of the same command.")
+@click.option(
+    "--dask",
+    "dask_target",
+    default=None,
+    metavar="SCHEDULER|local",
+    help="Evaluate on a Dask cluster (a scheduler address, or local); needs runstrong[dask].",
+)
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None, hidden=True)
+@click.option("--checkpoint-rows", type=click.IntRange(min=1), default=2000, hidden=True)
+@audit_option
+@ruleset_options
+@user_errors
+def batch(
+    inputs: tuple[str, ...],
+    output: Path,
+    errors_path: Path | None,
+    fmt: str | None,
+    jobs: int | None,
+    resume: bool,
+    dask_target: str | None,
+    chunk_size: int | None,
+    checkpoint_rows: int,
+    audit_log: Path | None,
+    rules_dir: Path | None,
+    knowledge_dir: Path | None,
+) -> None:
+    """Evaluate many snapshots: INPUT... are JSON Lines files, CSV files (dotted field names as
+    columns, lists as JSON in a cell), YAML/JSON snapshot files or folders of them, or - (JSON
+    Lines on standard input).
+
+    Results are written in input order; a row that cannot be evaluated goes to the error file with
+    its input, line, athlete id and the problem, and never stops the batch. Exit code 0 when
+    every row gave a result, 3 when some rows went to the error file, 2 for invalid usage.
+    """
+    from runstrong.batch.run import BatchJob, PoolMapper, RowEvaluator, default_jobs, local_mapper, run_batch
+
+    errors = errors_path or output.with_name(f"{output.stem}.errors.jsonl")
+    _check_paths(list(inputs), output, errors)
+    fmt = fmt or ("csv" if output.suffix.lower() == ".csv" else "jsonl")
+    ruleset = open_ruleset(rules_dir, knowledge_dir)
+    audit = audit_log is not None
+    job = BatchJob(
+        list(inputs),
+        output,
+        errors,
+        fmt,
+        ruleset,
+        audit_log,
+        resume,
+        chunk_size or (256 if dask_target else 32),
+        checkpoint_rows,
+    )
+    context: Any
+    if dask_target:
+        from runstrong.batch.cluster import dask_mapper
+
+        context, workers = dask_mapper(dask_target, ruleset, fmt, audit, jobs), f"Dask {dask_target}"
+    elif (jobs or default_jobs()) > 1:
+        count = jobs or default_jobs()
+        context, workers = PoolMapper(count, ruleset, fmt, audit), f"{count} worker processes"
+    else:
+        context, workers = nullcontext(local_mapper(RowEvaluator(ruleset, fmt, audit))), "1 process"
+    with context as mapper:
+        summary = run_batch(job, mapper, workers)
+    click.echo(summary.render(), nl=False)
+    if summary.tally.errors:
+        sys.exit(EXIT_SOME_ERRORS)

@@ -1,0 +1,1 @@
+"""The interactive consultation: the dialogue, its questions, and which questions can still change the advice."""

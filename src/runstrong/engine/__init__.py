@@ -1,0 +1,1 @@
+"""Running the compiled rules on one snapshot and recording every firing with the values it matched."""

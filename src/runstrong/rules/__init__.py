@@ -1,0 +1,1 @@
+"""The rule set: the condition language, loading and checking rule and knowledge files, compiling rules to experta, the generated reference."""

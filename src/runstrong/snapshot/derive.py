@@ -1,0 +1,118 @@
+"""Derived values, computed from a snapshot before the rules run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from runstrong.snapshot.validation import Snapshot, get_path
+
+Number = float | int
+
+
+def _pct_change(new: Number | None, old: Number | None) -> float | None:
+    if new is None or old is None or old == 0:
+        return None
+    return (new - old) / old * 100
+
+
+def _pct_drop(current: Number | None, baseline: Number | None) -> float | None:
+    change = _pct_change(current, baseline)
+    return None if change is None else -change
+
+
+def _ratio(top: Number | None, bottom: Number | None) -> float | None:
+    if top is None or bottom is None or bottom == 0:
+        return None
+    return top / bottom
+
+
+def _sides(snapshot: Snapshot, path: str) -> tuple[Number, Number] | None:
+    left, right = get_path(snapshot, f"{path}.left"), get_path(snapshot, f"{path}.right")
+    return None if left is None or right is None else (left, right)
+
+
+def _weaker(snapshot: Snapshot, path: str) -> Number | None:
+    sides = _sides(snapshot, path)
+    return None if sides is None else min(sides)
+
+
+def _asymmetry_pct(snapshot: Snapshot, path: str) -> float | None:
+    sides = _sides(snapshot, path)
+    if sides is None or max(sides) == 0:
+        return None
+    return abs(sides[0] - sides[1]) / max(sides) * 100
+
+
+def _count(snapshot: Snapshot, path: str, keep: Callable[[dict[str, Any]], bool]) -> int | None:
+    items = get_path(snapshot, path)
+    return None if items is None else sum(1 for item in items if keep(item))
+
+
+def _plyometric_contacts(snapshot: Snapshot) -> int | None:
+    sessions = get_path(snapshot, "plan.gym_sessions")
+    if sessions is None or any("plyometric_contacts" not in s for s in sessions):
+        return None
+    return sum(int(s["plyometric_contacts"]) for s in sessions)
+
+
+def _recent_injuries(snapshot: Snapshot) -> int | None:
+    history = get_path(snapshot, "profile.injury_history")
+    if history is None or any("months_ago" not in injury for injury in history):
+        return None
+    return sum(1 for injury in history if injury["months_ago"] <= 12)
+
+
+def _difference(snapshot: Snapshot, path: str, new: str, old: str) -> Number | None:
+    a, b = get_path(snapshot, f"{path}.{new}"), get_path(snapshot, f"{path}.{old}")
+    return None if a is None or b is None else a - b
+
+
+DERIVATIONS: dict[str, Callable[[Snapshot], Any]] = {
+    "derived.week_change_pct": lambda s: _pct_change(
+        get_path(s, "running.week_km"), get_path(s, "running.prev_week_km")
+    ),
+    "derived.cadence_drop_pct": lambda s: _pct_drop(
+        get_path(s, "running.cadence_spm"), get_path(s, "running.cadence_baseline_spm")
+    ),
+    "derived.long_run_spike_ratio": lambda s: _ratio(
+        get_path(s, "running.planned_long_run_km"), get_path(s, "running.longest_run_30d_km")
+    ),
+    "derived.bar_speed_drop_pct": lambda s: _pct_drop(
+        get_path(s, "metrics.bar_speed_mps.current"), get_path(s, "metrics.bar_speed_mps.baseline")
+    ),
+    "derived.reps_at_fixed_load_change": lambda s: _difference(s, "metrics.reps_at_fixed_load", "current", "previous"),
+    "derived.circuit_time_change_pct": lambda s: _pct_change(
+        get_path(s, "metrics.circuit_time_s.current"), get_path(s, "metrics.circuit_time_s.previous")
+    ),
+    "derived.heel_raise_min_reps": lambda s: _weaker(s, "metrics.heel_raise_reps"),
+    "derived.heel_raise_asymmetry_pct": lambda s: _asymmetry_pct(s, "metrics.heel_raise_reps"),
+    "derived.knee_to_wall_min_cm": lambda s: _weaker(s, "metrics.knee_to_wall_cm"),
+    "derived.gym_sessions_count": lambda s: _count(s, "plan.gym_sessions", lambda _: True),
+    "derived.high_gym_sessions_count": lambda s: _count(
+        s, "plan.gym_sessions", lambda item: item.get("intensity") == "high"
+    ),
+    "derived.plyometric_contacts_week": _plyometric_contacts,
+    "derived.recent_injury_count": _recent_injuries,
+}
+
+
+def derive_item(list_path: str, item: dict[str, Any]) -> dict[str, Any]:
+    """An item with its derived fields added (where both inputs are known)."""
+    if list_path == "symptoms.tendon" and "pain_next_morning" in item and "pain_baseline" in item:
+        return {**item, "next_morning_above_baseline": item["pain_next_morning"] - item["pain_baseline"]}
+    return item
+
+
+#: Decimal places kept in derived values, so that 0.9 against 1.0 is a 10 % drop, not 9.999…
+PRECISION = 6
+
+
+def derived_values(snapshot: Snapshot) -> dict[str, Any]:
+    """Every derived value that can be computed from `snapshot` (unknown ones are left out)."""
+    values = {name: derive(snapshot) for name, derive in DERIVATIONS.items()}
+    return {
+        name: round(value, PRECISION) if isinstance(value, float) else value
+        for name, value in values.items()
+        if value is not None
+    }

@@ -1,0 +1,74 @@
+"""Turning a validated snapshot into the facts the engine matches: one flat athlete fact
+(scalar fields and derived values) and one fact per list item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from experta import Fact
+
+from runstrong.snapshot.derive import derive_item, derived_values
+from runstrong.snapshot.fields import ITEM_LIST, SCALAR_ITEM_FIELD, SCALAR_LIST, catalogue
+from runstrong.snapshot.validation import Snapshot
+
+UNKNOWN_KEY = "_unknown"
+
+
+class Athlete(Fact):
+    """The scalar parts of a snapshot, keyed by dotted path, plus derived values."""
+
+
+class Item(Fact):
+    """One item of a snapshot list; `list` names the list and `index` its position."""
+
+
+class Conclusion(Fact):
+    """An intermediate conclusion asserted by a rule."""
+
+
+def _flatten(node: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
+    for key, value in node.items():
+        path = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            _flatten(value, path, out)
+        else:
+            out[path] = value
+
+
+def athlete_values(snapshot: Snapshot) -> dict[str, Any]:
+    """The athlete fact's values: scalar fields by path, list sizes or values, derived values."""
+    flat: dict[str, Any] = {}
+    _flatten(snapshot, "", flat)
+    scalars = catalogue().scalars
+    values: dict[str, Any] = {}
+    for path, value in flat.items():
+        kind = scalars[path].kind
+        if kind == ITEM_LIST:
+            values[path] = len(value)
+        elif kind == SCALAR_LIST:
+            values[path] = tuple(value)
+        else:
+            values[path] = value
+    values.update(derived_values(snapshot))
+    values[UNKNOWN_KEY] = frozenset(path for path in scalars if path not in values)
+    return values
+
+
+def item_values(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """One dict per list item: `list`, `index`, its fields, derived fields and `_unknown`."""
+    flat: dict[str, Any] = {}
+    _flatten(snapshot, "", flat)
+    items = []
+    for list_path, item_fields in catalogue().lists.items():
+        for index, item in enumerate(flat.get(list_path) or ()):
+            if list_path in SCALAR_ITEM_FIELD:
+                item = {SCALAR_ITEM_FIELD[list_path]: item}
+            values = {"list": list_path, "index": index, **derive_item(list_path, item)}
+            values[UNKNOWN_KEY] = frozenset(name for name in item_fields if name not in values)
+            items.append(values)
+    return items
+
+
+def snapshot_facts(snapshot: Snapshot) -> list[Fact]:
+    """The facts to declare for one snapshot, in a fixed order."""
+    return [Athlete(**athlete_values(snapshot)), *(Item(**values) for values in item_values(snapshot))]
