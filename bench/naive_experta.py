@@ -21,7 +21,7 @@ from schema import And, Optional, Or
 
 from runstrong.rules.compiler import branches, compare_predicate, field_constraints, item_patterns, normal_form
 from runstrong.rules.conditions import Compare, ItemMatch
-from runstrong.rules.ruleset import RuleSet
+from runstrong.rules.model import RuleSet
 from runstrong.snapshot.derive import derived_values
 from runstrong.snapshot.facts import Conclusion, item_values
 from runstrong.snapshot.fields import ITEM_LIST, SCALAR_LIST, catalogue

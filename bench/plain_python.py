@@ -11,7 +11,7 @@ from typing import Any
 
 from runstrong.rules.compiler import JoinTest, branches, compare_predicate, normal_form
 from runstrong.rules.conditions import Compare, Concluded, ItemMatch, Join
-from runstrong.rules.ruleset import Rule, RuleSet
+from runstrong.rules.model import Rule, RuleSet
 from runstrong.snapshot.facts import UNKNOWN_KEY, athlete_values, item_values
 
 

@@ -42,7 +42,8 @@ from runstrong.advice.result import build_result
 from runstrong.engine.evaluator import Evaluator
 from runstrong.rules.compiler import resolve
 from runstrong.rules.conditions import AllOf, AnyOf, AtLeast, Compare, ItemMatch, Not
-from runstrong.rules.ruleset import RuleSet, load_ruleset
+from runstrong.rules.model import RuleSet
+from runstrong.rules.ruleset import load_ruleset
 from runstrong.snapshot.validation import validate
 from runstrong.util.paths import default_knowledge_dir, default_rules_dir, example_dir
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from runstrong.engine.evaluator import Evaluator
-from runstrong.rules.ruleset import RuleSet, load_ruleset
+from runstrong.rules.model import RuleSet
+from runstrong.rules.ruleset import load_ruleset
 from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from runstrong.rules.ruleset import RuleSet
+from runstrong.rules.model import RuleSet
 from runstrong.snapshot.validation import Snapshot, read_snapshot, validate
 from runstrong.util.yamlio import load_plain
 

@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from runstrong.advice.result import recommend
-from runstrong.batch.run import BatchJob, RowEvaluator, local_mapper, run_batch
+from runstrong.batch.evaluate import RowEvaluator, local_mapper
+from runstrong.batch.run import BatchJob, run_batch
 from runstrong.cli.main import cli
 from runstrong.engine.evaluator import Evaluator
-from runstrong.rules.ruleset import RuleSet
+from runstrong.rules.model import RuleSet
 from runstrong.snapshot.validation import read_snapshot, validation_problems
 from runstrong.util.paths import example_dir
 

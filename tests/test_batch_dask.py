@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from runstrong.batch.run import BatchJob, RowEvaluator, local_mapper, run_batch
-from runstrong.rules.ruleset import RuleSet
+from runstrong.batch.evaluate import RowEvaluator, local_mapper
+from runstrong.batch.run import BatchJob, run_batch
+from runstrong.rules.model import RuleSet
 from test_batch import mixed_batch
 
 distributed = pytest.importorskip("distributed")

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from runstrong.consult.assessment import DERIVED_ITEM_FIELDS, DERIVED_ITEM_INPUTS
 from runstrong.consult.dialogue import Consultation
 from runstrong.consult.questions import Goals, Questioner, describe, next_slot, parse_answer, question
-from runstrong.consult.relevance import DERIVED_ITEM_FIELDS, DERIVED_ITEM_INPUTS, Relevance
+from runstrong.consult.relevance import Relevance
 from runstrong.engine.evaluator import Evaluator
-from runstrong.rules.ruleset import RuleSet, load_ruleset
+from runstrong.rules.model import RuleSet
+from runstrong.rules.ruleset import load_ruleset
 from runstrong.snapshot.fields import catalogue
 from runstrong.snapshot.partial import MISSING, Partial, item_lists, red_flag_names
 from runstrong.snapshot.validation import read_snapshot

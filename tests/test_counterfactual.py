@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 
 from explain_cases import example_snapshots
 from runstrong.engine.evaluator import Evaluator
-from runstrong.explain.whatif import WhatIf, apply_changes, nearest_value
-from runstrong.rules.ruleset import RuleSet
+from runstrong.explain.changes import apply_changes, nearest_value
+from runstrong.explain.whatif import WhatIf
+from runstrong.rules.model import RuleSet
 from runstrong.snapshot.fields import catalogue
 from runstrong.snapshot.validation import validate, validation_problems
 from strategies import snapshots
@@ -140,6 +141,6 @@ def test_a_needed_conclusion_is_reached_through_the_rule_that_concludes_it(
 
 
 def _leaves(rule):
-    from runstrong.rules.ruleset import leaves
+    from runstrong.rules.model import leaves
 
     return leaves(rule.when)

@@ -6,7 +6,7 @@ from explain_cases import all_snapshots, example_snapshots
 from runstrong.engine.evaluator import Evaluator
 from runstrong.explain.outcome import TRUE
 from runstrong.explain.trace import explain, explain_adjustment, explain_rule, trace
-from runstrong.rules.ruleset import RuleSet
+from runstrong.rules.model import RuleSet
 
 BASE = {"athlete_id": "t", "date": "2026-11-24"}
 HEALTHY_WITH_CADENCE_DROP = {

@@ -15,7 +15,7 @@ from explain_cases import example_snapshots
 from runstrong.engine.evaluator import Evaluator
 from runstrong.explain.render import AUDIENCES, FORMATS, render_explanation
 from runstrong.explain.trace import explain, explain_adjustment, explain_rule
-from runstrong.rules.ruleset import RuleSet
+from runstrong.rules.model import RuleSet
 
 CHROMIUM = Path("/usr/bin/chromium")
 

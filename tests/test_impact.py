@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from runstrong.cli.main import cli
 from runstrong.explain.impact import coverage, diff_cohort, read_cohort
-from runstrong.rules.ruleset import RuleSet, load_ruleset
+from runstrong.rules.model import RuleSet
+from runstrong.rules.ruleset import load_ruleset
 from runstrong.util.paths import default_knowledge_dir
 from tiny_rules import write_rules
 

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import bundled_ruleset
 from runstrong.engine.evaluator import Evaluator
-from runstrong.rules.ruleset import Example, Rule
+from runstrong.rules.model import Example, Rule
 
 CASES = [(rule, example) for rule in bundled_ruleset().rules for example in rule.examples]
 

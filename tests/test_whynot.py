@@ -8,7 +8,7 @@ from explain_cases import all_snapshots
 from runstrong.engine.evaluator import Evaluator
 from runstrong.explain.outcome import FALSE, TRUE, UNKNOWN
 from runstrong.explain.whynot import Facts, why_not
-from runstrong.rules.ruleset import RuleSet
+from runstrong.rules.model import RuleSet
 from runstrong.snapshot.validation import validate
 from strategies import snapshots
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from runstrong.rules.ruleset import Rule, RuleSet
+from runstrong.rules.model import Rule, RuleSet
 
 STATUS_WORDS = {
     "green": "GREEN: train as planned",

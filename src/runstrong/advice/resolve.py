@@ -8,7 +8,7 @@ from typing import Any
 
 from runstrong.engine.evaluator import Evaluation, Firing
 from runstrong.rules.knowledge import Adjustment
-from runstrong.rules.ruleset import RuleSet
+from runstrong.rules.model import RuleSet
 
 STATUS_RANK = {"green": 0, "amber": 1, "red": 2}
 

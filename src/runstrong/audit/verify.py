@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runstrong.advice.compare import compare_results
 from runstrong.advice.result import recommend
 from runstrong.audit.log import snapshot_digest
 from runstrong.engine.evaluator import Evaluator
-from runstrong.explain.impact import compare_results
 from runstrong.snapshot.validation import validation_problems
 from runstrong.util.errors import Problem, UserError
 

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from runstrong.batch.evaluate import Mapper, Outcome, RowEvaluator
+from runstrong.batch.pool import ordered
 from runstrong.batch.rows import Row
-from runstrong.batch.run import Mapper, Outcome, RowEvaluator, ordered
-from runstrong.rules.ruleset import RuleSet
+from runstrong.rules.model import RuleSet
 from runstrong.util.errors import UserError
 
 _local = threading.local()

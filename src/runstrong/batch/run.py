@@ -10,185 +10,23 @@ was, so `--resume` can cut the part files back to that point and carry on.
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
-import sys
-import threading
 import time
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import click
-
-from runstrong.advice.result import build_result
-from runstrong.audit.log import AuditLog, audit_record
-from runstrong.batch.rows import PartFile, Row, count_rows, csv_line, read_rows
-from runstrong.engine.evaluator import Evaluator
-from runstrong.rules.ruleset import RuleSet
-from runstrong.snapshot.validation import validate
+from runstrong.audit.log import AuditLog
+from runstrong.batch.evaluate import CSV_COLUMNS, Mapper, Outcome
+from runstrong.batch.pool import chunked
+from runstrong.batch.rows import PartFile, csv_line, read_rows
+from runstrong.rules.model import RuleSet
 from runstrong.util.atomic import write_atomically
-from runstrong.util.errors import InvalidSnapshot, Problem, UserError
+from runstrong.util.errors import UserError
 
-CSV_COLUMNS = ["athlete_id", "date", "status", "adjustments", "suppressed", "rules", "unknown"]
 PROGRESS_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one row gave: an output line or an error line (encoded), and what to count in the
-    summary."""
-
-    text: bytes | None = None
-    error: bytes | None = None
-    status: str = ""
-    adjustments: tuple[str, ...] = ()
-    rules: tuple[str, ...] = ()
-    audit: dict[str, Any] | None = None
-
-
-def _error_line(row: Row, problems: list[Any]) -> bytes:
-    data = row.data if isinstance(row.data, dict) else {}
-    athlete = data.get("athlete_id")
-    record = {
-        "source": row.source,
-        "line": row.line,
-        "athlete_id": athlete if isinstance(athlete, str) else None,
-        "problems": [{"where": p.where, "message": p.message} for p in problems],
-    }
-    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _csv_result(result: dict[str, Any]) -> str:
-    return csv_line(
-        [
-            result["athlete_id"],
-            result["date"],
-            result["status"],
-            " ".join(rec["adjustment"] for rec in result["recommendations"]),
-            " ".join(rec["adjustment"] for rec in result["suppressed"]),
-            " ".join(fired["rule"] for fired in result["fired"]),
-            " ".join(unknown["field"] for unknown in result["unknown"]),
-        ]
-    )
-
-
-class RowEvaluator:
-    """Turns rows into outcomes with one engine, built once (one per worker process)."""
-
-    def __init__(self, ruleset: RuleSet, fmt: str, audit: bool) -> None:
-        self.ruleset = ruleset
-        self.evaluator = Evaluator(ruleset)
-        self.fmt = fmt
-        self.audit = audit
-
-    def __call__(self, row: Row) -> Outcome:
-        row = row.parsed()
-        if row.problems:
-            return Outcome(error=_error_line(row, list(row.problems)))
-        try:
-            snapshot = validate(row.data)
-        except InvalidSnapshot as error:
-            return Outcome(error=_error_line(row, error.problems))
-        try:
-            result = build_result(self.ruleset, self.evaluator.evaluate(snapshot))
-        except Exception as error:
-            return Outcome(error=_error_line(row, [Problem("(engine)", f"internal error: {error!r}")]))
-        if self.fmt == "csv":
-            text = _csv_result(result)
-        else:
-            text = json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
-        return Outcome(
-            text=text.encode("utf-8"),
-            status=result["status"],
-            adjustments=tuple(rec["adjustment"] for rec in result["recommendations"]),
-            rules=tuple(fired["rule"] for fired in result["fired"]),
-            audit=audit_record(snapshot, result, "batch") if self.audit else None,
-        )
-
-    def chunk(self, rows: list[Row]) -> list[Outcome]:
-        return [self(row) for row in rows]
-
-
-Mapper = Callable[[Iterator[list[Row]]], Iterator[list[Outcome]]]
-
-
-def local_mapper(worker: RowEvaluator) -> Mapper:
-    """Evaluate chunks in this process."""
-    return lambda chunks: (worker.chunk(chunk) for chunk in chunks)
-
-
-_worker: RowEvaluator | None = None
-
-
-def _init_worker(ruleset: RuleSet, fmt: str, audit: bool, parent: int) -> None:
-    global _worker
-    _worker = RowEvaluator(ruleset, fmt, audit)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose batch process was killed (SIGKILL leaves no time to stop it) exits too."""
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-def _evaluate_chunk(rows: list[Row]) -> list[Outcome]:
-    assert _worker is not None
-    return _worker.chunk(rows)
-
-
-def ordered(
-    submit: Callable[[list[Row]], Any],
-    result: Callable[[Any], list[Outcome]],
-    chunks: Iterator[list[Row]],
-    in_flight: int,
-) -> Iterator[list[Outcome]]:
-    """Results of `submit`ted chunks in input order, with at most `in_flight` chunks pending
-    (so memory stays flat however long the input)."""
-    pending: deque[Any] = deque()
-    for chunk in chunks:
-        pending.append(submit(chunk))
-        if len(pending) >= in_flight:
-            yield result(pending.popleft())
-    while pending:
-        yield result(pending.popleft())
-
-
-class PoolMapper:
-    """A context manager giving a Mapper backed by `jobs` worker processes."""
-
-    def __init__(self, jobs: int, ruleset: RuleSet, fmt: str, audit: bool) -> None:
-        self.jobs = jobs
-        self.initargs = (ruleset, fmt, audit, os.getpid())
-
-    def __enter__(self) -> Mapper:
-        self.pool = multiprocessing.Pool(self.jobs, _init_worker, self.initargs)
-        pool = self.pool
-
-        def mapper(chunks: Iterator[list[Row]]) -> Iterator[list[Outcome]]:
-            return ordered(
-                lambda chunk: pool.apply_async(_evaluate_chunk, (chunk,)),
-                lambda pending: pending.get(),
-                chunks,
-                in_flight=4 * self.jobs,
-            )
-
-        return mapper
-
-    def __exit__(self, *exc: object) -> None:
-        self.pool.terminate()
-        self.pool.join()
-
-
-def chunked(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 @dataclass
@@ -398,33 +236,25 @@ class _Run:
         self.err.close()
 
 
-def _progress_bar(job: BatchJob, done: int) -> Any:
-    """A progress bar on a terminal; None when stderr is piped or redirected."""
-    if not sys.stderr.isatty():
-        return None
-    total = count_rows(job.inputs)
-    if total is None:
-        return None
-    return click.progressbar(
-        length=max(total - done, 0),
-        file=sys.stderr,
-        label="evaluating",
-        show_pos=True,
-        show_eta=True,
-        width=30,
-        item_show_func=lambda rate: rate,
-    )
+class Progress(Protocol):
+    """What a run reports to while it goes (the command line shows a bar on a terminal)."""
+
+    def update(self, rows: int, text: str) -> None: ...
+
+    def close(self) -> None: ...
 
 
-def run_batch(job: BatchJob, mapper: Mapper, workers: str) -> Summary:
+#: Given the job and the rows already done, a progress display, or None for none.
+ProgressFactory = Callable[[BatchJob, int], Progress | None]
+
+
+def run_batch(job: BatchJob, mapper: Mapper, workers: str, progress: ProgressFactory | None = None) -> Summary:
     """Evaluate every row of the job's inputs and write the results; return the summary."""
     run = _Run(job)
     started = time.monotonic()
     rows = islice(read_rows(job.inputs), run.start_rows, None)
-    bar = _progress_bar(job, run.start_rows)
+    bar = progress(job, run.start_rows) if progress else None
     try:
-        if bar is not None:
-            bar.__enter__()
         for outcomes in mapper(chunked(rows, job.chunk_size)):
             run.write(outcomes)
             if bar is not None:
@@ -436,7 +266,7 @@ def run_batch(job: BatchJob, mapper: Mapper, workers: str) -> Summary:
         raise
     finally:
         if bar is not None:
-            bar.__exit__(None, None, None)
+            bar.close()
     run.finish()
     return Summary(
         run.tally,
@@ -448,7 +278,3 @@ def run_batch(job: BatchJob, mapper: Mapper, workers: str) -> Summary:
         [rule.id for rule in job.ruleset.rules],
         run.start_rows,
     )
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

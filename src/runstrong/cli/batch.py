@@ -6,12 +6,15 @@ from __future__ import annotations
 import sys
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from runstrong.cli.options import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.util.errors import UserError
+
+if TYPE_CHECKING:
+    from runstrong.batch.run import BatchJob
 
 EXIT_SOME_ERRORS = 3
 FORMATS = ("jsonl", "csv")
@@ -96,7 +99,9 @@ def batch(
     its input, line, athlete id and the problem, and never stops the batch. Exit code 0 when
     every row gave a result, 3 when some rows went to the error file, 2 for invalid usage.
     """
-    from runstrong.batch.run import BatchJob, PoolMapper, RowEvaluator, default_jobs, local_mapper, run_batch
+    from runstrong.batch.evaluate import RowEvaluator, local_mapper
+    from runstrong.batch.pool import PoolMapper, default_jobs
+    from runstrong.batch.run import BatchJob, run_batch
 
     errors = errors_path or output.with_name(f"{output.stem}.errors.jsonl")
     _check_paths(list(inputs), output, errors)
@@ -125,7 +130,39 @@ def batch(
     else:
         context, workers = nullcontext(local_mapper(RowEvaluator(ruleset, fmt, audit))), "1 process"
     with context as mapper:
-        summary = run_batch(job, mapper, workers)
+        summary = run_batch(job, mapper, workers, terminal_progress)
     click.echo(summary.render(), nl=False)
     if summary.tally.errors:
         sys.exit(EXIT_SOME_ERRORS)
+
+
+class _TerminalBar:
+    """click's progress bar, entered on creation."""
+
+    def __init__(self, length: int) -> None:
+        self.bar: Any = click.progressbar(
+            length=length,
+            file=sys.stderr,
+            label="evaluating",
+            show_pos=True,
+            show_eta=True,
+            width=30,
+            item_show_func=lambda rate: rate,
+        )
+        self.bar.__enter__()
+
+    def update(self, rows: int, text: str) -> None:
+        self.bar.update(rows, text)
+
+    def close(self) -> None:
+        self.bar.__exit__(None, None, None)
+
+
+def terminal_progress(job: BatchJob, done: int) -> _TerminalBar | None:
+    """A progress bar on a terminal; None when stderr is piped or redirected."""
+    from runstrong.batch.rows import count_rows
+
+    if not sys.stderr.isatty():
+        return None
+    total = count_rows(job.inputs)
+    return None if total is None else _TerminalBar(max(total - done, 0))

@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from runstrong.advice.render import RENDERERS
-from runstrong.rules.ruleset import RuleSet, load_ruleset
+from runstrong.rules.model import RuleSet
+from runstrong.rules.ruleset import load_ruleset
 from runstrong.util.errors import RuleSetError, UserError
 from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 

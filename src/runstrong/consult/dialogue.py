@@ -15,11 +15,13 @@ from typing import Any
 
 from runstrong.advice.render import STATUS_WORDS
 from runstrong.advice.result import recommend
+from runstrong.consult.assessment import DERIVED_ITEM_INPUTS, join_refs
 from runstrong.consult.questions import Question, Questioner, describe, parse_answer
-from runstrong.consult.relevance import DERIVED_ITEM_INPUTS, Relevance, RuleState, join_refs
+from runstrong.consult.relevance import Relevance
+from runstrong.consult.threevalued import RuleState
 from runstrong.engine.evaluator import Evaluator
 from runstrong.rules.conditions import Compare, Concluded, ItemMatch, Join, ThresholdRef
-from runstrong.rules.ruleset import Rule, RuleSet, leaves
+from runstrong.rules.model import Rule, RuleSet, leaves
 from runstrong.snapshot.fields import catalogue
 from runstrong.snapshot.partial import MISSING, RED_FLAGS, ListAnswer, Partial, Slot
 from runstrong.snapshot.validation import Snapshot, get_path

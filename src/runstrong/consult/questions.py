@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from runstrong.advice.resolve import STATUS_RANK
-from runstrong.consult.relevance import Relevance, RuleState
-from runstrong.rules.ruleset import Rule
+from runstrong.consult.relevance import Relevance
+from runstrong.consult.threevalued import RuleState
+from runstrong.rules.model import Rule
 from runstrong.snapshot.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST, FieldSpec, catalogue
 from runstrong.snapshot.partial import (
     RED_FLAGS,

@@ -20,7 +20,7 @@ from experta.strategies import DepthStrategy
 
 from runstrong.rules.compiler import CompiledBranch, build_engine_class
 from runstrong.rules.conditions import Compare, ItemMatch
-from runstrong.rules.ruleset import Rule, RuleSet, leaves
+from runstrong.rules.model import Rule, RuleSet, leaves
 from runstrong.snapshot.facts import UNKNOWN_KEY, Conclusion, snapshot_facts
 from runstrong.snapshot.validation import Snapshot
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from runstrong.advice.compare import compare_results
 from runstrong.advice.result import build_result
 from runstrong.engine.evaluator import Evaluation, Evaluator
-from runstrong.explain.render import bound_item_checks, condition_line
 from runstrong.explain.trace import TraceBuilder
 from runstrong.explain.whynot import why_not
+from runstrong.explain.words import bound_item_checks, condition_line
 from runstrong.rules.conditions import Compare, ItemMatch, Join, ThresholdRef
-from runstrong.rules.ruleset import Rule, RuleSet, leaves
+from runstrong.rules.model import Rule, RuleSet, leaves
 from runstrong.snapshot.validation import Snapshot, read_snapshot, validation_problems
 from runstrong.util.errors import InvalidSnapshot, Problem, UserError
 
@@ -65,26 +66,6 @@ def read_cohort(path: Path) -> list[Member]:
     if not members:
         raise UserError(Problem(str(path), "the cohort holds no snapshots (*.yaml, *.yml, *.json, or JSON lines)"))
     return members
-
-
-def compare_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """How the advice differs between two results: status, adjustments, params."""
-    old_recs = {r["adjustment"]: r for r in old["recommendations"]}
-    new_recs = {r["adjustment"]: r for r in new["recommendations"]}
-    params = {
-        a: {"from": old_recs[a]["params"], "to": new_recs[a]["params"]}
-        for a in old_recs
-        if a in new_recs and old_recs[a]["params"] != new_recs[a]["params"]
-    }
-    added = [a for a in new_recs if a not in old_recs]
-    removed = [a for a in old_recs if a not in new_recs]
-    return {
-        "status": [old["status"], new["status"]],
-        "added": added,
-        "removed": removed,
-        "params": params,
-        "changed": old["status"] != new["status"] or bool(added or removed or params),
-    }
 
 
 def _threshold_names(value: Any) -> set[str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from runstrong.rules.compiler import JoinTest, compare_predicate
 from runstrong.rules.conditions import Call, Compare, Concluded, FieldRef, ItemMatch, Join, Leaf, ThresholdRef
-from runstrong.rules.ruleset import RuleSet
+from runstrong.rules.model import RuleSet
 from runstrong.snapshot.facts import UNKNOWN_KEY
 from runstrong.snapshot.fields import catalogue
 

@@ -17,7 +17,7 @@ from runstrong.explain.outcome import TRUE, all_of, compare_outcome, item_outcom
 from runstrong.explain.whatif import WhatIf
 from runstrong.explain.whynot import Facts, why_not
 from runstrong.rules.conditions import Compare, Concluded, ItemMatch, Join
-from runstrong.rules.ruleset import Rule, RuleSet
+from runstrong.rules.model import Rule, RuleSet
 from runstrong.snapshot.facts import UNKNOWN_KEY
 
 

@@ -30,7 +30,7 @@ from runstrong.explain.outcome import (
 )
 from runstrong.rules.compiler import normal_form
 from runstrong.rules.conditions import AllOf, AnyOf, AtLeast, Compare, Concluded, Condition, ItemMatch, Join
-from runstrong.rules.ruleset import Rule, RuleSet
+from runstrong.rules.model import Rule, RuleSet
 from runstrong.snapshot.facts import UNKNOWN_KEY, athlete_values, item_values
 
 Path = tuple[int, ...]

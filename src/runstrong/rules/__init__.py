@@ -1,1 +1,2 @@
-"""The rule set: the condition language, loading and checking rule and knowledge files, compiling rules to experta, the generated reference."""
+"""The rule set: the condition language, loading and checking rule and knowledge files, compiling
+rules to experta, and the generated rule reference."""

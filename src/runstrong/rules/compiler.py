@@ -34,7 +34,7 @@ from runstrong.rules.conditions import (
     compare_values,
     value_predicate,
 )
-from runstrong.rules.ruleset import Rule, RuleSet
+from runstrong.rules.model import Rule, RuleSet
 from runstrong.snapshot.facts import UNKNOWN_KEY, Athlete, Conclusion, Item
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runstrong.rules.ruleset import Rule, RuleSet
+from runstrong.rules.model import Rule, RuleSet
 from runstrong.util.yamlio import load_with_lines
 
 GRADE_WORDS = {"S": "strong", "C": "consensus", "H": "heuristic"}

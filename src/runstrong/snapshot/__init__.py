@@ -1,1 +1,2 @@
-"""The athlete snapshot: its JSON Schema and validation, field catalogue, derived values, engine facts and partial snapshots."""
+"""The athlete snapshot: its JSON Schema and validation, the field catalogue, derived values, the
+facts the engine sees, and partial snapshots."""

@@ -1,0 +1,167 @@
+"""Explanation pieces in words: values with units, field labels, thresholds, conditions, changes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from runstrong.snapshot.fields import catalogue
+
+RESULT_MARK = {"true": "✓", "false": "✗", "unknown": "?"}
+
+
+RESULT_WORD = {"true": "holds", "false": "fails", "unknown": "unknown"}
+
+
+Item = str | tuple[str, list["Item"]]
+
+
+def number(value: Any) -> str:
+    """A value for people: floats without trailing noise, lists joined, unknown spelt out."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, list):
+        return ", ".join(number(v) for v in value) if value else "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {number(v)}" for k, v in value.items())
+    return str(value)
+
+
+def with_unit(value: Any, unit: str) -> str:
+    text = number(value)
+    if not unit or value is None or isinstance(value, (bool, list, dict)):
+        return text
+    return f"{text}{unit}" if unit.startswith("/") or unit == "%" else f"{text} {unit}"
+
+
+def label(path: str) -> str:
+    """A field's plain name: its description without units, or its path in words."""
+    head = re.sub(r"\[\d+\]", "", path)
+    spec = catalogue().scalars.get(head)
+    if spec is None and "." in head:
+        list_path, _, item_field = head.rpartition(".")
+        spec = catalogue().lists.get(list_path, {}).get(item_field)
+    words = re.sub(r"\s*\([^()]*\)\.?$", "", spec.description).rstrip(".") if spec else ""
+    if not words or len(words.split()) < 2:
+        words = " ".join(part.replace("_", " ") for part in head.split(".")[-2:])
+    return words[0].lower() + words[1:] if words[:2] != words[:2].upper() else words
+
+
+def threshold_words(threshold: dict[str, Any] | None, audience: str) -> str:
+    if not threshold:
+        return ""
+    value = with_unit(threshold["value"], threshold["unit"])
+    if audience == "clinician":
+        return f"${threshold['name']} = {value} (source {threshold['source']}, grade {threshold['grade']})"
+    return f"{threshold['name'].replace('_', ' ')} = {value}"
+
+
+def condition_line(outcome: dict[str, Any], audience: str) -> str:
+    """`[✓] field op $t: value seen; threshold ...` for one leaf condition outcome."""
+    mark = RESULT_MARK[outcome["result"]]
+    parts = [f"[{mark}] {outcome['text']}"]
+    if outcome["kind"] == "compare":
+        parts.append(f"seen {with_unit(outcome.get('value'), outcome.get('unit', ''))}")
+    elif outcome["kind"] == "join" and "value" in outcome:
+        parts.append(
+            f"seen {number(outcome['value']['left'])} vs {number(outcome['value']['right'])}"
+            f" ({', '.join(f'{k}={v}' for k, v in outcome.get('bound_items', {}).items())})"
+        )
+    elif outcome["kind"] in ("item", "no_item"):
+        if outcome.get("bound"):
+            bound = next(i for i in outcome["items"] if i["item"] == outcome["bound"])
+            verb = "matched" if outcome["result"] == "true" else "checked"
+            parts.append(f"{verb} {bound['item']} ({number(bound['fields'])})")
+        elif outcome["kind"] == "no_item" and "items" in outcome:
+            parts.append(f"{len(outcome['items'])} item(s) checked")
+    elif outcome["kind"] == "concluded" and outcome.get("concluded_by"):
+        parts.append(f"concluded by {', '.join(outcome['concluded_by'])}")
+    threshold = threshold_words(outcome.get("threshold"), audience)
+    if threshold:
+        parts.append(f"threshold {threshold}")
+    if outcome.get("note"):
+        parts.append(outcome["note"])
+    line = "; ".join(parts)
+    return line + f" -> {RESULT_WORD[outcome['result']]}"
+
+
+def _item_check(check: dict[str, Any]) -> str:
+    """`level > $soreness_low_max (4/10 vs 3/10) ✓`: one `where` test of one item."""
+    seen = with_unit(check.get("value"), check.get("unit", ""))
+    threshold = check.get("threshold")
+    against = f" vs {with_unit(threshold['value'], threshold['unit'])}" if threshold else ""
+    detail = f" ({seen}{against})" if not check["text"].endswith("known") else ""
+    return f"{check['text']}{detail} {RESULT_MARK[check['result']]}"
+
+
+def bound_item_checks(outcome: dict[str, Any]) -> str:
+    """The `where` tests of the item an item condition was bound to ('' when none)."""
+    bound = next((i for i in outcome.get("items", []) if i["item"] == outcome.get("bound")), None)
+    return ", ".join(_item_check(check) for check in bound["where"]) if bound else ""
+
+
+def outcome_items(outcome: dict[str, Any], audience: str) -> Item:
+    """A condition outcome (possibly a tree, with item details and chains) as a list item."""
+    if "children" in outcome:
+        return (
+            f"[{RESULT_MARK[outcome['result']]}] {outcome['text']}",
+            [outcome_items(child, audience) for child in outcome["children"]],
+        )
+    children: list[Item] = []
+    if outcome.get("bound"):
+        bound = next(i for i in outcome["items"] if i["item"] == outcome["bound"])
+        children += [condition_line(check, audience) for check in bound["where"]]
+    elif outcome["kind"] in ("item", "no_item"):
+        for item in outcome.get("items", []):
+            checks = ", ".join(_item_check(c) for c in item["where"])
+            children.append(f"{item['item']} ({number(item['fields'])}): {checks}")
+    for chained in outcome.get("chain", []):
+        children.append(rule_trace_item(chained, audience))
+    return (condition_line(outcome, audience), children) if children else condition_line(outcome, audience)
+
+
+def rule_trace_item(rule: dict[str, Any], audience: str) -> Item:
+    """A fired rule with the conditions of each of its firings."""
+    head = f"{rule['rule']} [grade {rule['grade']}] {rule['title']}"
+    children: list[Item] = []
+    for number_, firing in enumerate(rule["firings"], 1):
+        conditions: list[Item] = [outcome_items(c, audience) for c in firing["conditions"]]
+        if len(rule["firings"]) > 1:
+            children.append((f"match {number_}", conditions))
+        else:
+            children += conditions
+    return (head, children)
+
+
+def change_words(change: dict[str, Any], audience: str = "coach") -> str:
+    """'X were Y (now Z, so that <condition>)'; in plain words for the athlete."""
+    name = label(change["path"]) if audience == "athlete" else change["path"]
+    if isinstance(change["to"], list):
+        return f"{name} included {number(change['to'])} (now unknown)"
+    now = with_unit(change["now"], change.get("unit", ""))
+    to = with_unit(change["to"], change.get("unit", ""))
+    plain_words = audience == "athlete" or not (change.get("via") or "$" in change["condition"])
+    return f"{name} were {to} (now {now}{'' if plain_words else ', so that ' + change['condition']})"
+
+
+def whatif_sentence(whatif: dict[str, Any], audience: str) -> str:
+    """'SW02 (title) would fire if X were Y (now Z): adds reduce-load'."""
+    changes = " and ".join(change_words(c, audience) for c in whatif["changes"])
+    advice = whatif["advice"]
+    effect = []
+    if advice["added"]:
+        effect.append(f"adds {', '.join(advice['added'])}")
+    if advice["removed"]:
+        effect.append(f"drops {', '.join(advice['removed'])}")
+    if advice["params"]:
+        effect.append(f"changes the params of {', '.join(advice['params'])}")
+    if advice["status"][0] != advice["status"][1]:
+        effect.append(f"status {advice['status'][0]} -> {advice['status'][1]}")
+    tail = f": {'; '.join(effect)}" if effect else ": the advice would stay the same"
+    if audience == "athlete":
+        return f"{whatif['title']}: this would apply if {changes}"
+    return f"{whatif['rule']} ({whatif['title']}) would fire if {changes}{tail}"

@@ -1,0 +1,361 @@
+"""Reading one rule file (its schema, conditions, actions and examples, each problem with its line)
+and the checks across rules."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from runstrong.rules.conditions import (
+    JOIN_FUNCTIONS,
+    ORDER_OPS,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Call,
+    Compare,
+    Concluded,
+    Condition,
+    ConditionSyntaxError,
+    FieldRef,
+    ItemMatch,
+    Join,
+    Not,
+    ThresholdRef,
+    parse_compare,
+    parse_join,
+)
+from runstrong.rules.knowledge import GRADES, KnowledgeBase
+from runstrong.rules.model import Action, Example, Rule, leaves_with_polarity
+from runstrong.snapshot.fields import BOOLEAN, ENUM, ITEM_LIST, SCALAR_LIST, FieldSpec, catalogue
+from runstrong.snapshot.validation import validation_problems
+from runstrong.util.errors import Problem
+from runstrong.util.located import line_at, schema_problems
+
+ID_PATTERN = re.compile(r"^[A-Z]{2}\d{2}$")
+
+
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+EXAMPLE_BASE = {"athlete_id": "example", "date": "2026-01-05"}
+
+
+_EXAMPLE = {
+    "type": "object",
+    "required": ["name", "snapshot"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "pattern": NAME_PATTERN.pattern},
+        "snapshot": {"type": "object"},
+        "note": {"type": "string"},
+    },
+}
+
+
+RULE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "name", "title", "grade", "when", "then", "rationale", "evidence", "examples"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": ID_PATTERN.pattern},
+        "name": {"type": "string", "pattern": NAME_PATTERN.pattern},
+        "title": {"type": "string", "minLength": 1},
+        "salience": {"type": "integer"},
+        "grade": {"enum": GRADES},
+        "when": {"type": "array", "minItems": 1},
+        "then": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "adjustment": {"type": "string"},
+                    "conclude": {"type": "string"},
+                    "params": {"type": "object"},
+                },
+                "oneOf": [{"required": ["adjustment"]}, {"required": ["conclude"]}],
+            },
+        },
+        "rationale": {"type": "string", "minLength": 1},
+        "evidence": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+        "examples": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["fires", "does_not_fire"],
+            "properties": {
+                "fires": {"type": "array", "minItems": 1, "items": _EXAMPLE},
+                "does_not_fire": {"type": "array", "minItems": 1, "items": _EXAMPLE},
+            },
+        },
+    },
+}
+
+
+class RuleReader:
+    """Turns one rule file's data into a Rule, collecting every problem with its line."""
+
+    def __init__(self, file: Path, data: Any, knowledge: KnowledgeBase, check_examples: bool) -> None:
+        self.file, self.data, self.knowledge = file, data, knowledge
+        self.check_examples = check_examples
+        self.problems: list[Problem] = []
+        self.aliases: dict[str, str] = {}
+
+    def problem(self, path: list[Any], message: str) -> None:
+        self.problems.append(Problem(f"{self.file}:{line_at(self.data, path)}", message))
+
+    # -- values
+
+    def check_operand(self, path: list[Any], spec: FieldSpec, op: str, operand: Any) -> None:
+        if isinstance(operand, ThresholdRef):
+            if operand.name not in self.knowledge.thresholds:
+                self.problem(path, f"unknown threshold '${operand.name}'")
+            elif not spec.numeric:
+                self.problem(path, f"'{spec.path}' is not a number; a threshold cannot apply")
+            return
+        values = operand if isinstance(operand, tuple) else (operand,)
+        if op in ORDER_OPS and not spec.numeric:
+            self.problem(path, f"'{op}' needs a number field; '{spec.path}' is {spec.kind}")
+        if op in ("has", "has_any") and spec.kind != SCALAR_LIST:
+            self.problem(path, f"'{op}' needs a list of values; '{spec.path}' is {spec.kind}")
+        for value in values:
+            if spec.choices and value not in spec.choices:
+                self.problem(path, f"'{value}' is not a value of '{spec.path}' (one of {', '.join(spec.choices)})")
+            elif spec.numeric and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                self.problem(path, f"'{spec.path}' is a number; got {value!r}")
+            elif spec.kind == BOOLEAN and not isinstance(value, bool):
+                self.problem(path, f"'{spec.path}' is true/false; got {value!r}")
+            elif spec.kind == ENUM and not isinstance(value, str):
+                self.problem(path, f"'{spec.path}' is one of {', '.join(spec.choices)}; got {value!r}")
+        if op in ("==", "!=") and isinstance(operand, tuple):
+            self.problem(path, f"'{op}' compares with one value; use 'in' for a list")
+
+    def compare(self, path: list[Any], text: Any, fields: dict[str, FieldSpec], scope: str) -> Compare | None:
+        if not isinstance(text, str):
+            self.problem(path, f"expected a comparison string like 'field >= $threshold'; got {text!r}")
+            return None
+        try:
+            compare = parse_compare(text)
+        except ConditionSyntaxError as error:
+            self.problem(path, str(error))
+            return None
+        spec = fields.get(compare.field)
+        if spec is None:
+            self.problem(path, f"unknown field '{compare.field}' {scope}")
+            return None
+        if spec.kind == ITEM_LIST and not compare.op.startswith("is "):
+            self.problem(path, f"'{compare.field}' is a list of items: use `item:` / `no_item:`")
+        if not compare.op.startswith("is "):
+            self.check_operand(path, spec, compare.op, compare.operand)
+        return compare
+
+    def item(self, path: list[Any], node: dict[str, Any], top_level: bool) -> ItemMatch | None:
+        negated = "no_item" in node
+        list_path = node.get("no_item" if negated else "item")
+        item_fields = catalogue().lists.get(list_path) if isinstance(list_path, str) else None
+        if item_fields is None:
+            self.problem(path, f"unknown list {list_path!r}; lists: {', '.join(catalogue().lists)}")
+            return None
+        extra = set(node) - {"item", "no_item", "as", "where"}
+        if extra:
+            self.problem(path, f"unexpected key(s) {', '.join(sorted(extra))} in an item condition")
+        where = node.get("where", [])
+        if not isinstance(where, list):
+            self.problem([*path, "where"], "`where` must be a list of comparisons")
+            where = []
+        compares = [
+            self.compare([*path, "where", i], text, item_fields, f"in items of {list_path}")
+            for i, text in enumerate(where)
+        ]
+        alias = node.get("as")
+        if alias is not None:
+            if negated or not top_level:
+                self.problem([*path, "as"], "`as` is only allowed on a top-level `item:` condition")
+            elif not (isinstance(alias, str) and re.match(r"^[a-z][a-z0-9_]*$", alias)):
+                self.problem([*path, "as"], f"alias {alias!r} must be a lower-case name")
+            elif alias in self.aliases:
+                self.problem([*path, "as"], f"alias '{alias}' is used twice")
+            else:
+                self.aliases[alias] = str(list_path)
+        return ItemMatch(str(list_path), tuple(c for c in compares if c), alias, negated)
+
+    def condition(self, path: list[Any], node: Any, top_level: bool = False) -> Condition | None:
+        if isinstance(node, str):
+            return self.compare(path, node, catalogue().scalars, "(see docs/snapshot-format.md)")
+        if not isinstance(node, dict):
+            self.problem(path, f"expected a condition; got {node!r}")
+            return None
+        keys = set(node)
+        if keys & {"item", "no_item"}:
+            return self.item(path, node, top_level)
+        if keys == {"join"}:
+            return self.join_later(path, node["join"])
+        if keys == {"concluded"}:
+            return Concluded(str(node["concluded"]))
+        if keys in ({"all"}, {"any"}):
+            kind = "all" if "all" in node else "any"
+            items = node[kind]
+            if not isinstance(items, list) or not items:
+                self.problem(path, f"`{kind}` needs a non-empty list of conditions")
+                return None
+            parsed = tuple(c for i, sub in enumerate(items) if (c := self.condition([*path, kind, i], sub)))
+            return AllOf(parsed) if kind == "all" else AnyOf(parsed)
+        if keys == {"not"}:
+            inner = self.condition([*path, "not"], node["not"])
+            return Not(inner) if inner else None
+        if keys == {"at_least", "of"}:
+            items = node["of"]
+            count = node["at_least"]
+            if not isinstance(items, list) or not isinstance(count, int) or not 1 <= count <= len(items):
+                self.problem(path, "`at_least: N` needs `of:` a list of at least N conditions")
+                return None
+            parsed = tuple(c for i, sub in enumerate(items) if (c := self.condition([*path, "of", i], sub)))
+            return AtLeast(count, parsed)
+        self.problem(
+            path,
+            f"unknown condition with key(s) {', '.join(sorted(map(str, keys)))}; "
+            "expected a comparison string, item, no_item, join, concluded, all, any, not or at_least",
+        )
+        return None
+
+    def join_later(self, path: list[Any], text: Any) -> Join | None:
+        if not isinstance(text, str):
+            self.problem(path, f"a join is a string like 'days_apart(a.day, b.day) < $x'; got {text!r}")
+            return None
+        try:
+            join = parse_join(text)
+        except ConditionSyntaxError as error:
+            self.problem(path, str(error))
+            return None
+        self._pending_joins.append((path, join))
+        return join
+
+    def check_join(self, path: list[Any], join: Join) -> None:
+        for side in (join.left, join.right):
+            refs = side.args if isinstance(side, Call) else (side,) if isinstance(side, FieldRef) else ()
+            if isinstance(side, Call):
+                arity = JOIN_FUNCTIONS.get(side.function)
+                if arity is None:
+                    self.problem(path, f"unknown join function '{side.function}' (have: {', '.join(JOIN_FUNCTIONS)})")
+                elif arity[0] != len(side.args):
+                    self.problem(path, f"'{side.function}' takes {arity[0]} arguments")
+            if isinstance(side, ThresholdRef) and side.name not in self.knowledge.thresholds:
+                self.problem(path, f"unknown threshold '${side.name}'")
+            for ref in refs:
+                list_path = self.aliases.get(ref.alias)
+                if list_path is None:
+                    self.problem(path, f"'{ref.alias}' is not bound by a top-level `item: ... as: {ref.alias}`")
+                elif ref.field not in catalogue().lists[list_path]:
+                    self.problem(path, f"items of {list_path} have no field '{ref.field}'")
+
+    # -- the whole rule
+
+    def read(self) -> Rule | None:
+        data = self.data
+        self.problems += schema_problems(self.file, data, RULE_SCHEMA)
+        if self.problems:
+            return None
+        self._pending_joins: list[tuple[list[Any], Join]] = []
+        when = tuple(
+            c for i, node in enumerate(data["when"]) if (c := self.condition(["when", i], node, top_level=True))
+        )
+        for path, join in self._pending_joins:
+            self.check_join(path, join)
+        then = tuple(self.action(["then", i], node) for i, node in enumerate(data["then"]))
+        for i, key in enumerate(data["evidence"]):
+            if key not in self.knowledge.evidence:
+                self.problem(["evidence", i], f"unknown evidence key '{key}'")
+        examples = tuple(
+            self.example(kind, i, node)
+            for kind in ("fires", "does_not_fire")
+            for i, node in enumerate(data["examples"][kind])
+        )
+        expected_name = f"{data['id']}-{data['name']}.yaml"
+        if self.file.name != expected_name:
+            self.problem(["id"], f"file name should be {expected_name} (id and name)")
+        return Rule(
+            data["id"],
+            data["name"],
+            data["title"],
+            data.get("salience", 0),
+            data["grade"],
+            AllOf(when),
+            then,
+            data["rationale"].strip(),
+            tuple(data["evidence"]),
+            examples,
+            self.file,
+        )
+
+    def action(self, path: list[Any], node: dict[str, Any]) -> Action:
+        if "conclude" in node:
+            if not NAME_PATTERN.match(str(node["conclude"])):
+                self.problem(path, f"conclusion name {node['conclude']!r} must be kebab-case")
+            return Action(conclude=str(node["conclude"]))
+        adjustment = self.knowledge.adjustments.get(node["adjustment"])
+        params = dict(node.get("params") or {})
+        if adjustment is None:
+            self.problem(path, f"unknown adjustment '{node['adjustment']}'")
+        else:
+            for name, value in params.items():
+                if name not in adjustment.params:
+                    self.problem(
+                        [*path, "params", name],
+                        f"'{adjustment.id}' takes no param '{name}' (takes: {', '.join(adjustment.params) or 'none'})",
+                    )
+                self.check_param_value([*path, "params", name], value)
+        return Action(adjustment=node["adjustment"], params=tuple(sorted(params.items())))
+
+    def check_param_value(self, path: list[Any], value: Any) -> None:
+        if isinstance(value, str) and value.startswith("$") and value[1:] not in self.knowledge.thresholds:
+            self.problem(path, f"unknown threshold '{value}'")
+        if isinstance(value, str) and value.startswith("@"):
+            alias, _, field_name = value[1:].partition(".")
+            list_path = self.aliases.get(alias)
+            if list_path is None or field_name not in catalogue().lists[list_path]:
+                self.problem(path, f"'{value}' does not name a field of an item bound with `as`")
+
+    def example(self, kind: str, index: int, node: dict[str, Any]) -> Example:
+        snapshot = {**EXAMPLE_BASE, **node["snapshot"]}
+        for problem in validation_problems(snapshot) if self.check_examples else ():
+            self.problem(
+                ["examples", kind, index, "snapshot"], f"example '{node['name']}' is not a valid snapshot: {problem}"
+            )
+        return Example(node["name"], snapshot, kind == "fires")
+
+
+def rule_set_problems(rules: list[Rule]) -> list[Problem]:
+    problems = []
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            problems.append(Problem(str(rule.file), f"duplicate rule id {rule.id} (also {seen[rule.id].file})"))
+        seen[rule.id] = rule
+        names = [e.name for e in rule.examples]
+        for name in {n for n in names if names.count(n) > 1}:
+            problems.append(Problem(str(rule.file), f"example name '{name}' is used twice"))
+    concluders: dict[str, list[Rule]] = {}
+    for rule in rules:
+        for name in rule.conclusions:
+            concluders.setdefault(name, []).append(rule)
+    for rule in rules:
+        for leaf in leaves_with_polarity(rule.when):
+            if not isinstance(leaf, Concluded):
+                continue
+            if leaf.name not in concluders:
+                problems.append(Problem(str(rule.file), f"'concluded: {leaf.name}': no rule concludes it"))
+            elif leaf.negated:
+                for source in concluders[leaf.name]:
+                    if source.salience <= rule.salience:
+                        problems.append(
+                            Problem(
+                                str(rule.file),
+                                (
+                                    f"tests that '{leaf.name}' is not concluded, so its salience ({rule.salience}) "
+                                    f"must be below {source.id}'s ({source.salience}), which concludes it"
+                                ),
+                            )
+                        )
+    return problems
