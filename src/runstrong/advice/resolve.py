@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from runstrong.engine.evaluator import Evaluation, Firing
+from runstrong.engine.records import Evaluation, Firing
 from runstrong.rules.knowledge import Adjustment
 from runstrong.rules.model import RuleSet
 

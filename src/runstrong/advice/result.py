@@ -6,7 +6,8 @@ from typing import Any
 
 from runstrong import __version__
 from runstrong.advice.resolve import Recommendation, resolve_advice
-from runstrong.engine.evaluator import Evaluation, Evaluator, fields_used
+from runstrong.engine.evaluator import Evaluator, fields_used
+from runstrong.engine.records import Evaluation
 from runstrong.rules.model import RuleSet
 from runstrong.snapshot.fields import catalogue
 from runstrong.snapshot.validation import Snapshot

@@ -14,7 +14,8 @@ from typing import Any
 
 from runstrong.advice.compare import compare_results
 from runstrong.advice.result import build_result
-from runstrong.engine.evaluator import Evaluation, Evaluator
+from runstrong.engine.evaluator import Evaluator
+from runstrong.engine.records import Evaluation
 from runstrong.explain.trace import TraceBuilder
 from runstrong.explain.whynot import why_not
 from runstrong.explain.words import bound_item_checks, condition_line

@@ -12,7 +12,8 @@ import json
 from typing import Any
 
 from runstrong.advice.result import build_result
-from runstrong.engine.evaluator import Evaluation, Evaluator, Firing
+from runstrong.engine.evaluator import Evaluator
+from runstrong.engine.records import Evaluation, Firing
 from runstrong.explain.outcome import TRUE, all_of, compare_outcome, item_outcome, join_outcome, leaf_text, plain
 from runstrong.explain.whatif import WhatIf
 from runstrong.explain.whynot import Facts, why_not

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from runstrong.advice.resolve import resolve_advice
-from runstrong.engine.evaluator import Evaluation, Evaluator, fields_used
+from runstrong.engine.evaluator import Evaluator, fields_used
+from runstrong.engine.records import Evaluation
 from runstrong.explain.changes import MAX_TRIES, apply_changes
 from runstrong.explain.planner import MAX_CHAIN, Candidate, Planner, cost, plan_branch
 from runstrong.explain.whynot import Facts

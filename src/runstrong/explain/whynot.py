@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-from runstrong.engine.evaluator import Evaluation
+from runstrong.engine.records import Evaluation
 from runstrong.explain.outcome import (
     FALSE,
     TRUE,

@@ -1,0 +1,37 @@
+"""`runstrong recommend`: the advice for one athlete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from runstrong.advice.render import RENDERERS
+from runstrong.advice.result import recommend as recommend_snapshot
+from runstrong.audit.log import AuditLog, audit_record
+from runstrong.cli.options import advice_format_option, audit_option, open_ruleset, ruleset_options, user_errors
+from runstrong.engine.evaluator import Evaluator
+from runstrong.snapshot.validation import read_snapshot
+
+
+@click.command()
+@click.argument("snapshot", type=str)
+@advice_format_option("text for people, json for programs, markdown for notes.")
+@audit_option
+@ruleset_options
+@user_errors
+def recommend(
+    snapshot: str, fmt: str, audit_log: Path | None, rules_dir: Path | None, knowledge_dir: Path | None
+) -> None:
+    """Give the training adjustments for one athlete SNAPSHOT (a YAML/JSON file, or - for stdin).
+
+    Each adjustment comes with the rules that produced it, the evidence and its grade
+    (S strong, C consensus, H heuristic) and the exercises it means. The status is red when a
+    clinician referral fires, amber when any decrease fires, green otherwise. Missing data is
+    unknown, never fine: progression is held until sleep and symptoms are known.
+    """
+    data = read_snapshot(snapshot)
+    result = recommend_snapshot(Evaluator(open_ruleset(rules_dir, knowledge_dir)), data)
+    if audit_log:
+        AuditLog(audit_log).append([audit_record(data, result, "recommend")])
+    click.echo(RENDERERS[fmt](result), nl=False)

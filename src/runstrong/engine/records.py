@@ -1,0 +1,49 @@
+"""What one evaluation recorded: every firing with the rule, the branch and the values it matched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from runstrong.rules.compiler import CompiledBranch
+from runstrong.rules.conditions import Compare, ItemMatch
+from runstrong.rules.model import Rule
+from runstrong.snapshot.facts import UNKNOWN_KEY
+from runstrong.snapshot.validation import Snapshot
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One activation of a rule: the branch that matched and the facts it matched."""
+
+    rule: Rule
+    branch: CompiledBranch
+    athlete: dict[str, Any]
+    items: dict[str, dict[str, Any]]
+
+    def matched_values(self) -> dict[str, Any]:
+        """The athlete fields this branch tested, with their values, plus the bound items."""
+        fields = {leaf.field for leaf in self.branch.leaves if isinstance(leaf, Compare)}
+        fields |= {leaf.list for leaf in self.branch.leaves if isinstance(leaf, ItemMatch) and leaf.negated}
+        values: dict[str, Any] = {name: self.athlete.get(name) for name in sorted(fields)}
+        hidden = ("list", "index", UNKNOWN_KEY)
+        for item in self.items.values():
+            values[f"{item['list']}[{item['index']}]"] = {k: v for k, v in item.items() if k not in hidden}
+        return values
+
+
+@dataclass
+class Evaluation:
+    """What the engine did for one snapshot."""
+
+    snapshot: Snapshot
+    firings: list[Firing] = field(default_factory=list)
+    conclusions: list[str] = field(default_factory=list)
+    missing: frozenset[str] = frozenset()  # the scalar fields the snapshot lacks (the athlete fact's `_unknown`)
+
+    @property
+    def fired_rule_ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for firing in self.firings:
+            seen.setdefault(firing.rule.id, None)
+        return list(seen)
