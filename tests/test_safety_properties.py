@@ -18,7 +18,7 @@ from runstrong.snapshot.validation import snapshot_schema, validate
 from strategies import snapshots
 
 RED_FLAGS = snapshot_schema()["properties"]["symptoms"]["properties"]["red_flags"]["items"]["enum"]
-STATUS_RANK = {"green": 0, "amber": 1, "red": 2}
+STATUS_RANK = {"green": 0, "insufficient-data": 1, "amber": 2, "red": 3}
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

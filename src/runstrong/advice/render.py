@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import textwrap
 from collections.abc import Callable
@@ -13,20 +14,60 @@ from runstrong.rules.model import Rule, RuleSet
 
 STATUS_WORDS = {
     "green": "GREEN: train as planned",
-    "amber": "AMBER: adjust training",
-    "red": "RED: stop the affected loading and see a clinician",
+    "insufficient-data": "NOT ENOUGH INFORMATION to progress",
+    "amber": "AMBER: ease off this week",
+    "red": "RED: see a clinician",
 }
+#: How many unknown fields the text report names before pointing to the JSON.
+UNKNOWN_SHOWN = 3
+WIDTH = 92
 
 
-def _params(params: dict[str, Any]) -> str:
-    if not params:
-        return ""
-    parts = [f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in params.items()]
-    return f" ({'; '.join(parts)})"
+def _wrap(text: str, first: str = "", rest: str = "   ") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest)
+
+
+def _groups(result: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    actions = {a["adjustment"] for a in result["summary"]["actions"]}
+    groups: dict[str, list[dict[str, Any]]] = {"more": [], "every_session": [], "information": []}
+    for rec in result["recommendations"]:
+        if rec["adjustment"] in actions:
+            continue
+        groups[
+            "every_session"
+            if rec["group"] == "every_session"
+            else "information"
+            if rec["group"] == "information"
+            else "more"
+        ].append(rec)
+    return groups
 
 
 def _rules(rec: dict[str, Any]) -> str:
     return ", ".join(f"{r['id']} [{r['grade']}]" for r in rec["rules"])
+
+
+def _exercise_names(rec: dict[str, Any]) -> str:
+    return ", ".join(e["name"] for e in rec["exercises"])
+
+
+def _held_back(result: dict[str, Any]) -> str:
+    by_referral = [s["adjustment"] for s in result["suppressed"] if "refer-to-clinician" in s["suppressed_by"]]
+    if by_referral:
+        return "Held back by the referral: " + ", ".join(by_referral)
+    folded = [f"{s['adjustment']} ({s['reason']})" for s in result["suppressed"]]
+    return "Held back: " + "; ".join(folded) if folded else ""
+
+
+def _unknown_line(result: dict[str, Any]) -> list[str]:
+    unknown = result["unknown"]
+    if not unknown:
+        return []
+    shown = "; ".join(u["label"] for u in unknown[:UNKNOWN_SHOWN])
+    more = (
+        f" (and {len(unknown) - UNKNOWN_SHOWN} more: --format json lists all)" if len(unknown) > UNKNOWN_SHOWN else ""
+    )
+    return _wrap(f"Not known, and it could change this advice: {shown}{more}.", "", "")
 
 
 def render_json(result: dict[str, Any]) -> str:
@@ -35,69 +76,90 @@ def render_json(result: dict[str, Any]) -> str:
 
 
 def render_text(result: dict[str, Any]) -> str:
-    """A plain-text report for people."""
-    lines = [f"{result['athlete_id']} on {result['date']}: {STATUS_WORDS[result['status']]}", ""]
-    if not result["recommendations"]:
-        lines.append("No adjustments: keep the current plan.")
-    for number, rec in enumerate(result["recommendations"], 1):
-        lines.append(f"{number}. {rec['title']} [{rec['adjustment']}]{_params(rec['params'])}")
-        lines += textwrap.wrap(rec["practice"], 92, initial_indent="   ", subsequent_indent="   ")
-        if rec["exercises"]:
-            lines.append("   exercises: " + "; ".join(e["name"] for e in rec["exercises"]))
-        lines.append(f"   because: {_rules(rec)}")
-        lines.append("   evidence: " + ", ".join(f"{e['key']} ({e['grade']})" for e in rec["evidence"]))
-    if result["suppressed"]:
-        lines += ["", "Held back:"]
-        lines += [
-            f" - {s['title']} [{s['adjustment']}] from {', '.join(s['rules'])}: "
-            f"overridden by {', '.join(s['suppressed_by'])}"
-            for s in result["suppressed"]
-        ]
-    if result["unknown"]:
-        lines += ["", "Unknown (these rules could not be checked):"]
-        lines += [f" - {u['field']}: {', '.join(u['rules'])}" for u in result["unknown"]]
+    """A plain-text report for people: the summary first, then the rest by when it applies."""
+    summary = result["summary"]
+    lines = [f"{result['athlete_id']}, {result['date']}: {summary['headline']}", ""]
+    if summary["reasons"]:
+        lines += [*_wrap("Why: " + "; ".join(summary["reasons"]) + ".", "", ""), ""]
+    recs = {rec["adjustment"]: rec for rec in result["recommendations"]}
+    lines.append("Now:" if result["status"] == "red" else "This week:")
+    for number, action in enumerate(summary["actions"], 1):
+        tag = f" [{action['adjustment']}]" if action["adjustment"] else ""
+        lines += _wrap(action["text"] + tag, f"{number}. ")
+        rec = recs.get(action["adjustment"])
+        if rec and rec["exercises"]:
+            lines += _wrap("Exercises: " + _exercise_names(rec) + ".", "   ")
+    groups = _groups(result)
+    if groups["more"]:
+        lines += ["", "Also this week:"]
+        for rec in groups["more"]:
+            lines += _wrap(f"{rec['do']} [{rec['adjustment']}]", " - ")
+    if groups["every_session"]:
+        text = " ".join(
+            rec["do"].rstrip(".") + (f" ({_exercise_names(rec)})." if rec["exercises"] else ".")
+            for rec in groups["every_session"]
+        )
+        lines += ["", *_wrap("Every session: " + text, "", "")]
+    if groups["information"]:
+        lines += ["", *_wrap("Also: " + " ".join(rec["do"] for rec in groups["information"]), "", "")]
+    held = _held_back(result)
+    if held:
+        lines += ["", *_wrap(held + " (runstrong explain says why).", "", "")]
+    unknown = _unknown_line(result)
+    if unknown:
+        lines += ["", *unknown]
     ruleset = result["ruleset"]
     lines += [
         "",
-        f"Rules fired: {', '.join(f['rule'] for f in result['fired']) or 'none'}",
+        *_wrap(
+            f"Rules fired: {', '.join(f['rule'] for f in result['fired']) or 'none'} (runstrong explain for how and why)",
+            "",
+            "",
+        ),
         f"Rule set {ruleset['version']} ({ruleset['digest']}), runstrong {ruleset['runstrong']}",
     ]
     return "\n".join(lines) + "\n"
 
 
 def render_markdown(result: dict[str, Any]) -> str:
-    """A Markdown report, for notes and issue trackers."""
-    lines = [f"# {result['athlete_id']}, {result['date']}", "", f"**Status: {STATUS_WORDS[result['status']]}**", ""]
-    if result["recommendations"]:
-        lines += ["| # | adjustment | params | rules | evidence |", "|---|---|---|---|---|"]
-        for number, rec in enumerate(result["recommendations"], 1):
-            evidence = ", ".join(f"{e['key']} ({e['grade']})" for e in rec["evidence"])
-            lines.append(
-                f"| {number} | {rec['title']} (`{rec['adjustment']}`) | {_params(rec['params']).strip(' ()')} "
-                f"| {_rules(rec)} | {evidence} |"
-            )
-        lines.append("")
-        for rec in result["recommendations"]:
-            lines += [f"### {rec['title']}", "", rec["practice"], ""]
-            lines += [f"- {e['name']}: {e['prescription']}" for e in rec["exercises"]]
+    """A Markdown report, for notes and issue trackers: the summary first."""
+    summary = result["summary"]
+    lines = [f"# {_md(result['athlete_id'])}, {result['date']}", "", f"**{summary['headline']}**", ""]
+    if summary["reasons"]:
+        lines += ["Why: " + _md("; ".join(summary["reasons"])) + ".", ""]
+    lines += ["## Now" if result["status"] == "red" else "## This week", ""]
+    lines += [f"{n}. {_md(action['text'])}" for n, action in enumerate(summary["actions"], 1)]
+    lines.append("")
+    groups = _groups(result)
+    for key, heading in (("more", "Also this week"), ("every_session", "Every session"), ("information", "Also")):
+        if groups[key]:
+            lines += [f"## {heading}", ""]
+            lines += [
+                f"- {_md(rec['do'])}" + (f" ({_exercise_names(rec)})" if rec["exercises"] else "")
+                for rec in groups[key]
+            ]
             lines.append("")
-    else:
-        lines += ["No adjustments: keep the current plan.", ""]
-    if result["suppressed"]:
-        lines += ["## Held back", ""]
-        lines += [
-            f"- `{s['adjustment']}` (from {', '.join(s['rules'])}): overridden by "
-            f"{', '.join(f'`{x}`' for x in s['suppressed_by'])}"
-            for s in result["suppressed"]
-        ]
+    if result["recommendations"]:
+        lines += ["## Details", "", "| adjustment | rules | evidence |", "|---|---|---|"]
+        for rec in result["recommendations"]:
+            evidence = ", ".join(f"{e['key']} ({e['grade']})" for e in rec["evidence"])
+            lines.append(f"| {_md(rec['title'])} (`{rec['adjustment']}`) | {_rules(rec)} | {evidence} |")
         lines.append("")
+    held = _held_back(result)
+    if held:
+        lines += [_md(held), ""]
     if result["unknown"]:
-        lines += ["## Unknown data", ""]
-        lines += [f"- `{u['field']}`: needed by {', '.join(u['rules'])}" for u in result["unknown"]]
+        lines += ["## Not known", ""]
+        lines += [f"- {_md(u['label'])} (could change: {u['could_change']})" for u in result["unknown"]]
         lines.append("")
     ruleset = result["ruleset"]
     lines.append(f"_Rule set {ruleset['version']} ({ruleset['digest']}), runstrong {ruleset['runstrong']}._")
     return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe in Markdown: HTML is escaped, so a `<script>` in an id stays text."""
+    return html.escape(str(text), quote=False)
 
 
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {

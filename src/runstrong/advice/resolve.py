@@ -1,16 +1,25 @@
-"""From firings to advice: merge each adjustment's params, resolve conflicts by the catalogue's
-`overrides`, and band the status."""
+"""From firings to advice: merge each adjustment's params, then resolve the advice by the
+catalogue's data: a referral holds back everything that is not compatible with it, advice the
+planned week gives nothing to act on is dropped, `overrides` suppress, `subsumes` fold one
+instruction into another, and no kept exercise loads a site that the advice stops or refers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from runstrong.advice.applicability import PLAN_CHECKS
 from runstrong.engine.records import Evaluation, Firing
-from runstrong.rules.knowledge import Adjustment
-from runstrong.rules.model import RuleSet
+from runstrong.rules.conditions import Compare
+from runstrong.rules.knowledge import Adjustment, KnowledgeBase
+from runstrong.rules.model import RuleSet, leaves
 
-STATUS_RANK = {"green": 0, "amber": 1, "red": 2}
+REFERRAL = "refer-to-clinician"
+INSUFFICIENT = "insufficient-data"
+#: How cautious each status is: advice may only move up this scale as a symptom worsens.
+STATUS_RANK = {"green": 0, INSUFFICIENT: 1, "amber": 2, "red": 3}
+#: Item fields that name the body site of a symptom.
+SITE_FIELDS = ("site", "joint", "region")
 
 
 @dataclass
@@ -21,6 +30,9 @@ class Recommendation:
     rules: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     suppressed_by: list[str] = field(default_factory=list)
+    reason: str = ""
+    firings: list[Firing] = field(default_factory=list)
+    exercises: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -30,6 +42,9 @@ class Advice:
     status: str
     recommendations: list[Recommendation]
     suppressed: list[Recommendation]
+    referred_sites: list[str] = field(default_factory=list)
+    stopped_sites: list[str] = field(default_factory=list)
+    urgency: str = ""
 
 
 def _param_value(ruleset: RuleSet, value: Any, firing: Firing) -> Any:
@@ -46,14 +61,14 @@ def _merge(merge: str, old: Any, new: Any) -> Any:
         return old
     if merge == "collect":
         values = old if isinstance(old, list) else []
-        return sorted({*values, new}, key=str)
+        added = new if isinstance(new, list) else [new]
+        return sorted({*values, *added}, key=str)
     if old is None:
         return new
     return max(old, new) if merge == "max" else min(old, new)
 
 
-def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
-    """Collect adjustments in firing order, merge params, and apply the catalogue's overrides."""
+def _collect(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Recommendation]:
     catalogue = ruleset.knowledge.adjustments
     given: dict[str, Recommendation] = {}
     for firing in evaluation.firings:
@@ -64,14 +79,118 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
             rec = given.setdefault(action.adjustment, Recommendation(adjustment))
             if firing.rule.id not in rec.rules:
                 rec.rules.append(firing.rule.id)
+            if firing not in rec.firings:
+                rec.firings.append(firing)
             for name, value in action.params:
                 spec = adjustment.params[name]
                 rec.params[name] = _merge(spec.merge, rec.params.get(name), _param_value(ruleset, value, firing))
+    return given
+
+
+def _referral_sites(knowledge: KnowledgeBase, referral: Recommendation, evaluation: Evaluation) -> list[str]:
+    """The sites whose loading the referral stops: its red flags' sites and the painful items it
+    fired on; none (a referral that is not about one site) when neither says."""
+    sites = set(referral.params.get("site") or [])
+    flags = evaluation.snapshot.get("symptoms", {}).get("red_flags") or []
+    sites |= {knowledge.red_flags[flag].site for flag in flags if flag in knowledge.red_flags}
+    for firing in referral.firings:
+        for item in firing.items.values():
+            sites |= {item[name] for name in SITE_FIELDS if isinstance(item.get(name), str)}
+    return sorted(sites)
+
+
+def _urgency(knowledge: KnowledgeBase, evaluation: Evaluation) -> str:
+    flags = evaluation.snapshot.get("symptoms", {}).get("red_flags") or []
+    urgencies = {knowledge.red_flags[flag].urgency for flag in flags if flag in knowledge.red_flags}
+    return "today" if "today" in urgencies else "this week"
+
+
+def _suppress(rec: Recommendation, by: str, reason: str) -> None:
+    if by not in rec.suppressed_by:
+        rec.suppressed_by.append(by)
+    rec.reason = rec.reason or reason
+
+
+def _loads_any(knowledge: KnowledgeBase, exercise: str, sites: set[str]) -> bool:
+    return bool(set(knowledge.exercises[exercise].loads) & sites)
+
+
+def _exercises(knowledge: KnowledgeBase, rec: Recommendation, referred: set[str], stopped: set[str]) -> list[str]:
+    """The rec's exercises for its site, without any that load a referred site, or that load a
+    stopped (painful) site with strength or jumping work."""
+    sites = [s for s in rec.params.get("site") or [] if s in rec.adjustment.site_exercises]
+    keys = [k for s in sites for k in rec.adjustment.site_exercises[s]] or list(rec.adjustment.exercises)
+    kept: list[str] = []
+    for key in dict.fromkeys(keys):
+        if _loads_any(knowledge, key, referred):
+            continue
+        if knowledge.exercises[key].kind in ("strength", "plyometric", "power") and _loads_any(knowledge, key, stopped):
+            continue
+        kept.append(key)
+    return kept
+
+
+def _only_missing_data(ruleset: RuleSet, rec: Recommendation) -> bool:
+    """Every rule behind this rec fired only because data was missing (its conditions are all
+    `is unknown`)."""
+    return all(
+        all(isinstance(leaf, Compare) and leaf.op == "is unknown" for leaf in leaves(ruleset.rule(rule_id).when))
+        for rule_id in rec.rules
+    )
+
+
+def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
+    """Collect adjustments in firing order, merge params, and resolve them by the catalogue."""
+    knowledge = ruleset.knowledge
+    given = _collect(ruleset, evaluation)
+    referred: set[str] = set()
+    urgency = ""
+    if REFERRAL in given:
+        referral = given[REFERRAL]
+        sites = _referral_sites(knowledge, referral, evaluation)
+        referral.params["site"] = sites
+        referred = {part for site in sites for part in knowledge.site_parts(site)}
+        urgency = _urgency(knowledge, evaluation)
+        for rec in given.values():
+            if rec.adjustment.with_referral == "suppress":
+                _suppress(rec, REFERRAL, "held back by the referral until the athlete has been assessed")
     for rec in given.values():
+        check = rec.adjustment.applies_when
+        if check and not rec.suppressed_by and not PLAN_CHECKS[check](evaluation.snapshot):
+            _suppress(rec, "plan", "the planned week gives it nothing to act on")
+    active = [rec for rec in given.values() if not rec.suppressed_by]
+    for rec in active:
         for overridden in rec.adjustment.overrides:
-            if overridden in given and rec.adjustment.id not in given[overridden].suppressed_by:
-                given[overridden].suppressed_by.append(rec.adjustment.id)
+            if overridden in given:
+                _suppress(given[overridden], rec.adjustment.id, f"overridden by {rec.adjustment.id}")
+    for rec in sorted(given.values(), key=lambda r: r.adjustment.priority):
+        if rec.suppressed_by:
+            continue
+        for folded_id in rec.adjustment.subsumes:
+            folded = given.get(folded_id)
+            if folded is None or folded.suppressed_by:
+                continue
+            _suppress(folded, rec.adjustment.id, f"included in {rec.adjustment.id}")
+            for name, value in folded.params.items():
+                if name in rec.adjustment.params:
+                    rec.params[name] = _merge(rec.adjustment.params[name].merge, rec.params.get(name), value)
+            rec.rules += [rule for rule in folded.rules if rule not in rec.rules]
+            rec.firings += [firing for firing in folded.firings if firing not in rec.firings]
     kept = [rec for rec in given.values() if not rec.suppressed_by]
+    stopped: set[str] = set()
+    for rec in kept:
+        if rec.adjustment.stops == "dynamic":
+            stopped |= {part for site in rec.params.get("site") or [] for part in knowledge.site_parts(site)}
+    for rec in kept:
+        rec.exercises = _exercises(knowledge, rec, referred, stopped)
+    kept = [
+        rec for rec in kept if not (rec.adjustment.with_referral == "away_from_site" and referred and not rec.exercises)
+    ]
     suppressed = [rec for rec in given.values() if rec.suppressed_by]
     status = max((rec.adjustment.status for rec in kept), key=STATUS_RANK.__getitem__, default="green")
-    return Advice(status, kept, suppressed)
+    cautions = [rec for rec in kept if rec.adjustment.direction == "decrease"]
+    if status == "amber" and all(_only_missing_data(ruleset, rec) for rec in cautions):
+        status = INSUFFICIENT
+    kept.sort(key=lambda r: (r.adjustment.priority, r.adjustment.id))
+    sites = list(given[REFERRAL].params["site"]) if REFERRAL in given else []
+    return Advice(status, kept, suppressed, sites, sorted(stopped), urgency)

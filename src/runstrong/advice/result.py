@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from runstrong import __version__
-from runstrong.advice.resolve import Recommendation, resolve_advice
+from runstrong.advice.resolve import STATUS_RANK, Advice, Recommendation, resolve_advice
+from runstrong.advice.summary import because, summary
+from runstrong.advice.wording import instruction
 from runstrong.engine.evaluator import Evaluator, fields_used
 from runstrong.engine.records import Evaluation
 from runstrong.rules.model import RuleSet
-from runstrong.snapshot.fields import catalogue
+from runstrong.snapshot.fields import catalogue, field_label
 from runstrong.snapshot.validation import Snapshot
-
-DIRECTION_ORDER = {"decrease": 0, "neutral": 1, "increase": 2}
 
 
 def _evidence(ruleset: RuleSet, rule_ids: list[str]) -> list[dict[str, str]]:
@@ -30,12 +30,16 @@ def _evidence(ruleset: RuleSet, rule_ids: list[str]) -> list[dict[str, str]]:
     ]
 
 
-def _recommendation(ruleset: RuleSet, rec: Recommendation) -> dict[str, Any]:
+def _recommendation(ruleset: RuleSet, advice: Advice, rec: Recommendation, priority: int) -> dict[str, Any]:
     exercises = ruleset.knowledge.exercises
     return {
         "adjustment": rec.adjustment.id,
         "title": rec.adjustment.title,
         "direction": rec.adjustment.direction,
+        "do": instruction(ruleset.knowledge, advice, rec),
+        "because": because(ruleset, rec),
+        "group": rec.adjustment.group,
+        "priority": priority,
         "params": dict(sorted(rec.params.items())),
         "practice": " ".join(rec.adjustment.practice.split()),
         "rules": [
@@ -45,7 +49,7 @@ def _recommendation(ruleset: RuleSet, rec: Recommendation) -> dict[str, Any]:
         "evidence": _evidence(ruleset, rec.rules),
         "exercises": [
             {"key": key, "name": exercises[key].name, "prescription": exercises[key].prescription}
-            for key in rec.adjustment.exercises
+            for key in rec.exercises
         ],
     }
 
@@ -63,13 +67,31 @@ def _unknown(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, Any]]:
             for field in scalars[name].inputs or (name,):
                 if field in missing and rule.id not in needed.setdefault(field, []):
                     needed[field].append(rule.id)
-    return [{"field": name, "rules": rules} for name, rules in sorted(needed.items())]
+    adjustments = ruleset.knowledge.adjustments
+
+    def could_give(rule_ids: list[str]) -> int:
+        ranks = [STATUS_RANK[adjustments[a].status] for r in rule_ids for a in ruleset.rule(r).adjustments]
+        return max(ranks, default=0)
+
+    def rank(entry: tuple[str, list[str]]) -> tuple[int, int, int, str]:
+        name, rules = entry
+        return (name != "symptoms.red_flags", -could_give(rules), -len(rules), name)
+
+    return [
+        {"field": name, "label": field_label(name), "could_change": _change_word(could_give(rules)), "rules": rules}
+        for name, rules in sorted(needed.items(), key=rank)
+    ]
+
+
+def _change_word(rank: int) -> str:
+    return "referral" if rank >= STATUS_RANK["red"] else ("caution" if rank >= STATUS_RANK["amber"] else "detail")
 
 
 def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
     """The full result: status, recommendations, suppressed, unknown, fired, ruleset."""
     advice = resolve_advice(ruleset, evaluation)
-    ordered = sorted(advice.recommendations, key=lambda r: DIRECTION_ORDER[r.adjustment.direction])
+    ordered = advice.recommendations
+    unknown = _unknown(ruleset, evaluation)
     fired: dict[str, dict[str, Any]] = {}
     for firing in evaluation.firings:
         entry = fired.setdefault(firing.rule.id, {"rule": firing.rule.id, "title": firing.rule.title, "matches": []})
@@ -80,18 +102,20 @@ def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
         "athlete_id": evaluation.snapshot["athlete_id"],
         "date": evaluation.snapshot["date"],
         "status": advice.status,
-        "recommendations": [_recommendation(ruleset, rec) for rec in ordered],
+        "summary": summary(ruleset, advice, unknown),
+        "recommendations": [_recommendation(ruleset, advice, rec, n) for n, rec in enumerate(ordered, 1)],
         "suppressed": [
             {
                 "adjustment": rec.adjustment.id,
                 "title": rec.adjustment.title,
                 "rules": list(rec.rules),
                 "suppressed_by": list(rec.suppressed_by),
+                "reason": rec.reason,
             }
             for rec in advice.suppressed
         ],
         "conclusions": list(evaluation.conclusions),
-        "unknown": _unknown(ruleset, evaluation),
+        "unknown": unknown,
         "fired": list(fired.values()),
         "ruleset": {"version": ruleset.version, "digest": ruleset.digest, "runstrong": __version__},
     }

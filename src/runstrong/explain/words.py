@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from runstrong.snapshot.fields import catalogue
+from runstrong.snapshot.fields import field_label
 
 RESULT_MARK = {"true": "✓", "false": "✗", "unknown": "?"}
 
@@ -39,16 +38,8 @@ def with_unit(value: Any, unit: str) -> str:
 
 
 def label(path: str) -> str:
-    """A field's plain name: its description without units, or its path in words."""
-    head = re.sub(r"\[\d+\]", "", path)
-    spec = catalogue().scalars.get(head)
-    if spec is None and "." in head:
-        list_path, _, item_field = head.rpartition(".")
-        spec = catalogue().lists.get(list_path, {}).get(item_field)
-    words = re.sub(r"\s*\([^()]*\)\.?$", "", spec.description).rstrip(".") if spec else ""
-    if not words or len(words.split()) < 2:
-        words = " ".join(part.replace("_", " ") for part in head.split(".")[-2:])
-    return words[0].lower() + words[1:] if words[:2] != words[:2].upper() else words
+    """A field's plain name (see `field_label`)."""
+    return field_label(path)
 
 
 def threshold_words(threshold: dict[str, Any] | None, audience: str) -> str:

@@ -13,6 +13,11 @@ from runstrong.util.yamlio import load_with_lines
 GRADES = ["S", "C", "H"]
 DIRECTIONS = ["increase", "decrease", "neutral"]
 STATUSES = ["green", "amber", "red"]
+GROUPS = ["now", "this_week", "every_session", "information"]
+WITH_REFERRAL = ["keep", "away_from_site", "suppress"]
+EFFECTS = ["load", "new_work", "frequency", "plyometrics", "phase"]
+EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
+PLAN_CHECKS = ["plyometrics_possible", "gym_on_key_run_day"]
 MERGES = ["max", "min", "collect"]
 MUSCLE_GROUPS = ["posterior_chain", "quadriceps", "calves", "hips", "core", "upper_body"]
 
@@ -62,6 +67,18 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "practice": _TEXT,
             "exercises": _KEYS,
             "overrides": _KEYS,
+            "do": _TEXT,
+            "site_do": {"type": "object", "additionalProperties": _TEXT},
+            "group": {"enum": GROUPS},
+            "priority": {"type": "integer"},
+            "with_referral": {"enum": WITH_REFERRAL},
+            "effects": {"type": "object", "propertyNames": {"enum": EFFECTS}, "additionalProperties": _TEXT},
+            "subsumes": _KEYS,
+            "applies_when": {"enum": PLAN_CHECKS},
+            "stops": {"enum": ["dynamic"]},
+            "site_exercises": {"type": "object", "additionalProperties": _KEYS},
+            "defaults": {"type": "object"},
+            "phrases": {"type": "object", "additionalProperties": _TEXT},
             "params": {
                 "type": "object",
                 "additionalProperties": {
@@ -72,16 +89,24 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 },
             },
         },
-        ["title", "direction", "status", "practice", "exercises", "overrides"],
+        ["title", "direction", "status", "practice", "exercises", "overrides", "do", "group", "priority"],
     ),
     "exercises": _entries(
         {
             "name": _TEXT,
             "muscle_groups": {"type": "array", "items": {"enum": MUSCLE_GROUPS}},
+            "loads": _KEYS,
+            "impact": {"enum": ["none", "low", "high"]},
+            "kind": {"enum": EXERCISE_KINDS},
             "prescription": _TEXT,
             "cues": _TEXT,
         },
-        ["name", "muscle_groups", "prescription"],
+        ["name", "muscle_groups", "loads", "impact", "kind", "prescription"],
+    ),
+    "sites": _entries({"label": _TEXT, "parts": _KEYS}, ["label"]),
+    "red_flags": _entries(
+        {"label": _TEXT, "means": _TEXT, "site": _TEXT, "urgency": {"enum": ["today", "this week"]}},
+        ["label", "means", "site", "urgency"],
     ),
     "phases": _entries(
         {
@@ -134,6 +159,18 @@ class Adjustment:
     exercises: tuple[str, ...]
     overrides: tuple[str, ...]
     params: dict[str, ParamSpec] = field(default_factory=dict)
+    do: str = ""
+    site_do: dict[str, str] = field(default_factory=dict)
+    group: str = "this_week"
+    priority: int = 50
+    with_referral: str = "suppress"
+    effects: dict[str, str] = field(default_factory=dict)
+    subsumes: tuple[str, ...] = ()
+    applies_when: str | None = None
+    stops: str | None = None
+    site_exercises: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    phrases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -143,6 +180,25 @@ class Exercise:
     muscle_groups: tuple[str, ...]
     prescription: str
     cues: str = ""
+    loads: tuple[str, ...] = ()
+    impact: str = "none"
+    kind: str = "strength"
+
+
+@dataclass(frozen=True)
+class Site:
+    key: str
+    label: str
+    parts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    key: str
+    label: str
+    means: str
+    site: str
+    urgency: str
 
 
 @dataclass(frozen=True)
@@ -156,10 +212,30 @@ class KnowledgeBase:
     exercises: dict[str, Exercise]
     phases: dict[str, dict[str, Any]]
     files: tuple[Path, ...]
+    sites: dict[str, Site] = field(default_factory=dict)
+    red_flags: dict[str, RedFlag] = field(default_factory=dict)
+
+    def site_parts(self, site: str) -> set[str]:
+        """A site and every site inside it (`lower_leg` -> calf, Achilles, shin...)."""
+        found = {site}
+        entry = self.sites.get(site)
+        for part in entry.parts if entry else ():
+            found |= self.site_parts(part)
+        return found
+
+    def site_label(self, site: str) -> str:
+        entry = self.sites.get(site)
+        return entry.label if entry else site.replace("_", " ")
+
+
+#: Knowledge files a rule set may leave out (an older or a test knowledge base).
+OPTIONAL = ("sites", "red_flags")
 
 
 def _load_file(directory: Path, name: str, problems: list[Problem]) -> tuple[Path, dict[str, Any]]:
     path = directory / f"{name}.yaml"
+    if not path.is_file() and name in OPTIONAL:
+        return path, {}
     if not path.is_file():
         problems.append(Problem(str(path), "missing knowledge file"))
         return path, {}
@@ -185,12 +261,31 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     """Load and cross-check a knowledge base; raise RuleSetError listing every problem."""
     problems: list[Problem] = []
     loaded = {name: _load_file(directory, name, problems) for name in SCHEMAS}
-    (_, ev), (th_file, th), (ad_file, ad), (_, ex), (ph_file, ph) = loaded.values()
+    (_, ev), (th_file, th), (ad_file, ad), (ex_file, ex), (ph_file, ph), (si_file, si), (rf_file, rf) = (
+        loaded[name] for name in ("evidence", "thresholds", "adjustments", "exercises", "phases", "sites", "red_flags")
+    )
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
         problems += _check_refs(ad_file, ad, name, "exercises", ex, "exercise")
         problems += _check_refs(ad_file, ad, name, "overrides", ad, "adjustment")
+        problems += _check_refs(ad_file, ad, name, "subsumes", ad, "adjustment")
+        for site, keys in (ad[name].get("site_exercises") or {}).items():
+            problems += [
+                Problem(
+                    where(ad_file, ad, [name, "site_exercises"]),
+                    f"{name}.site_exercises.{site}: unknown exercise '{k}'",
+                )
+                for k in keys
+                if k not in ex
+            ]
+    if si:
+        for name in ex:
+            problems += _check_refs(ex_file, ex, name, "loads", si, "site")
+        for name in si:
+            problems += _check_refs(si_file, si, name, "parts", si, "site")
+        for name in rf:
+            problems += _check_refs(rf_file, rf, name, "site", si, "site")
     for name in ph:
         problems += _check_refs(ph_file, ph, name, "evidence", ev, "evidence key")
         if ph[name].get("next") is not None:
@@ -216,13 +311,36 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                     p: ParamSpec(p, s["merge"], s["description"], s.get("unit", ""))
                     for p, s in (v.get("params") or {}).items()
                 },
+                v["do"],
+                dict(v.get("site_do") or {}),
+                v["group"],
+                v["priority"],
+                v.get("with_referral", "suppress"),
+                dict(v.get("effects") or {}),
+                tuple(v.get("subsumes") or ()),
+                v.get("applies_when"),
+                v.get("stops"),
+                {site: tuple(keys) for site, keys in (v.get("site_exercises") or {}).items()},
+                dict(v.get("defaults") or {}),
+                dict(v.get("phrases") or {}),
             )
             for k, v in ad.items()
         },
         exercises={
-            k: Exercise(k, v["name"], tuple(v["muscle_groups"]), v["prescription"], v.get("cues", ""))
+            k: Exercise(
+                k,
+                v["name"],
+                tuple(v["muscle_groups"]),
+                v["prescription"],
+                v.get("cues", ""),
+                tuple(v["loads"]),
+                v["impact"],
+                v["kind"],
+            )
             for k, v in ex.items()
         },
         phases={k: dict(v) for k, v in ph.items()},
-        files=tuple(path for path, _ in loaded.values()),
+        files=tuple(path for path, _ in loaded.values() if path.is_file()),
+        sites={k: Site(k, v["label"], tuple(v.get("parts") or ())) for k, v in si.items()},
+        red_flags={k: RedFlag(k, v["label"], v["means"], v["site"], v["urgency"]) for k, v in rf.items()},
     )

@@ -4,9 +4,11 @@ and the checks across rules."""
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.compiler import branches, normal_form
 from runstrong.rules.conditions import (
     JOIN_FUNCTIONS,
     ORDER_OPS,
@@ -21,17 +23,39 @@ from runstrong.rules.conditions import (
     FieldRef,
     ItemMatch,
     Join,
+    Leaf,
     Not,
     ThresholdRef,
     parse_compare,
     parse_join,
 )
 from runstrong.rules.knowledge import GRADES, KnowledgeBase
-from runstrong.rules.model import Action, Example, Rule, leaves_with_polarity
-from runstrong.snapshot.fields import BOOLEAN, ENUM, ITEM_LIST, SCALAR_LIST, FieldSpec, catalogue
-from runstrong.snapshot.validation import validation_problems
+from runstrong.rules.model import (
+    ALIAS,
+    ATHLETE,
+    THRESHOLD,
+    Action,
+    Example,
+    Placeholder,
+    Rule,
+    leaves_with_polarity,
+    parse_placeholder,
+    template_placeholders,
+    template_problems,
+)
+from runstrong.snapshot.fields import (
+    BOOLEAN,
+    ENUM,
+    ITEM_LIST,
+    SCALAR_ITEM_FIELD,
+    SCALAR_LIST,
+    FieldSpec,
+    catalogue,
+)
+from runstrong.snapshot.validation import snapshot_schema, validation_problems
 from runstrong.util.errors import Problem
 from runstrong.util.located import line_at, schema_problems
+from runstrong.util.paths import default_rules_dir
 
 ID_PATTERN = re.compile(r"^[A-Z]{2}\d{2}$")
 
@@ -80,6 +104,7 @@ RULE_SCHEMA: dict[str, Any] = {
             },
         },
         "rationale": {"type": "string", "minLength": 1},
+        "because": {"type": "string", "minLength": 1},
         "evidence": {"type": "array", "minItems": 1, "items": {"type": "string"}},
         "examples": {
             "type": "object",
@@ -92,6 +117,51 @@ RULE_SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+#: The bundled rule set also requires `because` (rule sets elsewhere, such as small test sets, may
+#: leave it out; their firings are then explained by the rule's title).
+BUNDLED_RULE_SCHEMA: dict[str, Any] = {**RULE_SCHEMA, "required": [*RULE_SCHEMA["required"], "because"]}
+
+
+def _in_bundled_rules(file: Path) -> bool:
+    return file.resolve().is_relative_to(default_rules_dir().resolve())
+
+
+#: The inputs of derived item fields (see `snapshot.derive.derive_item`): known whenever it is.
+DERIVED_ITEM_INPUTS = {("symptoms.tendon", "next_morning_above_baseline"): ("pain_next_morning", "pain_baseline")}
+
+
+@cache
+def required_item_fields(list_path: str) -> frozenset[str]:
+    """The fields every item of a list has (the snapshot schema's `required`)."""
+    if list_path in SCALAR_ITEM_FIELD:
+        return frozenset({SCALAR_ITEM_FIELD[list_path]})
+    node: Any = snapshot_schema()
+    for part in list_path.split("."):
+        node = node["properties"][part]
+    return frozenset(node["items"].get("required", ()))
+
+
+def known_item_fields(item: ItemMatch) -> set[str]:
+    """The fields an item matched by `item` is sure to have."""
+    known = set(required_item_fields(item.list))
+    known |= {c.field for c in item.where if c.op != "is unknown"}
+    for name in list(known):
+        known |= set(DERIVED_ITEM_INPUTS.get((item.list, name), ()))
+    return known
+
+
+def known_athlete_fields(branch: tuple[Leaf, ...]) -> set[str]:
+    """The athlete fields sure to be known when a branch holds: those it compares (a comparison on
+    an unknown field never holds), the inputs of derived values among them, and matched lists."""
+    known = {leaf.field for leaf in branch if isinstance(leaf, Compare) and leaf.op != "is unknown"}
+    known |= {leaf.list for leaf in branch if isinstance(leaf, ItemMatch)}
+    scalars = catalogue().scalars
+    for name in list(known):
+        spec = scalars.get(name)
+        known |= set(spec.inputs) if spec else set()
+    return known
 
 
 class RuleReader:
@@ -254,7 +324,8 @@ class RuleReader:
 
     def read(self) -> Rule | None:
         data = self.data
-        self.problems += schema_problems(self.file, data, RULE_SCHEMA)
+        schema = BUNDLED_RULE_SCHEMA if _in_bundled_rules(self.file) else RULE_SCHEMA
+        self.problems += schema_problems(self.file, data, schema)
         if self.problems:
             return None
         self._pending_joins: list[tuple[list[Any], Join]] = []
@@ -263,6 +334,8 @@ class RuleReader:
         )
         for path, join in self._pending_joins:
             self.check_join(path, join)
+        if "because" in data:
+            self.check_because(data["because"], AllOf(when))
         then = tuple(self.action(["then", i], node) for i, node in enumerate(data["then"]))
         for i, key in enumerate(data["evidence"]):
             if key not in self.knowledge.evidence:
@@ -287,7 +360,52 @@ class RuleReader:
             tuple(data["evidence"]),
             examples,
             self.file,
+            " ".join(data.get("because", "").split()),
         )
+
+    def check_because(self, template: str, when: AllOf) -> None:
+        """Every placeholder of `because` names a threshold, or a value sure to be known whenever
+        the rule fires (in every branch of `when`)."""
+        for message in template_problems(template):
+            self.problem(["because"], f"because: {message}")
+        rule_branches = branches(normal_form(when))
+        for text in template_placeholders(template):
+            placeholder = parse_placeholder(text, self.aliases)
+            if placeholder is None:
+                self.problem(
+                    ["because"],
+                    f"because: unknown placeholder '{{{text}}}': not an alias bound with `as`, a snapshot or "
+                    "derived field, an item field of a list the rule matches, or a $threshold",
+                )
+                continue
+            trouble = self.placeholder_problem(placeholder, rule_branches)
+            if trouble:
+                self.problem(["because"], f"because: '{{{text}}}' {trouble}")
+
+    def placeholder_problem(self, placeholder: Placeholder, rule_branches: list[tuple[Leaf, ...]]) -> str | None:
+        if placeholder.kind == THRESHOLD:
+            return None if placeholder.name in self.knowledge.thresholds else "names an unknown threshold"
+        if placeholder.kind == ATHLETE:
+            if all(placeholder.name in known_athlete_fields(branch) for branch in rule_branches):
+                return None
+            return "may be unknown when the rule fires: not every branch of `when` tests it"
+        list_path = self.aliases[placeholder.name] if placeholder.kind == ALIAS else placeholder.name
+        if placeholder.field not in catalogue().lists[list_path]:
+            return f"names no field of the items of {list_path}"
+        for branch in rule_branches:
+            if placeholder.kind == ALIAS:
+                matched = [leaf for leaf in branch if isinstance(leaf, ItemMatch) and leaf.alias == placeholder.name]
+            else:
+                matched = [leaf for leaf in branch if isinstance(leaf, ItemMatch) and leaf.list == list_path]
+                matched = [leaf for leaf in matched if not leaf.negated]
+                if len(matched) != 1:
+                    return (
+                        f"needs the rule to match exactly one item of {list_path} (in every branch of `when`); "
+                        "bind the item with `as:` and write {alias.field}"
+                    )
+            if any(placeholder.field not in known_item_fields(leaf) for leaf in matched):
+                return f"may be unknown when the rule fires: the item's `where` does not test '{placeholder.field}'"
+        return None
 
     def action(self, path: list[Any], node: dict[str, Any]) -> Action:
         if "conclude" in node:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from runstrong.rules.conflicts import unresolved_conflicts
 from runstrong.rules.knowledge import load_knowledge
 from runstrong.rules.model import RuleSet
 from runstrong.rules.reader import RuleReader, rule_set_problems
@@ -52,6 +53,16 @@ def load_ruleset(rules_dir: Path, knowledge_dir: Path, check_examples: bool = Tr
         if rule is not None:
             rules.append(rule)
     problems += rule_set_problems(rules)
+    given = {action.adjustment for rule in rules for action in rule.then if action.adjustment}
+    adjustments_file = knowledge_dir / "adjustments.yaml"
+    problems += [
+        Problem(
+            str(adjustments_file),
+            f"{a} and {b} can be given together and disagree on {effect}, with no resolution: "
+            f"declare that one overrides or subsumes the other",
+        )
+        for a, b, effect in unresolved_conflicts(knowledge, given)
+    ]
     if problems:
         raise RuleSetError(problems)
     rules.sort(key=lambda r: r.id)

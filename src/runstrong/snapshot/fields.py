@@ -230,3 +230,17 @@ def catalogue() -> FieldCatalogue:
     for path, extra in DERIVED_ITEM_FIELDS.items():
         lists[path] = {**lists[path], **extra}
     return FieldCatalogue(scalars, lists)
+
+
+def field_label(path: str) -> str:
+    """A field's plain name: its description without units, or its path in words."""
+    head = re.sub(r"\[\d+\]", "", path)
+    spec = catalogue().scalars.get(head)
+    if spec is None and "." in head:
+        list_path, _, item_field = head.rpartition(".")
+        spec = catalogue().lists.get(list_path, {}).get(item_field)
+    first = spec.description.split(". ")[0] if spec else ""
+    words = re.sub(r"\s*\([^()]*\)\.?$", "", first).rstrip(".")
+    if not words or len(words.split()) < 2:
+        words = " ".join(part.replace("_", " ") for part in head.split(".")[-2:])
+    return words[0].lower() + words[1:] if words[:2] != words[:2].upper() else words

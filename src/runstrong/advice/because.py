@@ -1,0 +1,220 @@
+"""Why a rule fired, in plain words: its `because` template filled in from one firing.
+
+`{alias.field}` is a field of the item bound to that alias, `{list.path.field}` a field of the one
+item the rule matched on that list, `{dotted.path}` an athlete (snapshot or derived) value and
+`{$name}` a threshold's value. Numbers lose their trailing noise (percentages are whole), enum
+values are spelt out (`lower_back` -> lower back, `mon` -> Monday), lists are joined with commas
+and "and", and a list tested with `has`/`has_any` shows only the values the rule looked for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from runstrong.engine.records import Firing
+from runstrong.rules.conditions import Compare, ItemMatch, ThresholdRef
+from runstrong.rules.model import (
+    ALIAS,
+    ATHLETE,
+    PLACEHOLDER,
+    THRESHOLD,
+    Placeholder,
+    RuleSet,
+    parse_placeholder,
+)
+from runstrong.snapshot.fields import catalogue
+
+#: What a placeholder whose value is missing renders as (`rules check` makes sure that a fired
+#: rule's placeholders are always known).
+UNKNOWN = "unknown"
+
+#: Enum values in words, where replacing `_` by a space is not enough.
+VALUE_WORDS: dict[str, str] = {
+    "achilles": "Achilles",
+    "achilles_tendinopathy": "Achilles tendinopathy",
+    "itb_syndrome": "ITB syndrome",
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+    # red flags (symptoms.red_flags)
+    "night_pain": "pain at night",
+    "rest_pain": "pain at rest",
+    "focal_bone_tenderness": "tenderness on one spot of a bone",
+    "hop_pain": "pain on hopping",
+    "pain_worsens_during_run": "pain that worsens during a run",
+    "limp": "a limp",
+    "joint_swelling": "a swollen joint",
+    "numbness_tingling": "numbness or tingling",
+    "achilles_pop": 'a sudden "pop" at the Achilles',
+    "calf_swelling_warmth": "calf swelling with warmth",
+    "missed_periods": "missed periods",
+}
+
+#: Enum values whose words depend on the field (keyed by the field's last name).
+FIELD_VALUE_WORDS: dict[str, dict[str, str]] = {
+    "site": {"patellar": "patellar tendon"},
+    "type": {"other": "another injury"},
+}
+
+_SINGULAR = re.compile(
+    r"(?<![\d.,\-])1 (day|week|month|year|rep|session|contact|hour|minute|time)s\b|(?<![\d.,\-])1 injuries\b"
+)
+
+#: How many decimal places a number may grow to so that it does not look equal to its limit.
+MAX_DECIMALS = 6
+
+
+def format_number(value: float, decimals: int) -> str:
+    """`value` rounded to `decimals` places, without trailing zeros (6.0 -> 6, 6.40 -> 6.4)."""
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def default_decimals(value: float, percent: bool) -> int:
+    """Whole percentages; one decimal place, or two below 1 (0.88 m/s)."""
+    if percent or float(value).is_integer():
+        return 0
+    return 1 if abs(value) >= 1 else 2
+
+
+def number_words(value: float, percent: bool = False, limits: Iterable[float] = ()) -> str:
+    """A number for people, with just enough decimals not to look equal to a limit it differs from
+    (30.4 % against a limit of 30 % shows as 30.4, not 30)."""
+    decimals = default_decimals(value, percent)
+    for limit in limits:
+        while (
+            decimals < MAX_DECIMALS
+            and value != limit
+            and format_number(value, decimals) == format_number(limit, decimals)
+        ):
+            decimals += 1
+    return format_number(value, decimals)
+
+
+def value_words(field: str, value: str) -> str:
+    """An enum value in words (`lower_back` -> lower back; a patellar tendon site -> patellar tendon)."""
+    name = field.rpartition(".")[2]
+    words = FIELD_VALUE_WORDS.get(name, {}).get(value) or VALUE_WORDS.get(value)
+    return words or value.replace("_", " ")
+
+
+def join_words(parts: Sequence[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    if len(parts) <= 1:
+        return "".join(parts) or "none"
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def words(
+    field: str, value: Any, percent: bool = False, limits: Iterable[float] = (), keep: Sequence[Any] | None = None
+) -> str:
+    """Any value of a field in words; a list keeps only the values in `keep` when it is given."""
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return number_words(value, percent, limits)
+    if isinstance(value, (list, tuple)):
+        shown = [v for v in value if keep is None or v in keep]
+        return join_words([words(field, v) for v in shown])
+    return value_words(field, str(value))
+
+
+def singular(text: str) -> str:
+    """`1 days` -> `1 day` (templates are written for plural values)."""
+    return _SINGULAR.sub(lambda m: f"1 {m[1]}" if m[1] else "1 injury", text)
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _limits(ruleset: RuleSet, compares: Iterable[Compare], field: str) -> list[float]:
+    found = []
+    for compare in compares:
+        operand = compare.operand
+        if compare.field != field:
+            continue
+        if isinstance(operand, ThresholdRef):
+            operand = ruleset.threshold_value(operand.name)
+        if isinstance(operand, (int, float)) and not isinstance(operand, bool):
+            found.append(float(operand))
+    return found
+
+
+def _kept(compares: Iterable[Compare], field: str) -> list[Any] | None:
+    """The values a `has`/`has_any` test on `field` looked for (None when there is none)."""
+    kept: list[Any] = []
+    tested = False
+    for compare in compares:
+        if compare.field == field and compare.op in ("has", "has_any") and not compare.negated:
+            tested = True
+            operand = compare.operand
+            kept += list(operand) if isinstance(operand, tuple) else [operand]
+    return kept if tested else None
+
+
+def _bound_items(firing: Firing) -> list[tuple[ItemMatch, dict[str, Any]]]:
+    """Each item condition of the firing's branch with the item it matched."""
+    matches = [leaf for leaf in firing.branch.leaves if isinstance(leaf, ItemMatch) and not leaf.negated]
+    return [(leaf, firing.items[name]) for leaf, name in zip(matches, firing.branch.item_names, strict=True)]
+
+
+def _threshold_words(ruleset: RuleSet, name: str) -> str:
+    threshold = ruleset.knowledge.thresholds.get(name)
+    if threshold is None:
+        return UNKNOWN
+    return words(name, threshold.value, percent=threshold.unit.strip() == "%")
+
+
+def placeholder_words(ruleset: RuleSet, firing: Firing, placeholder: Placeholder) -> str:
+    """One placeholder's value in words, for this firing."""
+    if placeholder.kind == THRESHOLD:
+        return _threshold_words(ruleset, placeholder.name)
+    if placeholder.kind == ATHLETE:
+        compares = [leaf for leaf in firing.branch.leaves if isinstance(leaf, Compare)]
+        spec = catalogue().scalars[placeholder.name]
+        return words(
+            placeholder.name,
+            firing.athlete.get(placeholder.name),
+            spec.unit == "%",
+            _limits(ruleset, compares, placeholder.name),
+            _kept(compares, placeholder.name),
+        )
+    for leaf, item in _bound_items(firing):
+        if (placeholder.kind == ALIAS and leaf.alias == placeholder.name) or (
+            placeholder.kind != ALIAS and leaf.list == placeholder.name
+        ):
+            spec = catalogue().lists[leaf.list][placeholder.field]
+            return words(
+                placeholder.field,
+                item.get(placeholder.field),
+                spec.unit == "%",
+                _limits(ruleset, leaf.where, placeholder.field),
+                _kept(leaf.where, placeholder.field),
+            )
+    return UNKNOWN
+
+
+def because_text(ruleset: RuleSet, firing: Firing) -> str:
+    """What the rule saw, in plain words: its `because` template filled in from `firing`
+    (the rule's title when the rule has no template)."""
+    rule = firing.rule
+    if not rule.because:
+        return rule.title
+    aliases = rule.aliases
+
+    def fill(match: re.Match[str]) -> str:
+        placeholder = parse_placeholder(match[1], aliases)
+        return UNKNOWN if placeholder is None else placeholder_words(ruleset, firing, placeholder)
+
+    return capitalise(singular(PLACEHOLDER.sub(fill, rule.because)))

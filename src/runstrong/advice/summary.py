@@ -1,0 +1,79 @@
+"""The summary a person reads first: the status in words, the main reasons, at most three actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runstrong.advice.because import because_text
+from runstrong.advice.resolve import INSUFFICIENT, REFERRAL, Advice, Recommendation
+from runstrong.advice.wording import instruction, words
+from runstrong.rules.model import RuleSet
+
+MAX_ACTIONS = 3
+MAX_REASONS = 4
+#: Where a kept recommendation is listed, in reading order.
+GROUP_ORDER = ("now", "this_week", "every_session", "information")
+
+
+def because(ruleset: RuleSet, rec: Recommendation) -> list[str]:
+    """What was seen, in words, for each firing behind a recommendation: rule by rule in the
+    order they were given, each rule's texts sorted (the engine's order of symmetric matches,
+    Tuesday-Wednesday or Wednesday-Tuesday, is not part of the advice)."""
+    texts: list[str] = []
+    for rule_id in rec.rules:
+        found = sorted({because_text(ruleset, f) for f in rec.firings if f.rule.id == rule_id})
+        texts += [text for text in found if text not in texts]
+    return texts
+
+
+def headline(advice: Advice, ruleset: RuleSet) -> str:
+    """The status word and what it means for this week."""
+    knowledge = ruleset.knowledge
+    if advice.status == "red":
+        sites = [s for s in advice.referred_sites if s != "none"]
+        where = f"running or {words(sites, knowledge)} training" if sites else "adding training load"
+        return f"RED: see a clinician before more {where}"
+    if advice.status == "amber":
+        return "AMBER: ease off this week"
+    if advice.status == INSUFFICIENT:
+        return "NOT ENOUGH INFORMATION to progress: hold the current load"
+    if any(rec.adjustment.direction == "increase" for rec in advice.recommendations):
+        return "GREEN: train as planned, and progress"
+    return "GREEN: train as planned"
+
+
+def _reasons(
+    ruleset: RuleSet, advice: Advice, actions: list[Recommendation], unknown: list[dict[str, Any]]
+) -> list[str]:
+    knowledge = ruleset.knowledge
+    reasons: dict[str, None] = {}
+    if advice.status == "red":
+        referral = next(rec for rec in advice.recommendations if rec.adjustment.id == REFERRAL)
+        flags = [f for f in referral.firings[0].athlete.get("symptoms.red_flags") or [] if f in knowledge.red_flags]
+        for flag in flags:
+            entry = knowledge.red_flags[flag]
+            reasons.setdefault(f"{entry.label[:1].upper()}{entry.label[1:]}: {entry.means}", None)
+    for rec in actions:
+        for text in because(ruleset, rec):
+            reasons.setdefault(text, None)
+    if advice.status == INSUFFICIENT and unknown:
+        missing = ", ".join(entry["label"] for entry in unknown[:3])
+        reasons.setdefault(f"Not known: {missing}", None)
+    return list(reasons)[:MAX_REASONS]
+
+
+def summary(ruleset: RuleSet, advice: Advice, unknown: list[dict[str, Any]]) -> dict[str, Any]:
+    """`headline`, `reasons` (strings) and 1-3 `actions`, each naming its adjustment."""
+    ordered = sorted(
+        advice.recommendations, key=lambda r: (GROUP_ORDER.index(r.adjustment.group), r.adjustment.priority)
+    )
+    first = [rec for rec in ordered if rec.adjustment.group in ("now", "this_week")] or ordered
+    actions = first[:MAX_ACTIONS]
+    return {
+        "headline": headline(advice, ruleset),
+        "reasons": _reasons(ruleset, advice, actions, unknown),
+        "actions": [
+            {"adjustment": rec.adjustment.id, "text": instruction(ruleset.knowledge, advice, rec)} for rec in actions
+        ]
+        or [{"adjustment": None, "text": "Keep the current plan."}],
+    }

@@ -1,0 +1,86 @@
+"""The one instruction each kept adjustment gives, in plain words, filled from its params."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from runstrong.advice.resolve import REFERRAL, Advice, Recommendation
+from runstrong.rules.knowledge import KnowledgeBase
+
+#: What stopping all loading of a site means, for the referral's instruction.
+STOP_EXAMPLES = {
+    "lower_limb": (
+        "no squats, lunges, calf raises, hopping or jumping, and no stretching or foam rolling of the sore area"
+    ),
+    "lower_leg": "no calf raises, hopping, jumping, lower-leg stretching or foam rolling",
+}
+
+
+def words(value: Any, knowledge: KnowledgeBase) -> str:
+    """A param value for people: numbers without noise, sites and days by name, lists joined."""
+    if isinstance(value, list):
+        parts = [words(v, knowledge) for v in value]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    if isinstance(value, str):
+        if value in knowledge.sites:
+            return knowledge.site_label(value)
+        return DAYS.get(value, value.replace("_", " "))
+    return str(value)
+
+
+DAYS = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    text = template.format(**{name: values.get(name, name.replace("_", " ")) for name in names})
+    return text[:1].upper() + text[1:]
+
+
+def _values(knowledge: KnowledgeBase, rec: Recommendation) -> dict[str, str]:
+    adjustment = rec.adjustment
+    values = {name: words(value, knowledge) for name, value in adjustment.defaults.items()}
+    for name, value in rec.params.items():
+        if name == "reason" or value in (None, []):
+            continue
+        text = words(value, knowledge)
+        phrase = adjustment.phrases.get(name)
+        values[name] = phrase.format(text) if phrase else text
+    return values
+
+
+def _broadest(knowledge: KnowledgeBase, sites: list[str]) -> list[str]:
+    """Drop every site another one of the list contains (legs contains the lower leg)."""
+    return [s for s in sites if not any(s != o and s in knowledge.site_parts(o) for o in sites)]
+
+
+def instruction(knowledge: KnowledgeBase, advice: Advice, rec: Recommendation) -> str:
+    """The adjustment's instruction for this athlete, for the site it is about."""
+    adjustment = rec.adjustment
+    values = _values(knowledge, rec)
+    if adjustment.id == REFERRAL:
+        sites = _broadest(knowledge, advice.referred_sites)
+        if not sites:
+            return _fill(adjustment.site_do["none"], {"urgency": advice.urgency or "this week"})
+        values["site"] = words(sites, knowledge)
+        values["stop_examples"] = "; ".join(STOP_EXAMPLES.get(site, values["stop_examples"]) for site in sites)
+        values["urgency"] = advice.urgency or "this week"
+        return _fill(adjustment.do, values)
+    sites = [site for site in rec.params.get("site") or [] if isinstance(site, str)]
+    specific = [adjustment.site_do[site] for site in sites if site in adjustment.site_do]
+    if specific and len(specific) == len(sites):
+        return " ".join(_fill(text, values) for text in specific)
+    return _fill(adjustment.do, values)
