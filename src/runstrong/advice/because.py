@@ -15,6 +15,7 @@ from typing import Any
 
 from runstrong.engine.records import Firing
 from runstrong.rules.conditions import Compare, ItemMatch, ThresholdRef
+from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.model import (
     ALIAS,
     ATHLETE,
@@ -30,7 +31,9 @@ from runstrong.snapshot.fields import catalogue
 #: rule's placeholders are always known).
 UNKNOWN = "unknown"
 
-#: Enum values in words, where replacing `_` by a space is not enough.
+#: Enum values in words where replacing `_` by a space is not enough. Sites (tendon sites,
+#: soreness regions, joints) and red flags take their labels from the knowledge base
+#: (`knowledge/sites.yaml`, `knowledge/red_flags.yaml`), like the rest of the advice.
 VALUE_WORDS: dict[str, str] = {
     "achilles": "Achilles",
     "achilles_tendinopathy": "Achilles tendinopathy",
@@ -42,25 +45,18 @@ VALUE_WORDS: dict[str, str] = {
     "fri": "Friday",
     "sat": "Saturday",
     "sun": "Sunday",
-    # red flags (symptoms.red_flags)
-    "night_pain": "pain at night",
-    "rest_pain": "pain at rest",
-    "focal_bone_tenderness": "tenderness on one spot of a bone",
-    "hop_pain": "pain on hopping",
-    "pain_worsens_during_run": "pain that worsens during a run",
-    "limp": "a limp",
-    "joint_swelling": "a swollen joint",
-    "numbness_tingling": "numbness or tingling",
-    "achilles_pop": 'a sudden "pop" at the Achilles',
-    "calf_swelling_warmth": "calf swelling with warmth",
-    "missed_periods": "missed periods",
 }
 
 #: Enum values whose words depend on the field (keyed by the field's last name).
 FIELD_VALUE_WORDS: dict[str, dict[str, str]] = {
-    "site": {"patellar": "patellar tendon"},
     "type": {"other": "another injury"},
 }
+
+#: Fields whose values are body sites (keys of the knowledge base's sites).
+SITE_FIELDS = ("site", "region", "joint")
+
+#: Fields whose values are red flags.
+RED_FLAG_FIELDS = ("red_flags", "flag")
 
 _SINGULAR = re.compile(
     r"(?<![\d.,\-])1 (day|week|month|year|rep|session|contact|hour|minute|time)s\b|(?<![\d.,\-])1 injuries\b"
@@ -99,11 +95,17 @@ def number_words(value: float, percent: bool = False, limits: Iterable[float] = 
     return format_number(value, decimals)
 
 
-def value_words(field: str, value: str) -> str:
-    """An enum value in words (`lower_back` -> lower back; a patellar tendon site -> patellar tendon)."""
+def value_words(knowledge: KnowledgeBase, field: str, value: str) -> str:
+    """An enum value in words (`lower_back` -> lower back, a `patellar` site -> patellar tendon,
+    `night_pain` -> pain that wakes you at night)."""
     name = field.rpartition(".")[2]
-    words = FIELD_VALUE_WORDS.get(name, {}).get(value) or VALUE_WORDS.get(value)
-    return words or value.replace("_", " ")
+    if value in FIELD_VALUE_WORDS.get(name, {}):
+        return FIELD_VALUE_WORDS[name][value]
+    if name in SITE_FIELDS and value in knowledge.sites:
+        return knowledge.site_label(value)
+    if name in RED_FLAG_FIELDS and value in knowledge.red_flags:
+        return knowledge.red_flags[value].label
+    return VALUE_WORDS.get(value) or value.replace("_", " ")
 
 
 def join_words(parts: Sequence[str]) -> str:
@@ -114,7 +116,12 @@ def join_words(parts: Sequence[str]) -> str:
 
 
 def words(
-    field: str, value: Any, percent: bool = False, limits: Iterable[float] = (), keep: Sequence[Any] | None = None
+    knowledge: KnowledgeBase,
+    field: str,
+    value: Any,
+    percent: bool = False,
+    limits: Iterable[float] = (),
+    keep: Sequence[Any] | None = None,
 ) -> str:
     """Any value of a field in words; a list keeps only the values in `keep` when it is given."""
     if value is None:
@@ -125,8 +132,8 @@ def words(
         return number_words(value, percent, limits)
     if isinstance(value, (list, tuple)):
         shown = [v for v in value if keep is None or v in keep]
-        return join_words([words(field, v) for v in shown])
-    return value_words(field, str(value))
+        return join_words([words(knowledge, field, v) for v in shown])
+    return value_words(knowledge, field, str(value))
 
 
 def singular(text: str) -> str:
@@ -173,7 +180,7 @@ def _threshold_words(ruleset: RuleSet, name: str) -> str:
     threshold = ruleset.knowledge.thresholds.get(name)
     if threshold is None:
         return UNKNOWN
-    return words(name, threshold.value, percent=threshold.unit.strip() == "%")
+    return words(ruleset.knowledge, name, threshold.value, percent=threshold.unit.strip() == "%")
 
 
 def placeholder_words(ruleset: RuleSet, firing: Firing, placeholder: Placeholder) -> str:
@@ -184,6 +191,7 @@ def placeholder_words(ruleset: RuleSet, firing: Firing, placeholder: Placeholder
         compares = [leaf for leaf in firing.branch.leaves if isinstance(leaf, Compare)]
         spec = catalogue().scalars[placeholder.name]
         return words(
+            ruleset.knowledge,
             placeholder.name,
             firing.athlete.get(placeholder.name),
             spec.unit == "%",
@@ -196,6 +204,7 @@ def placeholder_words(ruleset: RuleSet, firing: Firing, placeholder: Placeholder
         ):
             spec = catalogue().lists[leaf.list][placeholder.field]
             return words(
+                ruleset.knowledge,
                 placeholder.field,
                 item.get(placeholder.field),
                 spec.unit == "%",
