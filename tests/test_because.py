@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conftest import bundled_ruleset
-from runstrong.advice.because import because_text, number_words, singular, value_words
+from runstrong.advice.because import because_text, because_texts, number_words, singular, value_words
 from runstrong.engine.evaluator import Evaluator
 from runstrong.engine.records import Firing
 from runstrong.rules.model import ALIAS, ATHLETE, THRESHOLD, Example, Rule, RuleSet, parse_placeholder
@@ -97,6 +97,18 @@ def test_a_percentage_next_to_its_limit_keeps_the_decimal_that_tells_them_apart(
     snapshot = {"athlete_id": "a", "date": "2026-01-05", "running": {"week_km": 39.12, "prev_week_km": 30}}
     (firing,) = _firings(evaluator, ruleset.rule("LV01"), snapshot)
     assert because_text(ruleset, firing).startswith("Running distance up 30.4 % on last week (30 to 39.1 km)")
+
+
+def test_because_texts_gives_each_pair_of_items_once(ruleset: RuleSet, evaluator: Evaluator) -> None:
+    sessions = [
+        {"day": "mon", "intensity": "high", "muscle_groups": ["quadriceps"]},
+        {"day": "tue", "intensity": "high", "muscle_groups": ["quadriceps"]},
+    ]
+    snapshot = {"athlete_id": "a", "date": "2026-01-05", "plan": {"gym_sessions": sessions}}
+    evaluation = evaluator.evaluate(snapshot)
+    assert len(_firings(evaluator, ruleset.rule("GP02"), snapshot)) == 2  # a=Mon, b=Tue and a=Tue, b=Mon
+    (text,) = because_texts(ruleset, evaluation.firings)["GP02"]
+    assert re.fullmatch(r"High-intensity sessions on (Monday and Tuesday|Tuesday and Monday) work the same .*", text)
 
 
 # ---------------------------------------------------------------- the check

@@ -202,12 +202,12 @@ def placeholder_words(ruleset: RuleSet, firing: Firing, placeholder: Placeholder
         if (placeholder.kind == ALIAS and leaf.alias == placeholder.name) or (
             placeholder.kind != ALIAS and leaf.list == placeholder.name
         ):
-            spec = catalogue().lists[leaf.list][placeholder.field]
+            item_spec = catalogue().lists[leaf.list].get(placeholder.field)
             return words(
                 ruleset.knowledge,
                 placeholder.field,
                 item.get(placeholder.field),
-                spec.unit == "%",
+                item_spec is not None and item_spec.unit == "%",
                 _limits(ruleset, leaf.where, placeholder.field),
                 _kept(leaf.where, placeholder.field),
             )
@@ -227,3 +227,21 @@ def because_text(ruleset: RuleSet, firing: Firing) -> str:
         return UNKNOWN if placeholder is None else placeholder_words(ruleset, firing, placeholder)
 
     return capitalise(singular(PLACEHOLDER.sub(fill, rule.because)))
+
+
+def because_texts(ruleset: RuleSet, firings: Iterable[Firing]) -> dict[str, list[str]]:
+    """Each fired rule's `because` texts, in firing order, each text once. A firing on the same
+    items as an earlier firing of that rule (two aliases swapped: sessions a=Mon, b=Tue and
+    a=Tue, b=Mon) is left out."""
+    seen: set[tuple[str, frozenset[tuple[Any, Any]]]] = set()
+    texts: dict[str, list[str]] = {}
+    for firing in firings:
+        key = (firing.rule.id, frozenset((item["list"], item["index"]) for item in firing.items.values()))
+        if key in seen:
+            continue
+        seen.add(key)
+        text = because_text(ruleset, firing)
+        found = texts.setdefault(firing.rule.id, [])
+        if text not in found:
+            found.append(text)
+    return texts
