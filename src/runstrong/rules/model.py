@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +13,15 @@ from runstrong.rules.conditions import (
     AllOf,
     AnyOf,
     AtLeast,
+    Compare,
     Condition,
     ItemMatch,
+    Leaf,
     Not,
 )
 from runstrong.rules.knowledge import KnowledgeBase
-from runstrong.snapshot.fields import catalogue
+from runstrong.snapshot.fields import SCALAR_ITEM_FIELD, catalogue
+from runstrong.snapshot.validation import snapshot_schema
 
 
 @dataclass(frozen=True)
@@ -170,4 +173,73 @@ def parse_placeholder(text: str, aliases: Mapping[str, str]) -> Placeholder | No
     list_path, _, item_field = text.rpartition(".")
     if item_field in fields.lists.get(list_path, {}):
         return Placeholder(text, ITEM, list_path, item_field)
+    return None
+
+
+#: The inputs of derived item fields (see `snapshot.derive.derive_item`): known whenever it is.
+DERIVED_ITEM_INPUTS = {("symptoms.tendon", "next_morning_above_baseline"): ("pain_next_morning", "pain_baseline")}
+
+
+@cache
+def required_item_fields(list_path: str) -> frozenset[str]:
+    """The fields every item of a list has (the snapshot schema's `required`)."""
+    if list_path in SCALAR_ITEM_FIELD:
+        return frozenset({SCALAR_ITEM_FIELD[list_path]})
+    node: Any = snapshot_schema()
+    for part in list_path.split("."):
+        node = node["properties"][part]
+    return frozenset(node["items"].get("required", ()))
+
+
+def known_item_fields(item: ItemMatch) -> set[str]:
+    """The fields an item matched by `item` is sure to have."""
+    known = set(required_item_fields(item.list))
+    known |= {c.field for c in item.where if c.op != "is unknown"}
+    for name in list(known):
+        known |= set(DERIVED_ITEM_INPUTS.get((item.list, name), ()))
+    return known
+
+
+def known_athlete_fields(branch: tuple[Leaf, ...]) -> set[str]:
+    """The athlete fields sure to be known when a branch holds: those it compares (a comparison on
+    an unknown field never holds), the inputs of derived values among them, and matched lists."""
+    known = {leaf.field for leaf in branch if isinstance(leaf, Compare) and leaf.op != "is unknown"}
+    known |= {leaf.list for leaf in branch if isinstance(leaf, ItemMatch)}
+    scalars = catalogue().scalars
+    for name in list(known):
+        spec = scalars.get(name)
+        known |= set(spec.inputs) if spec else set()
+    return known
+
+
+def placeholder_problem(
+    placeholder: Placeholder,
+    aliases: Mapping[str, str],
+    thresholds: Container[str],
+    rule_branches: list[tuple[Leaf, ...]],
+) -> str | None:
+    """Why a placeholder of a rule's `because` cannot be filled whenever the rule fires (None when
+    it can): an unknown threshold, no such item field, or a value not every branch makes known."""
+    if placeholder.kind == THRESHOLD:
+        return None if placeholder.name in thresholds else "names an unknown threshold"
+    if placeholder.kind == ATHLETE:
+        if all(placeholder.name in known_athlete_fields(branch) for branch in rule_branches):
+            return None
+        return "may be unknown when the rule fires: not every branch of `when` tests it"
+    list_path = aliases[placeholder.name] if placeholder.kind == ALIAS else placeholder.name
+    if placeholder.field not in catalogue().lists[list_path]:
+        return f"names no field of the items of {list_path}"
+    for branch in rule_branches:
+        if placeholder.kind == ALIAS:
+            matched = [leaf for leaf in branch if isinstance(leaf, ItemMatch) and leaf.alias == placeholder.name]
+        else:
+            matched = [leaf for leaf in branch if isinstance(leaf, ItemMatch) and leaf.list == list_path]
+            matched = [leaf for leaf in matched if not leaf.negated]
+            if len(matched) != 1:
+                return (
+                    f"needs the rule to match exactly one item of {list_path} (in every branch of `when`); "
+                    "bind the item with `as:` and write {alias.field}"
+                )
+        if any(placeholder.field not in known_item_fields(leaf) for leaf in matched):
+            return f"may be unknown when the rule fires: the item's `where` does not test '{placeholder.field}'"
     return None

@@ -4,7 +4,6 @@ and the checks across rules."""
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from runstrong.rules.conditions import (
     FieldRef,
     ItemMatch,
     Join,
-    Leaf,
     Not,
     ThresholdRef,
     parse_compare,
@@ -31,28 +29,17 @@ from runstrong.rules.conditions import (
 )
 from runstrong.rules.knowledge import GRADES, KnowledgeBase
 from runstrong.rules.model import (
-    ALIAS,
-    ATHLETE,
-    THRESHOLD,
     Action,
     Example,
-    Placeholder,
     Rule,
     leaves_with_polarity,
     parse_placeholder,
+    placeholder_problem,
     template_placeholders,
     template_problems,
 )
-from runstrong.snapshot.fields import (
-    BOOLEAN,
-    ENUM,
-    ITEM_LIST,
-    SCALAR_ITEM_FIELD,
-    SCALAR_LIST,
-    FieldSpec,
-    catalogue,
-)
-from runstrong.snapshot.validation import snapshot_schema, validation_problems
+from runstrong.snapshot.fields import BOOLEAN, ENUM, ITEM_LIST, SCALAR_LIST, FieldSpec, catalogue
+from runstrong.snapshot.validation import validation_problems
 from runstrong.util.errors import Problem
 from runstrong.util.located import line_at, schema_problems
 from runstrong.util.paths import default_rules_dir
@@ -126,42 +113,6 @@ BUNDLED_RULE_SCHEMA: dict[str, Any] = {**RULE_SCHEMA, "required": [*RULE_SCHEMA[
 
 def _in_bundled_rules(file: Path) -> bool:
     return file.resolve().is_relative_to(default_rules_dir().resolve())
-
-
-#: The inputs of derived item fields (see `snapshot.derive.derive_item`): known whenever it is.
-DERIVED_ITEM_INPUTS = {("symptoms.tendon", "next_morning_above_baseline"): ("pain_next_morning", "pain_baseline")}
-
-
-@cache
-def required_item_fields(list_path: str) -> frozenset[str]:
-    """The fields every item of a list has (the snapshot schema's `required`)."""
-    if list_path in SCALAR_ITEM_FIELD:
-        return frozenset({SCALAR_ITEM_FIELD[list_path]})
-    node: Any = snapshot_schema()
-    for part in list_path.split("."):
-        node = node["properties"][part]
-    return frozenset(node["items"].get("required", ()))
-
-
-def known_item_fields(item: ItemMatch) -> set[str]:
-    """The fields an item matched by `item` is sure to have."""
-    known = set(required_item_fields(item.list))
-    known |= {c.field for c in item.where if c.op != "is unknown"}
-    for name in list(known):
-        known |= set(DERIVED_ITEM_INPUTS.get((item.list, name), ()))
-    return known
-
-
-def known_athlete_fields(branch: tuple[Leaf, ...]) -> set[str]:
-    """The athlete fields sure to be known when a branch holds: those it compares (a comparison on
-    an unknown field never holds), the inputs of derived values among them, and matched lists."""
-    known = {leaf.field for leaf in branch if isinstance(leaf, Compare) and leaf.op != "is unknown"}
-    known |= {leaf.list for leaf in branch if isinstance(leaf, ItemMatch)}
-    scalars = catalogue().scalars
-    for name in list(known):
-        spec = scalars.get(name)
-        known |= set(spec.inputs) if spec else set()
-    return known
 
 
 class RuleReader:
@@ -378,34 +329,9 @@ class RuleReader:
                     "derived field, an item field of a list the rule matches, or a $threshold",
                 )
                 continue
-            trouble = self.placeholder_problem(placeholder, rule_branches)
+            trouble = placeholder_problem(placeholder, self.aliases, self.knowledge.thresholds, rule_branches)
             if trouble:
                 self.problem(["because"], f"because: '{{{text}}}' {trouble}")
-
-    def placeholder_problem(self, placeholder: Placeholder, rule_branches: list[tuple[Leaf, ...]]) -> str | None:
-        if placeholder.kind == THRESHOLD:
-            return None if placeholder.name in self.knowledge.thresholds else "names an unknown threshold"
-        if placeholder.kind == ATHLETE:
-            if all(placeholder.name in known_athlete_fields(branch) for branch in rule_branches):
-                return None
-            return "may be unknown when the rule fires: not every branch of `when` tests it"
-        list_path = self.aliases[placeholder.name] if placeholder.kind == ALIAS else placeholder.name
-        if placeholder.field not in catalogue().lists[list_path]:
-            return f"names no field of the items of {list_path}"
-        for branch in rule_branches:
-            if placeholder.kind == ALIAS:
-                matched = [leaf for leaf in branch if isinstance(leaf, ItemMatch) and leaf.alias == placeholder.name]
-            else:
-                matched = [leaf for leaf in branch if isinstance(leaf, ItemMatch) and leaf.list == list_path]
-                matched = [leaf for leaf in matched if not leaf.negated]
-                if len(matched) != 1:
-                    return (
-                        f"needs the rule to match exactly one item of {list_path} (in every branch of `when`); "
-                        "bind the item with `as:` and write {alias.field}"
-                    )
-            if any(placeholder.field not in known_item_fields(leaf) for leaf in matched):
-                return f"may be unknown when the rule fires: the item's `where` does not test '{placeholder.field}'"
-        return None
 
     def action(self, path: list[Any], node: dict[str, Any]) -> Action:
         if "conclude" in node:
