@@ -94,5 +94,5 @@ def test_consultation_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> 
     screen = terminal.wait_for("EXIT=0")
     assert "Consultation complete after 8 answer(s)" in screen
     assert "GREEN: train as planned" in screen
-    assert "Progress the load [progress-load]" in screen
+    assert "[progress-load]" in screen
     assert yaml.safe_load(saved.read_text())["wellbeing"] == {"sleep_h_avg_7d": 7.5}

@@ -174,8 +174,6 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
             for name, value in folded.params.items():
                 if name in rec.adjustment.params:
                     rec.params[name] = _merge(rec.adjustment.params[name].merge, rec.params.get(name), value)
-            rec.rules += [rule for rule in folded.rules if rule not in rec.rules]
-            rec.firings += [firing for firing in folded.firings if firing not in rec.firings]
     kept = [rec for rec in given.values() if not rec.suppressed_by]
     stopped: set[str] = set()
     for rec in kept:

@@ -130,7 +130,11 @@ class Summary:
             f"time: {self.seconds:.1f} s for {self.rows_this_run} rows, {self.rate:.0f} rows/s, {self.workers}"
         )
         lines.append(
-            "status: " + (", ".join(f"{k} {t.status[k]}" for k in ("green", "insufficient-data", "amber", "red") if t.status[k]) or "-")
+            "status: "
+            + (
+                ", ".join(f"{k} {t.status[k]}" for k in ("green", "insufficient-data", "amber", "red") if t.status[k])
+                or "-"
+            )
         )
         lines.append(
             "adjustments: "
