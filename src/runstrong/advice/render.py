@@ -112,7 +112,8 @@ def render_text(result: dict[str, Any]) -> str:
     lines += [
         "",
         *_wrap(
-            f"Rules fired: {', '.join(f['rule'] for f in result['fired']) or 'none'} (runstrong explain for how and why)",
+            f"Rules fired: {', '.join(f['rule'] for f in result['fired']) or 'none'}"
+            " (runstrong explain for how and why)",
             "",
             "",
         ),

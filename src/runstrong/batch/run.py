@@ -27,6 +27,7 @@ from runstrong.util.atomic import write_atomically
 from runstrong.util.errors import UserError
 
 PROGRESS_VERSION = 1
+STATUSES = ("green", "insufficient-data", "amber", "red")
 
 
 @dataclass
@@ -129,13 +130,7 @@ class Summary:
         lines.append(
             f"time: {self.seconds:.1f} s for {self.rows_this_run} rows, {self.rate:.0f} rows/s, {self.workers}"
         )
-        lines.append(
-            "status: "
-            + (
-                ", ".join(f"{k} {t.status[k]}" for k in ("green", "insufficient-data", "amber", "red") if t.status[k])
-                or "-"
-            )
-        )
+        lines.append("status: " + (", ".join(f"{k} {t.status[k]}" for k in STATUSES if t.status[k]) or "-"))
         lines.append(
             "adjustments: "
             + (", ".join(f"{k} {v}" for k, v in sorted(t.adjustments.items(), key=lambda kv: (-kv[1], kv[0]))) or "-")
