@@ -43,8 +43,8 @@ class Advice:
     recommendations: list[Recommendation]
     suppressed: list[Recommendation]
     referred_sites: list[str] = field(default_factory=list)
-    stopped_sites: list[str] = field(default_factory=list)
     urgency: str = ""
+    red_flags: list[str] = field(default_factory=list)  # the snapshot's red flags the knowledge base knows
 
 
 def _param_value(ruleset: RuleSet, value: Any, firing: Firing) -> Any:
@@ -87,22 +87,24 @@ def _collect(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Recommendati
     return given
 
 
-def _referral_sites(knowledge: KnowledgeBase, referral: Recommendation, evaluation: Evaluation) -> list[str]:
+def _red_flags(knowledge: KnowledgeBase, evaluation: Evaluation) -> list[str]:
+    flags = evaluation.snapshot.get("symptoms", {}).get("red_flags") or []
+    return [flag for flag in flags if flag in knowledge.red_flags]
+
+
+def _referral_sites(knowledge: KnowledgeBase, referral: Recommendation, flags: list[str]) -> list[str]:
     """The sites whose loading the referral stops: its red flags' sites and the painful items it
     fired on; none (a referral that is not about one site) when neither says."""
     sites = set(referral.params.get("site") or [])
-    flags = evaluation.snapshot.get("symptoms", {}).get("red_flags") or []
-    sites |= {knowledge.red_flags[flag].site for flag in flags if flag in knowledge.red_flags}
+    sites |= {knowledge.red_flags[flag].site for flag in flags}
     for firing in referral.firings:
         for item in firing.items.values():
             sites |= {item[name] for name in SITE_FIELDS if isinstance(item.get(name), str)}
     return sorted(sites)
 
 
-def _urgency(knowledge: KnowledgeBase, evaluation: Evaluation) -> str:
-    flags = evaluation.snapshot.get("symptoms", {}).get("red_flags") or []
-    urgencies = {knowledge.red_flags[flag].urgency for flag in flags if flag in knowledge.red_flags}
-    return "today" if "today" in urgencies else "this week"
+def _urgency(knowledge: KnowledgeBase, flags: list[str]) -> str:
+    return "today" if any(knowledge.red_flags[flag].urgency == "today" for flag in flags) else "this week"
 
 
 def _suppress(rec: Recommendation, by: str, reason: str) -> None:
@@ -143,14 +145,15 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
     """Collect adjustments in firing order, merge params, and resolve them by the catalogue."""
     knowledge = ruleset.knowledge
     given = _collect(ruleset, evaluation)
+    flags = _red_flags(knowledge, evaluation)
     referred: set[str] = set()
     urgency = ""
     if REFERRAL in given:
         referral = given[REFERRAL]
-        sites = _referral_sites(knowledge, referral, evaluation)
+        sites = _referral_sites(knowledge, referral, flags)
         referral.params["site"] = sites
         referred = {part for site in sites for part in knowledge.site_parts(site)}
-        urgency = _urgency(knowledge, evaluation)
+        urgency = _urgency(knowledge, flags)
         for rec in given.values():
             if rec.adjustment.with_referral == "suppress":
                 _suppress(rec, REFERRAL, "held back by the referral until the athlete has been assessed")
@@ -191,4 +194,4 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
         status = INSUFFICIENT
     kept.sort(key=lambda r: (r.adjustment.priority, r.adjustment.id))
     sites = list(given[REFERRAL].params["site"]) if REFERRAL in given else []
-    return Advice(status, kept, suppressed, sites, sorted(stopped), urgency)
+    return Advice(status, kept, suppressed, sites, urgency, flags)

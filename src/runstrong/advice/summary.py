@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from runstrong.advice.because import because_text
-from runstrong.advice.resolve import INSUFFICIENT, REFERRAL, Advice, Recommendation
-from runstrong.advice.wording import instruction, words
+from runstrong.advice.because import because_text, words
+from runstrong.advice.resolve import INSUFFICIENT, Advice, Recommendation
+from runstrong.advice.wording import instruction
 from runstrong.rules.model import RuleSet
 
 MAX_ACTIONS = 3
@@ -31,7 +31,7 @@ def headline(advice: Advice, ruleset: RuleSet) -> str:
     knowledge = ruleset.knowledge
     if advice.status == "red":
         sites = [s for s in advice.referred_sites if s != "none"]
-        where = f"running or {words(sites, knowledge)} training" if sites else "adding training load"
+        where = f"running or {words(knowledge, 'site', sites)} training" if sites else "adding training load"
         return f"RED: see a clinician before more {where}"
     if advice.status == "amber":
         return "AMBER: ease off this week"
@@ -48,9 +48,7 @@ def _reasons(
     knowledge = ruleset.knowledge
     reasons: dict[str, None] = {}
     if advice.status == "red":
-        referral = next(rec for rec in advice.recommendations if rec.adjustment.id == REFERRAL)
-        flags = [f for f in referral.firings[0].athlete.get("symptoms.red_flags") or [] if f in knowledge.red_flags]
-        for flag in flags:
+        for flag in advice.red_flags:
             entry = knowledge.red_flags[flag]
             reasons.setdefault(f"{entry.label[:1].upper()}{entry.label[1:]}: {entry.means}", None)
     for rec in actions:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import string
-from typing import Any
 
+from runstrong.advice.because import words
 from runstrong.advice.resolve import REFERRAL, Advice, Recommendation
 from runstrong.rules.knowledge import KnowledgeBase
 
@@ -17,33 +17,6 @@ STOP_EXAMPLES = {
 }
 
 
-def words(value: Any, knowledge: KnowledgeBase) -> str:
-    """A param value for people: numbers without noise, sites and days by name, lists joined."""
-    if isinstance(value, list):
-        parts = [words(v, knowledge) for v in value]
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    if isinstance(value, str):
-        if value in knowledge.sites:
-            return knowledge.site_label(value)
-        return DAYS.get(value, value.replace("_", " "))
-    return str(value)
-
-
-DAYS = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-
-
 def _fill(template: str, values: dict[str, str]) -> str:
     names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
     text = template.format(**{name: values.get(name, name.replace("_", " ")) for name in names})
@@ -52,11 +25,11 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 def _values(knowledge: KnowledgeBase, rec: Recommendation) -> dict[str, str]:
     adjustment = rec.adjustment
-    values = {name: words(value, knowledge) for name, value in adjustment.defaults.items()}
+    values = {name: words(knowledge, name, value) for name, value in adjustment.defaults.items()}
     for name, value in rec.params.items():
         if name == "reason" or value in (None, []):
             continue
-        text = words(value, knowledge)
+        text = words(knowledge, name, value)
         phrase = adjustment.phrases.get(name)
         values[name] = phrase.format(text) if phrase else text
     return values
@@ -75,7 +48,7 @@ def instruction(knowledge: KnowledgeBase, advice: Advice, rec: Recommendation) -
         sites = _broadest(knowledge, advice.referred_sites)
         if not sites:
             return _fill(adjustment.site_do["none"], {"urgency": advice.urgency or "this week"})
-        values["site"] = words(sites, knowledge)
+        values["site"] = words(knowledge, "site", sites)
         values["stop_examples"] = "; ".join(STOP_EXAMPLES.get(site, values["stop_examples"]) for site in sites)
         values["urgency"] = advice.urgency or "this week"
         return _fill(adjustment.do, values)

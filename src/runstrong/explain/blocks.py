@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runstrong.advice.render import STATUS_WORDS
-from runstrong.explain.words import Item, condition_line, label, number, outcome_items, rule_trace_item, whatif_sentence
+from runstrong.explain.words import Item, condition_line, number, outcome_items, rule_trace_item, whatif_sentence
+from runstrong.snapshot.fields import field_label
 
 
 @dataclass
@@ -22,7 +23,7 @@ class Block:
 
 def _unknown_sentence(entry: dict[str, Any], audience: str) -> Item:
     if audience == "athlete":
-        head = f"Not recorded yet: {label(entry['field'])}"
+        head = f"Not recorded yet: {field_label(entry['field'])}"
     else:
         head = f"{entry['field']}: {entry['verdict']} (rules {', '.join(entry['rules'])})"
     scenarios: list[Item] = [whatif_sentence(s, audience) for s in entry["scenarios"]]

@@ -37,11 +37,6 @@ def with_unit(value: Any, unit: str) -> str:
     return f"{text}{unit}" if unit.startswith("/") or unit == "%" else f"{text} {unit}"
 
 
-def label(path: str) -> str:
-    """A field's plain name (see `field_label`)."""
-    return field_label(path)
-
-
 def threshold_words(threshold: dict[str, Any] | None, audience: str) -> str:
     if not threshold:
         return ""
@@ -130,7 +125,7 @@ def rule_trace_item(rule: dict[str, Any], audience: str) -> Item:
 
 def change_words(change: dict[str, Any], audience: str = "coach") -> str:
     """'X were Y (now Z, so that <condition>)'; in plain words for the athlete."""
-    name = label(change["path"]) if audience == "athlete" else change["path"]
+    name = field_label(change["path"]) if audience == "athlete" else change["path"]
     if isinstance(change["to"], list):
         return f"{name} included {number(change['to'])} (now unknown)"
     now = with_unit(change["now"], change.get("unit", ""))
