@@ -132,6 +132,9 @@ def words(
         return number_words(value, percent, limits)
     if isinstance(value, (list, tuple)):
         shown = [v for v in value if keep is None or v in keep]
+        spec = catalogue().scalars.get(field)
+        if spec is not None and spec.choices:  # the format's order, not the order they were typed in
+            shown.sort(key=lambda v: spec.choices.index(v) if v in spec.choices else len(spec.choices))
         return join_words([words(knowledge, field, v) for v in shown])
     return value_words(knowledge, field, str(value))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from runstrong.advice.applicability import PLAN_CHECKS
 from runstrong.engine.records import Evaluation, Firing
 from runstrong.rules.conditions import Compare
 from runstrong.rules.knowledge import Adjustment, KnowledgeBase
@@ -158,8 +157,9 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
             if rec.adjustment.with_referral == "suppress":
                 _suppress(rec, REFERRAL, "held back by the referral until the athlete has been assessed")
     for rec in given.values():
-        check = rec.adjustment.applies_when
-        if check and not rec.suppressed_by and not PLAN_CHECKS[check](evaluation.snapshot):
+        needs = rec.adjustment.applies_when
+        judged = needs in ruleset.conclusions  # a rule set that cannot judge it keeps the advice
+        if needs and judged and not rec.suppressed_by and needs not in evaluation.conclusions:
             _suppress(rec, "plan", "the planned week gives it nothing to act on")
     active = [rec for rec in given.values() if not rec.suppressed_by]
     for rec in active:

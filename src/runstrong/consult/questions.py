@@ -24,6 +24,7 @@ from typing import Any
 from runstrong.advice.resolve import STATUS_RANK
 from runstrong.consult.relevance import Relevance
 from runstrong.consult.threevalued import RuleState
+from runstrong.engine.evaluator import fields_used
 from runstrong.rules.model import Rule
 from runstrong.snapshot.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST, FieldSpec, catalogue
 from runstrong.snapshot.partial import (
@@ -284,10 +285,17 @@ class Questioner:
             rule.id for rule in ruleset.rules if any(adjustments[name].status == "red" for name in rule.adjustments)
         )
         self.gives = {rule.id: [adjustments[name] for name in rule.adjustments] for rule in ruleset.rules}
+        self.checklist_rules = [rule for rule in ruleset.rules if RED_FLAGS in fields_used(rule)]
 
     def assess(self, partial: Partial) -> tuple[dict[str, RuleState], dict[Slot, list[Rule]]]:
         states = self.relevance.assess(partial)
-        return states, needed(states)
+        needs = needed(states)
+        if RED_FLAGS in partial.lists:
+            # an open checklist is finished: every flag found names the referral's site and urgency
+            for name in red_flag_names():
+                if name not in partial.flags:
+                    needs.setdefault(("flag", name), list(self.checklist_rules))
+        return states, needs
 
     def _status(self, rule_ids: Iterable[str]) -> int:
         given = [adjustment for rule_id in rule_ids for adjustment in self.gives[rule_id]]

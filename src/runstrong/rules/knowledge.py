@@ -17,7 +17,6 @@ GROUPS = ["now", "this_week", "every_session", "information"]
 WITH_REFERRAL = ["keep", "away_from_site", "suppress"]
 EFFECTS = ["load", "new_work", "frequency", "plyometrics", "phase"]
 EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
-PLAN_CHECKS = ["plyometrics_possible", "gym_on_key_run_day"]
 MERGES = ["max", "min", "collect"]
 MUSCLE_GROUPS = ["posterior_chain", "quadriceps", "calves", "hips", "core", "upper_body"]
 
@@ -74,7 +73,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "with_referral": {"enum": WITH_REFERRAL},
             "effects": {"type": "object", "propertyNames": {"enum": EFFECTS}, "additionalProperties": _TEXT},
             "subsumes": _KEYS,
-            "applies_when": {"enum": PLAN_CHECKS},
+            "applies_when": _TEXT,
             "stops": {"enum": ["dynamic"]},
             "site_exercises": {"type": "object", "additionalProperties": _KEYS},
             "defaults": {"type": "object"},

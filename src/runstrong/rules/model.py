@@ -92,6 +92,11 @@ class RuleSet:
     def _by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
 
+    @cached_property
+    def conclusions(self) -> frozenset[str]:
+        """Every conclusion some rule of the set gives."""
+        return frozenset(name for rule in self.rules for name in rule.conclusions)
+
     def threshold_value(self, name: str) -> Any:
         return self.knowledge.thresholds[name].value
 
