@@ -219,3 +219,12 @@ def test_from_stdin_is_refused() -> None:
     result = CliRunner().invoke(cli, ["consult", "--from", "-"], input="")
     assert result.exit_code == 2
     assert "standard input holds the answers" in result.output
+
+
+def test_once_a_referral_is_certain_it_says_so_and_offers_to_finish(tmp_path: Path) -> None:
+    saved = tmp_path / "saved.yaml"
+    output = consult(["--save", str(saved)], ["yes", "yes", "quit"])
+    assert output.count("A referral to a clinician is now certain") == 1
+    assert output.index("now certain") > output.index("Q2.")
+    assert "RED: see a clinician" in after(output, "Consultation stopped")
+    assert output.endswith(recommend_text(saved))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from runstrong.advice.because import because_text, words
-from runstrong.advice.resolve import INSUFFICIENT, Advice, Recommendation
+from runstrong.advice.resolve import INSUFFICIENT, REFERRAL, Advice, Recommendation
 from runstrong.advice.wording import instruction
 from runstrong.rules.model import RuleSet
 
@@ -52,6 +52,8 @@ def _reasons(
             entry = knowledge.red_flags[flag]
             reasons.setdefault(f"{entry.label[:1].upper()}{entry.label[1:]}: {entry.means}", None)
     for rec in actions:
+        if rec.adjustment.id == REFERRAL and advice.red_flags:
+            continue  # the red flags above already say, with what they mean, what its rules saw
         for text in because(ruleset, rec):
             reasons.setdefault(text, None)
     if advice.status == INSUFFICIENT and unknown:

@@ -30,6 +30,11 @@ REPORT_FORMATS = ["text", "json", "markdown"]
     help="Why this adjustment is in the advice, held back, or absent.",
 )
 @click.option(
+    "--trace",
+    is_flag=True,
+    help="Add the engine's own record: every condition with the field, threshold name and value seen.",
+)
+@click.option(
     "--audience",
     type=click.Choice(AUDIENCES),
     default="coach",
@@ -52,6 +57,7 @@ def explain(
     snapshot: str,
     rule_id: str | None,
     adjustment_id: str | None,
+    trace: bool,
     audience: str,
     fmt: str,
     audit_log: Path | None,
@@ -60,11 +66,11 @@ def explain(
 ) -> None:
     """Explain the advice for one athlete SNAPSHOT (a YAML/JSON file, or - for stdin).
 
-    Without options: for every recommendation, the rules that gave it and each of their
-    conditions with the value seen, the threshold (name, value, unit, source) and the result;
-    the conclusions they chained through; evidence and grades; what held adjustments back;
-    what would change the advice (each change checked by re-running the rules); and which
-    unknown fields could change it.
+    Without options: the advice in plain words, actions first, each with what was seen and the
+    sources behind it (one grade each); what was held back and why; what would change the
+    advice (each change checked by re-running the rules); and what is not known. --trace adds,
+    for every recommendation, the rules that gave it and each condition with the value seen,
+    the threshold (name, value, unit, source) and the result, in the engine's own terms.
 
     \b
     --rule ID        every condition of one rule (true / false / unknown), no short-cut
@@ -93,4 +99,4 @@ def explain(
         doc = explain_all(evaluator, evaluation)
     if audit_log:
         AuditLog(audit_log).append([audit_record(data, build_result(ruleset, evaluation), "explain")])
-    click.echo(render_explanation(doc, fmt, audience), nl=False)
+    click.echo(render_explanation(doc, fmt, audience, trace), nl=False)

@@ -75,6 +75,11 @@ class Consultation:
         fired = frozenset(entry["rule"] for entry in self.result()["fired"])
         return self.questioner.next_question(self.partial, needs, self.questioner.goals(states, fired))
 
+    def referral_certain(self) -> list[str]:
+        """The referral rules that fire whatever the remaining answers are (none: not certain)."""
+        states, _ = self.assessment()
+        return sorted(rule_id for rule_id in self.questioner.urgent if states[rule_id].value is True)
+
     def answer(self, slot: Slot, value: Any) -> None:
         self.history.append((slot, value))
         self._cache.clear()
@@ -264,6 +269,14 @@ def _read_answer(
         return "answered"
 
 
+#: Said once, when the answers make a referral certain.
+REFERRAL_CERTAIN = (
+    "A referral to a clinician is now certain: the remaining questions can only add detail to the",
+    "advice, not change it. Type `advice` to see it, `quit` to finish here (with --save the snapshot",
+    "is saved), or keep answering.",
+)
+
+
 def run_dialogue(consultation: Consultation, ask: Callable[[], str], say: Callable[[str], None]) -> bool:
     """Ask until no answer can change the advice (True) or the user quits (False).
 
@@ -272,7 +285,12 @@ def run_dialogue(consultation: Consultation, ask: Callable[[], str], say: Callab
     say(HELP)
     before = consultation.summary()
     say(f"Advice before any answer: {STATUS_WORDS[before[0]]}" + (f" ({', '.join(before[1])})" if before[1] else ""))
+    offered = bool(consultation.referral_certain())
     while (current := consultation.next_question()) is not None:
+        if not offered and consultation.referral_certain():
+            offered = True
+            for line in REFERRAL_CERTAIN:
+                say(line)
         for line in _show_question(len(consultation.history) + 1, current):
             say(line)
         try:

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from runstrong.advice.render import STATUS_WORDS
-from runstrong.explain.words import Item, condition_line, number, outcome_items, rule_trace_item, whatif_sentence
+from runstrong.explain.advice_blocks import advice_blocks
+from runstrong.explain.document import Block, Item
+from runstrong.explain.words import condition_line, number, outcome_items, rule_trace_item, whatif_sentence
 from runstrong.snapshot.fields import field_label
-
-
-@dataclass
-class Block:
-    """One piece of a report: `h1`/`h2`/`h3`/`p` (text), `ul` (items), `table` (rows)."""
-
-    kind: str
-    text: str = ""
-    items: list[Item] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
 
 
 def _unknown_sentence(entry: dict[str, Any], audience: str) -> Item:
@@ -41,11 +31,19 @@ def _evidence_item(evidence: dict[str, Any], audience: str) -> str:
     return f"{evidence['key']} (grade {evidence['grade']})"
 
 
-def _advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
+def _advice_blocks(doc: dict[str, Any], audience: str, trace: bool) -> list[Block]:
+    blocks = advice_blocks(doc, audience)
+    if trace:
+        blocks += _trace_blocks(doc, audience)
+    if audience != "athlete":
+        blocks.append(_footer(doc))
+    return blocks
+
+
+def _trace_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
+    """How each recommendation was reached, in the engine's own terms (`--trace`)."""
     fired = {rule["rule"]: rule for rule in doc["fired"]}
-    blocks = [Block("h1", f"{doc['athlete_id']} on {doc['date']}"), Block("p", STATUS_WORDS[doc["status"]])]
-    if not doc["recommendations"]:
-        blocks.append(Block("p", "No adjustments: keep the current plan."))
+    blocks = [Block("h1", "Trace: the rules, their conditions and the values seen")]
     for rec in doc["recommendations"]:
         params = f" ({number(rec['params'])})" if rec["params"] else ""
         blocks.append(
@@ -91,12 +89,10 @@ def _advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
             Block("h2", "Unknown data" if audience != "athlete" else "Information that could change this advice")
         )
         blocks.append(Block("ul", items=[_unknown_sentence(u, audience) for u in unknown]))
-    if audience != "athlete":
-        blocks.append(_footer(doc))
     return blocks
 
 
-def _rule_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
+def _rule_blocks(doc: dict[str, Any], audience: str, trace: bool) -> list[Block]:
     rule, why = doc["rule"], doc["why"]
     verdict = "fired" if doc["fired"] else f"did not fire (conditions: {why['result']})"
     blocks = [
@@ -128,7 +124,7 @@ def _rule_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
     return blocks
 
 
-def _adjustment_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
+def _adjustment_blocks(doc: dict[str, Any], audience: str, trace: bool) -> list[Block]:
     adjustment = doc["adjustment"]
     state = doc["state"]
     if state == "held back":
@@ -161,7 +157,8 @@ def _adjustment_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
     return blocks
 
 
-BUILDERS: dict[str, Callable[[dict[str, Any], str], list[Block]]] = {
+#: Blocks per mode, from the document, the audience and whether the engine trace is asked for.
+BUILDERS: dict[str, Callable[[dict[str, Any], str, bool], list[Block]]] = {
     "advice": _advice_blocks,
     "rule": _rule_blocks,
     "adjustment": _adjustment_blocks,

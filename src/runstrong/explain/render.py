@@ -16,8 +16,9 @@ import textwrap
 from typing import Any
 
 from runstrong.advice.render import STATUS_WORDS
-from runstrong.explain.blocks import BUILDERS, Block
-from runstrong.explain.words import RESULT_MARK, Item
+from runstrong.explain.blocks import BUILDERS
+from runstrong.explain.document import Block, Item
+from runstrong.explain.words import RESULT_MARK
 
 AUDIENCES = ("clinician", "coach", "athlete")
 FORMATS = ("text", "json", "markdown", "html")
@@ -128,11 +129,11 @@ def to_html(blocks: list[Block], status: str, title: str, audience: str) -> str:
     )
 
 
-def render_explanation(doc: dict[str, Any], fmt: str = "text", audience: str = "coach") -> str:
-    """The explanation in `fmt` for `audience`."""
+def render_explanation(doc: dict[str, Any], fmt: str = "text", audience: str = "coach", trace: bool = False) -> str:
+    """The explanation in `fmt` for `audience`; `trace` adds the engine's own record (JSON always has it)."""
     if fmt == "json":
         return json.dumps({**doc, "audience": audience}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    blocks = BUILDERS[doc["mode"]](doc, audience)
+    blocks = BUILDERS[doc["mode"]](doc, audience, trace)
     if fmt == "markdown":
         return to_markdown(blocks)
     if fmt == "html":

@@ -219,7 +219,10 @@ def trace(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
     builder = TraceBuilder(ruleset, evaluation)
     fired = {rule_id: builder.rule_trace(ruleset.rule(rule_id)) for rule_id in evaluation.fired_rule_ids}
     recommendations = [
-        {key: rec[key] for key in ("adjustment", "title", "direction", "params", "practice", "exercises")}
+        {
+            key: rec[key]
+            for key in ("adjustment", "title", "direction", "do", "because", "group", "params", "practice", "exercises")
+        }
         | {"rules": [r["id"] for r in rec["rules"]], "evidence": rec["evidence"]}
         for rec in result["recommendations"]
     ]
@@ -236,6 +239,9 @@ def trace(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
     ]
     return {
         **_header(result, "trace"),
+        "summary": result["summary"],
+        "missing": result["unknown"],
+        "red_flags": evaluation.snapshot.get("symptoms", {}).get("red_flags"),
         "recommendations": recommendations,
         "suppressed": suppressed,
         "conclusions": [

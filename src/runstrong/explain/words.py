@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from runstrong.explain.document import Item
 from runstrong.snapshot.fields import field_label
 
 RESULT_MARK = {"true": "✓", "false": "✗", "unknown": "?"}
 
 
 RESULT_WORD = {"true": "holds", "false": "fails", "unknown": "unknown"}
-
-
-Item = str | tuple[str, list["Item"]]
 
 
 def number(value: Any) -> str:

@@ -241,6 +241,7 @@ def field_label(path: str) -> str:
         spec = catalogue().lists.get(list_path, {}).get(item_field)
     first = spec.description.split(". ")[0] if spec else ""
     words = re.sub(r"\s*\([^()]*\)\.?$", "", first).rstrip(".")
+    words = re.sub(r",?\s+\d+(\.\d+)?\s*-\s*\d+(\.\d+)?$", "", words)  # a trailing range: "pain 0-10"
     if not words or len(words.split()) < 2:
         words = " ".join(part.replace("_", " ") for part in head.split(".")[-2:])
     return words[0].lower() + words[1:] if words[:2] != words[:2].upper() else words
