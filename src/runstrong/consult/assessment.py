@@ -224,6 +224,9 @@ class Assessment:
         if any(view.present is False for view in views):
             return FALSE
         aliases = tuple(leaf.alias or f"item{n}" for n, leaf in enumerate(leaves))
+        # a quoted `list.path` names the item matched on that list
+        by_list = {leaf.list: alias for leaf, alias in zip(leaves, aliases, strict=True)}
+        param_refs = tuple((by_list.get(name, name), field) for name, field in param_refs)
         candidates: list[list[tuple[int | None, Outcome]]] = []
         for leaf, view in zip(leaves, views, strict=True):
             options: list[tuple[int | None, Outcome]] = []

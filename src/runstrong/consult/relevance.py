@@ -18,7 +18,7 @@ from runstrong.consult.assessment import Assessment
 from runstrong.consult.threevalued import RuleState
 from runstrong.rules.compiler import JoinTest, branches, compare_predicate, normal_form
 from runstrong.rules.conditions import Compare, Join
-from runstrong.rules.model import Rule, RuleSet
+from runstrong.rules.model import ALIAS, ITEM, Rule, RuleSet, parse_placeholder, template_placeholders
 from runstrong.snapshot.partial import Partial
 
 
@@ -53,10 +53,17 @@ class Relevance:
 
 
 def _param_refs(rule: Rule) -> tuple[tuple[str, str], ...]:
+    """The item fields a rule's advice quotes: `@alias.field` params, and the `{alias.field}` or
+    `{list.path.field}` placeholders of its `because` (a list path stands for the one item the
+    rule matches on that list)."""
     refs = []
     for action in rule.then:
         for _name, value in action.params:
             if isinstance(value, str) and value.startswith("@"):
                 alias, _, name = value[1:].partition(".")
                 refs.append((alias, name))
-    return tuple(refs)
+    for text in template_placeholders(rule.because):
+        placeholder = parse_placeholder(text, rule.aliases)
+        if placeholder is not None and placeholder.kind in (ALIAS, ITEM):
+            refs.append((placeholder.name, placeholder.field))
+    return tuple(dict.fromkeys(refs))
