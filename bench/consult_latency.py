@@ -33,9 +33,9 @@ from runstrong.engine.evaluator import Evaluator
 from runstrong.rules.ruleset import load_ruleset
 from runstrong.snapshot.fields import catalogue
 from runstrong.snapshot.partial import Partial, item_lists, red_flag_names, snapshot_fields
+from runstrong.snapshot.strict import load_yaml
 from runstrong.snapshot.validation import validate
 from runstrong.util.paths import default_knowledge_dir, default_rules_dir
-from runstrong.util.yamlio import load_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +45,7 @@ def _scenarios() -> list[tuple[str, dict[str, Any]]]:
     files = sorted(folder.glob("*.yaml")) or sorted((ROOT / "examples").glob("*.yaml"))
     found = []
     for file in files:
-        data = load_plain(file.read_text(encoding="utf-8"), str(file))
+        data = load_yaml(file.read_text(encoding="utf-8"), str(file))
         found.append((file.stem, validate(data.get("snapshot", data))))
     return found
 

@@ -7,8 +7,8 @@ from functools import cache
 from pathlib import Path
 
 from runstrong.rules.model import RuleSet
+from runstrong.snapshot.strict import load_yaml
 from runstrong.snapshot.validation import Snapshot, read_snapshot, validate
-from runstrong.util.yamlio import load_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _files() -> tuple[tuple[str, Snapshot], ...]:
     cases = [(path.name, read_snapshot(path)) for path in sorted((ROOT / "examples").glob("*.yaml"))]
     for path in sorted((ROOT / "tests" / "scenarios").glob("*.yaml")):
-        data = load_plain(path.read_text(encoding="utf-8"), str(path))
+        data = load_yaml(path.read_text(encoding="utf-8"), str(path))
         if isinstance(data, dict) and "snapshot" in data:
             cases.append((path.name, validate(data["snapshot"])))
     return tuple(cases)

@@ -68,11 +68,13 @@ def test_csv_columns_are_dotted_paths_and_cells_are_typed(tmp_path: Path) -> Non
     assert third.data["athlete_id"] == "a3"
 
 
-def test_csv_line_numbers_count_quoted_newlines(tmp_path: Path) -> None:
+def test_a_csv_record_is_one_line_and_an_open_quote_spoils_only_its_own(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
-    path.write_text('athlete_id,date\n"a\nb",2026-11-24\na2,2026-11-24\n', encoding="utf-8")
+    path.write_text('athlete_id,date\n"a,2026-11-24\na2,2026-11-24\na3,2026-11-24\n', encoding="utf-8")
     rows = list(read_rows([str(path)]))
-    assert [row.line for row in rows] == [2, 4]
+    assert [row.line for row in rows] == [2, 3, 4]
+    assert "not valid CSV" in rows[0].problems[0].message
+    assert [row.data["athlete_id"] for row in rows[1:]] == ["a2", "a3"]
 
 
 def test_folders_and_documents_give_one_row_per_file(tmp_path: Path) -> None:

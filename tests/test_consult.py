@@ -14,9 +14,9 @@ from runstrong.consult.dialogue import Consultation, answer_from, run_dialogue
 from runstrong.engine.evaluator import Evaluator
 from runstrong.snapshot.fields import catalogue
 from runstrong.snapshot.partial import Partial, item_lists, red_flag_names, snapshot_fields
+from runstrong.snapshot.strict import load_yaml
 from runstrong.snapshot.validation import read_snapshot, validate
 from runstrong.util.paths import default_rules_dir
-from runstrong.util.yamlio import load_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 HEALTHY = ROOT / "examples" / "healthy-base-week4.yaml"
@@ -108,7 +108,7 @@ def test_healthy_runner_sees_progress_advice_within_15_answers(tmp_path: Path, e
     """Goal-directed order: after the red-flag questions, what readiness to progress needs."""
     saved = tmp_path / "saved.yaml"
     path = ROOT / "tests" / "scenarios" / "healthy-base-week4.yaml"
-    scenario = load_plain(path.read_text(encoding="utf-8"), str(path))
+    scenario = load_yaml(path.read_text(encoding="utf-8"), str(path))
     answers = scripted(evaluator, validate(scenario["snapshot"]))
     output = consult(["--save", str(saved)], [*answers[:15], "advice", "quit"])
     advice = after(output, "Advice so far")

@@ -14,6 +14,7 @@ from runstrong.advice.render import render_json
 from runstrong.advice.result import recommend
 from runstrong.cli.main import cli
 from runstrong.engine.evaluator import Evaluator
+from runstrong.snapshot.fields import catalogue
 from runstrong.snapshot.validation import snapshot_schema, validate
 from strategies import snapshots
 
@@ -56,6 +57,18 @@ def test_a_red_flag_always_refers_and_never_progresses(
     assert not increases
 
 
+#: The snapshot format's upper bounds, so a worsened symptom stays a valid snapshot.
+_MAX = {
+    **{name: spec.maximum for name, spec in catalogue().scalars.items() if spec.maximum is not None},
+    **{
+        f"{path}.{name}": spec.maximum
+        for path, fields in catalogue().lists.items()
+        for name, spec in fields.items()
+        if spec.maximum is not None
+    },
+}
+
+
 def _worsenings(snapshot: dict[str, Any]) -> list[tuple[str, Any]]:
     """Every way to make exactly one reported symptom worse: (label, mutate function)."""
     options: list[tuple[str, Any]] = []
@@ -65,7 +78,7 @@ def _worsenings(snapshot: dict[str, Any]) -> list[tuple[str, Any]]:
         return lambda: d.__setitem__(key, max(low, min(high, d[key] + step)))
 
     for i, item in enumerate(symptoms.get("soreness", [])):
-        for key, step, high in (("level", 2, 10), ("duration_h", 48, 1e4)):
+        for key, step, high in (("level", 2, 10), ("duration_h", 48, _MAX["symptoms.soreness.duration_h"])):
             if key in item:
                 options.append((f"soreness[{i}].{key}", bump(item, key, step, 0, high)))
         if item.get("trend") in ("falling", "stable"):
@@ -79,8 +92,8 @@ def _worsenings(snapshot: dict[str, Any]) -> list[tuple[str, Any]]:
         for key, step, high in (
             ("pain_during_load", 2, 10),
             ("pain_next_morning", 2, 10),
-            ("morning_stiffness_min", 20, 1e4),
-            ("days_persisting", 7, 1e4),
+            ("morning_stiffness_min", 20, _MAX["symptoms.tendon.morning_stiffness_min"]),
+            ("days_persisting", 7, _MAX["symptoms.tendon.days_persisting"]),
         ):
             if key in item:
                 options.append((f"tendon[{i}].{key}", bump(item, key, step, 0, high)))
@@ -94,7 +107,7 @@ def _worsenings(snapshot: dict[str, Any]) -> list[tuple[str, Any]]:
         ("fatigue", 1, 1, 5),
         ("stress", 1, 1, 5),
         ("mood", -1, 1, 5),
-        ("low_mood_days", 5, 0, 1e4),
+        ("low_mood_days", 5, 0, _MAX["wellbeing.low_mood_days"]),
     ):
         if key in wellbeing:
             options.append((f"wellbeing.{key}", bump(wellbeing, key, step, low, high)))

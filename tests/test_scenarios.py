@@ -9,14 +9,14 @@ import pytest
 
 from runstrong.advice.result import recommend
 from runstrong.engine.evaluator import Evaluator
+from runstrong.snapshot.strict import load_yaml
 from runstrong.snapshot.validation import validate
-from runstrong.util.yamlio import load_plain
 
 SCENARIOS = sorted((Path(__file__).parent / "scenarios").glob("*.yaml"))
 
 
 def _load(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = load_plain(path.read_text(encoding="utf-8"), str(path))
+    data: dict[str, Any] = load_yaml(path.read_text(encoding="utf-8"), str(path))
     return data
 
 

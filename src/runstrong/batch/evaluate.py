@@ -31,13 +31,18 @@ class Outcome:
     audit: dict[str, Any] | None = None
 
 
+def _printable(text: str) -> str:
+    """Text safe to write back: bytes that were not UTF-8 shown as `\\xNN`."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")[:100]
+
+
 def _error_line(row: Row, problems: list[Any]) -> bytes:
     data = row.data if isinstance(row.data, dict) else {}
     athlete = data.get("athlete_id")
     record = {
         "source": row.source,
         "line": row.line,
-        "athlete_id": athlete if isinstance(athlete, str) else None,
+        "athlete_id": _printable(athlete) if isinstance(athlete, str) else None,
         "problems": [{"where": p.where, "message": p.message} for p in problems],
     }
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from runstrong.snapshot.fields import BOOLEAN, INTEGER, ITEM_LIST, NUMBER, SCALAR_LIST, catalogue
+from runstrong.snapshot.strict import MAX_BYTES, decode, load_document, load_json
 from runstrong.util.errors import Problem, UserError
-from runstrong.util.yamlio import load_plain
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 CSV_SUFFIXES = (".csv",)
@@ -45,11 +45,11 @@ class Row:
         if self.text is None:
             return self
         try:
-            return Row(self.source, self.line, json.loads(self.text))
-        except json.JSONDecodeError as error:
+            return Row(self.source, self.line, load_json(self.text, "(line)"))
+        except UserError as error:
             hint = " (the last line is cut short)" if not self.text.endswith("\n") else ""
-            message = f"not valid JSON: {error.msg} (column {error.colno}){hint}"
-            return Row(self.source, self.line, problems=(Problem("(line)", message),))
+            problems = tuple(Problem("(line)", p.message + hint) for p in error.problems)
+            return Row(self.source, self.line, problems=problems)
 
 
 def input_kind(name: str) -> str:
@@ -85,19 +85,34 @@ def read_rows(names: list[str]) -> Iterator[Row]:
         elif kind == "document":
             yield _document_row(Path(name))
         elif name == "-":
-            yield from _jsonl_rows(sys.stdin, "<stdin>")
+            yield from _jsonl_rows(_text_lines(sys.stdin.buffer), "<stdin>")
         else:
-            with open(name, encoding="utf-8", newline="") as stream:
+            with open(name, "rb") as stream:
                 reader = _csv_rows if kind == "csv" else _jsonl_rows
-                yield from reader(stream, name)
+                yield from reader(_text_lines(stream), name)
 
 
-def _jsonl_rows(stream: IO[str], source: str) -> Iterator[Row]:
-    for number, text in enumerate(stream, start=1):
-        if text.strip():
-            yield Row(source, number, text=text)
+def _text_lines(stream: IO[bytes]) -> Iterator[str]:
+    """Lines of text; bytes that are not UTF-8 are kept as surrogates, so that the row they are
+    in is refused with its line number while the others go on. A leading BOM is dropped."""
+    for number, line in enumerate(stream):
+        text = line.decode("utf-8", "surrogateescape")
+        yield text.removeprefix("\ufeff") if number == 0 else text
+
+
+def _jsonl_rows(lines: Iterator[str], source: str) -> Iterator[Row]:
+    blank: list[int] = []  # blank lines are rows only when a snapshot follows them
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            blank.append(number)
+            continue
+        for empty in blank:
+            yield Row(source, empty, problems=(Problem("(line)", "empty line; expected one JSON snapshot"),))
+        blank = []
+        if len(text) > MAX_BYTES:
+            yield Row(source, number, problems=(Problem("(line)", f"too large: {len(text)} characters"),))
         else:
-            yield Row(source, number, problems=(Problem("(line)", "empty line; expected one JSON snapshot"),))
+            yield Row(source, number, text=text)
 
 
 def _cell_value(kind: str | None, text: str) -> Any:
@@ -138,29 +153,36 @@ def _nest(columns: list[str], cells: list[str]) -> dict[str, Any]:
     return data
 
 
-def _csv_rows(stream: IO[str], source: str) -> Iterator[Row]:
-    reader = csv.reader(stream)
+def _csv_record(text: str) -> list[str]:
+    """One CSV record from one line (a quote left open is an error for that line only)."""
+    return next(csv.reader([text], strict=True), [])
+
+
+def _csv_rows(lines: Iterator[str], source: str) -> Iterator[Row]:
+    """One snapshot per line; the header names the fields (dotted), each once."""
+    header = next(lines, None)
+    if header is None:
+        return
     try:
-        columns = next(reader)
-    except StopIteration:
-        return
+        columns = _csv_record(header)
     except csv.Error as error:
-        yield Row(source, 1, problems=(Problem("(header)", f"not valid CSV: {error}"),))
-        return
-    start = reader.line_num + 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield Row(source, start, problems=(Problem("(line)", f"not valid CSV: {error}"),))
-            start = reader.line_num + 1
-            continue
-        line, start = start, reader.line_num + 1
-        if not any(cell.strip() for cell in cells):
+        columns, header_problem = [], f"not valid CSV in the header: {error}"
+    else:
+        repeated = sorted({c for c in columns if columns.count(c) > 1})
+        header_problem = f"the header names {', '.join(repeated)} more than once" if repeated else ""
+    for line, text in enumerate(lines, start=2):
+        if not text.strip():
             yield Row(source, line, problems=(Problem("(line)", "empty line; expected one snapshot"),))
-        elif len(cells) != len(columns):
+            continue
+        if header_problem:
+            yield Row(source, line, problems=(Problem("(header)", header_problem),))
+            continue
+        try:
+            cells = _csv_record(text)
+        except csv.Error as error:
+            yield Row(source, line, problems=(Problem("(line)", f"not valid CSV: {error} (a record is one line)"),))
+            continue
+        if len(cells) != len(columns):
             message = f"{len(cells)} cells, but the header has {len(columns)} columns"
             yield Row(source, line, _nest(columns, cells), (Problem("(line)", message),))
         else:
@@ -169,11 +191,12 @@ def _csv_rows(stream: IO[str], source: str) -> Iterator[Row]:
 
 def _document_row(path: Path) -> Row:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return Row(str(path), None, problems=(Problem("(file)", f"cannot read: {error}"),))
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        return Row(str(path), None, problems=(Problem("(file)", f"cannot read: {error.strerror}"),))
     try:
-        return Row(str(path), None, load_plain(text, str(path)))
+        return Row(str(path), None, load_document(decode(data, str(path)), str(path)))
     except UserError as error:
         return Row(str(path), None, problems=tuple(error.problems))
 

@@ -12,8 +12,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from runstrong.snapshot.strict import MAX_BYTES, decode, load_json, load_yaml, shape_problems
 from runstrong.util.errors import InvalidSnapshot, Problem, UserError
-from runstrong.util.yamlio import load_plain
 
 Snapshot = dict[str, Any]
 
@@ -50,7 +50,9 @@ def field_path(path: Any) -> str:
 
 
 def _given(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """The value given, for a message: short, whatever its size."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _range(schema: dict[str, Any]) -> str:
@@ -112,6 +114,12 @@ def _describe(error: ValidationError) -> list[Problem]:
         return [Problem(where, f"expected an ISO date (YYYY-MM-DD); got {_given(error.instance)}")]
     if kind == "minLength":
         return [Problem(where, f"expected non-empty text; got {_given(error.instance)}")]
+    if kind == "maxLength":
+        return [Problem(where, f"expected at most {expected} characters; got {len(instance)}")]
+    if kind == "maxItems":
+        return [Problem(where, f"expected at most {expected} items; got {len(instance)}")]
+    if kind == "pattern":
+        return [Problem(where, f"expected text without control characters; got {_given(error.instance)}")]
     if kind == "uniqueItems":
         return [Problem(where, f"expected each item once; got {_given(error.instance)}")]
     return [Problem(where, error.message)]
@@ -121,6 +129,9 @@ def validation_problems(data: Any) -> list[Problem]:
     """Every way `data` breaks the snapshot format, in document order."""
     if not isinstance(data, dict):
         return [Problem("(snapshot)", f"expected a mapping of fields; got {_given(data)}")]
+    limits = shape_problems(data)
+    if limits:
+        return limits
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [problem for error in errors for problem in _describe(error)]
 
@@ -135,8 +146,10 @@ def validate(data: Any) -> Snapshot:
 
 
 def parse_snapshot(text: str, source: str) -> Snapshot:
-    """Parse YAML or JSON text and validate it as a snapshot."""
-    return validate(load_plain(text, source))
+    """Parse a snapshot's text and validate it: a `.json` file, or text that starts with `{`, is
+    strict JSON; anything else is YAML."""
+    is_json = source.lower().endswith(".json") or text.lstrip().startswith("{")
+    return validate(load_json(text, source) if is_json else load_yaml(text, source))
 
 
 def read_snapshot(path: str | Path) -> Snapshot:
@@ -144,10 +157,11 @@ def read_snapshot(path: str | Path) -> Snapshot:
     if str(path) == "-":
         import sys
 
-        return parse_snapshot(sys.stdin.read(), "<stdin>")
+        return parse_snapshot(decode(sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>"), "<stdin>")
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
     except OSError as error:
         raise UserError(Problem(str(file), f"cannot read snapshot: {error.strerror}")) from None
-    return parse_snapshot(text, str(file))
+    return parse_snapshot(decode(data, str(file)), str(file))

@@ -40,8 +40,33 @@ class LineList(list[Any]):
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_SafeBase):  # type: ignore[valid-type,misc]
-    """SafeLoader that builds LineDict/LineList and rejects duplicate keys."""
+class _NoAliases(_SafeBase):  # type: ignore[valid-type,misc]
+    """SafeLoader that refuses aliases (`*name`): a node built twice is an alias, and aliases are
+    how a 1 KB document expands into gigabytes."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "aliases (*name) and merge keys (<<) are not allowed here", node.start_mark
+            )
+        return super().construct_object(node, deep)
+
+
+def _unique_mapping(loader: _NoAliases, node: yaml.MappingNode) -> dict[Any, Any]:
+    """A plain mapping that rejects a key given twice."""
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(None, None, "a key must be plain text", key_node.start_mark)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} is given twice", key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+class _LineLoader(_NoAliases):
+    """SafeLoader that builds LineDict/LineList, rejects duplicate keys and refuses aliases."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -70,17 +95,19 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-class _PlainLoader(_SafeBase):  # type: ignore[valid-type,misc]
-    """SafeLoader that keeps dates as strings, so a snapshot's `date` stays ISO text."""
+class PlainLoader(_NoAliases):
+    """SafeLoader that keeps dates as strings (a snapshot's `date` stays ISO text), rejects a key
+    given twice and refuses aliases."""
 
 
-_PlainLoader.yaml_implicit_resolvers = {
+PlainLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_mapping)
+PlainLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _SafeBase.yaml_implicit_resolvers.items()
 }
 
 
-def _describe_yaml_error(source: str, error: yaml.YAMLError) -> Problem:
+def describe_yaml_error(source: str, error: yaml.YAMLError) -> Problem:
     mark = getattr(error, "problem_mark", None)
     where = f"{source}:{mark.line + 1}" if mark is not None else source
     problem = getattr(error, "problem", None) or str(error)
@@ -93,15 +120,11 @@ def load_with_lines(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise UserError(Problem(str(path), f"cannot read: {error.strerror}")) from None
+    except UnicodeDecodeError as error:
+        raise UserError(Problem(str(path), f"not UTF-8 text: byte {error.start} (save the file as UTF-8)")) from None
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as error:
-        raise UserError(_describe_yaml_error(str(path), error)) from None
-
-
-def load_plain(text: str, source: str) -> Any:
-    """Load YAML (or JSON, a subset of YAML) text with dates kept as strings."""
-    try:
-        return yaml.load(text, Loader=_PlainLoader)
-    except yaml.YAMLError as error:
-        raise UserError(_describe_yaml_error(source, error)) from None
+        raise UserError(describe_yaml_error(str(path), error)) from None
+    except RecursionError:
+        raise UserError(Problem(str(path), "not valid YAML: nested too deeply")) from None

@@ -1,0 +1,174 @@
+"""The strict input boundary: bytes to text, text to data, and the shape limits checked before
+any costly work.
+
+JSON (`.json` files, JSON Lines, JSON cells) is parsed as JSON, strictly: NaN and Infinity are
+not numbers, a key given twice is an error. YAML goes through a safe loader that rejects a key
+given twice and refuses aliases (a snapshot never needs them, and they are how a 1 KB document
+expands into gigabytes). Then, before the JSON Schema: the size, the nesting depth, the length of
+every list and string, and every number must be finite and of a sane magnitude.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+import yaml
+
+from runstrong.util.errors import Problem, UserError
+from runstrong.util.yamlio import PlainLoader, describe_yaml_error
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 12
+MAX_LIST = 1_000
+MAX_STRING = 10_000
+MAX_MAGNITUDE = 1e9
+#: What text decoded with `surrogateescape` holds where the input's bytes were not UTF-8.
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 text (a leading byte-order mark dropped), or a UserError naming the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise UserError(
+            Problem(
+                f"{source}:{line}",
+                f"not UTF-8 text: byte 0x{data[error.start]:02x} at line {line}, column {column} "
+                f"(save the file as UTF-8)",
+            )
+        ) from None
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of brackets and braces outside strings (a cheap look before parsing)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _precheck(text: str, source: str) -> None:
+    if len(text) > MAX_BYTES:
+        raise UserError(Problem(source, f"too large: {len(text)} characters; a snapshot has at most {MAX_BYTES}"))
+    if _nesting(text) > MAX_DEPTH:
+        raise UserError(Problem(source, f"nested more than {MAX_DEPTH} levels deep; a snapshot is not"))
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"the key {key!r} is given twice")
+        data[key] = value
+    return data
+
+
+def _not_a_number(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large to be a number here")
+    return value
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > 18:
+        raise ValueError(f"a number of {len(text.lstrip('-'))} digits is too large to be a number here")
+    return int(text)
+
+
+def load_json(text: str, source: str) -> Any:
+    """Strict JSON: no NaN or Infinity, no repeated keys, limits looked at before parsing."""
+    _precheck(text, source)
+    try:
+        return json.loads(
+            text, object_pairs_hook=_pairs, parse_constant=_not_a_number, parse_float=_float, parse_int=_int
+        )
+    except json.JSONDecodeError as error:
+        cut = " (the text is cut short)" if error.pos >= len(text.rstrip()) else ""
+        raise UserError(
+            Problem(
+                f"{source}:{error.lineno}",
+                f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno}){cut}",
+            )
+        ) from None
+    except (ValueError, RecursionError) as error:
+        raise UserError(Problem(source, f"not valid JSON: {error}")) from None
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """Safe YAML with dates kept as text, no repeated keys and no aliases."""
+    _precheck(text, source)
+    try:
+        return yaml.load(text, Loader=PlainLoader)
+    except yaml.YAMLError as error:
+        raise UserError(describe_yaml_error(source, error)) from None
+    except (ValueError, RecursionError) as error:
+        raise UserError(Problem(source, f"not valid YAML: {error}")) from None
+
+
+def load_document(text: str, source: str) -> Any:
+    """A `.json` document as JSON, anything else as YAML."""
+    return load_json(text, source) if source.lower().endswith(".json") else load_yaml(text, source)
+
+
+def _path(parts: list[Any]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(snapshot)"
+
+
+def shape_problems(data: Any) -> list[Problem]:
+    """What breaks the limits: list and string lengths, numbers that are not finite or too large.
+    Checked before the schema, so that a bad document is refused quickly and cheaply."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, list[Any]]] = [(data, [])]
+    while stack and len(problems) < 20:
+        value, parts = stack.pop()
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append(Problem(_path(parts), f"expected a number; got {value} (not a number)"))
+        elif isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+            problems.append(
+                Problem(_path(parts), f"expected a number of at most {MAX_MAGNITUDE:.0e}; got a larger one")
+            )
+        elif isinstance(value, str) and len(value) > MAX_STRING:
+            problems.append(Problem(_path(parts), f"expected at most {MAX_STRING} characters; got {len(value)}"))
+        elif isinstance(value, str) and _SURROGATE.search(value):
+            problems.append(Problem(_path(parts), "not UTF-8 text: the input has bytes that are not UTF-8 here"))
+        elif isinstance(value, list):
+            if len(value) > MAX_LIST:
+                problems.append(Problem(_path(parts), f"expected at most {MAX_LIST} items; got {len(value)}"))
+                continue
+            stack += [(item, [*parts, index]) for index, item in enumerate(value)]
+        elif isinstance(value, dict):
+            if len(value) > MAX_LIST:
+                problems.append(Problem(_path(parts), f"expected at most {MAX_LIST} fields; got {len(value)}"))
+                continue
+            stack += [(item, [*parts, key]) for key, item in value.items()]
+    return sorted(problems, key=lambda p: p.where)
