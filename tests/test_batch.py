@@ -189,7 +189,7 @@ def test_stdin_folders_and_several_inputs_in_order(tmp_path: Path) -> None:
     [
         (["missing.jsonl", "-o", "out.jsonl"], "no such file or folder"),
         (["in.jsonl", "-o", "nowhere/out.jsonl"], "no such folder"),
-        (["in.jsonl", "-o", "in.jsonl"], "is also an input"),
+        (["in.jsonl", "-o", "in.jsonl"], "is the input"),
         (["in.jsonl", "-o", "out.jsonl", "-j", "0"], "0"),
     ],
 )
@@ -235,7 +235,14 @@ def test_resume_refuses_a_checkpoint_from_another_run(tmp_path: Path, ruleset: R
     source = tmp_path / "in.jsonl"
     source.write_text("".join(json.dumps(s) + "\n" for s in good_snapshots(5)), encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    (tmp_path / "out.jsonl.progress").write_text(json.dumps({"version": 1, "job": {"inputs": []}}), encoding="utf-8")
+    other_run = {
+        "version": 1,
+        "job": {"inputs": []},
+        "tally": {"rows": 0, "results": 0, "errors": 0, "status": {}, "adjustments": {}, "rules": {}},
+        "output_bytes": 0,
+        "errors_bytes": 0,
+    }
+    (tmp_path / "out.jsonl.progress").write_text(json.dumps(other_run), encoding="utf-8")
     result = _run(str(source), "-o", str(out), "--resume", "-j", "1")
     assert result.exit_code == 2 and "different run" in result.output
 

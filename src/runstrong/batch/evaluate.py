@@ -48,11 +48,20 @@ def _error_line(row: Row, problems: list[Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+#: What a spreadsheet would read as a formula at the start of a cell (OWASP CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading `'`."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _csv_result(result: dict[str, Any]) -> str:
     return csv_line(
         [
-            result["athlete_id"],
-            result["date"],
+            _cell(result["athlete_id"]),
+            _cell(result["date"]),
             result["status"],
             " ".join(rec["adjustment"] for rec in result["recommendations"]),
             " ".join(rec["adjustment"] for rec in result["suppressed"]),

@@ -150,23 +150,51 @@ def _plural(count: int, word: str) -> str:
     return word if count == 1 else word + "s"
 
 
+def _valid_checkpoint(data: Any) -> bool:
+    """The shape a checkpoint has: counts that are whole numbers, sizes that are not negative."""
+    if not isinstance(data, dict) or not isinstance(data.get("tally"), dict):
+        return False
+    tally = data["tally"]
+    counts = [tally.get(k) for k in ("rows", "results", "errors")] + [
+        data.get("output_bytes"),
+        data.get("errors_bytes"),
+    ]
+    tables = [tally.get(k) for k in ("status", "adjustments", "rules")]
+    return (
+        isinstance(data.get("version"), int)
+        and isinstance(data.get("job"), dict)
+        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts)
+        and all(isinstance(t, dict) and all(isinstance(v, int) for v in t.values()) for t in tables)
+        and tally["rows"] == tally["results"] + tally["errors"]
+    )
+
+
 def _load_checkpoint(job: BatchJob) -> dict[str, Any] | None:
     """The checkpoint to resume from, or None to start afresh."""
     if not job.resume or not job.progress_file.exists():
         return None
     try:
-        checkpoint: dict[str, Any] = json.loads(job.progress_file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
+        checkpoint: Any = json.loads(job.progress_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UserError(f"--resume: cannot read {job.progress_file}: {error}") from None
-    if checkpoint.get("version") != PROGRESS_VERSION or checkpoint.get("job") != job.fingerprint():
+    if not _valid_checkpoint(checkpoint):
+        raise UserError(
+            f"--resume: {job.progress_file} is not a checkpoint runstrong wrote (damaged or edited); "
+            "run without --resume to start again"
+        )
+    if checkpoint["version"] != PROGRESS_VERSION or checkpoint["job"] != job.fingerprint():
         raise UserError(
             f"--resume: {job.progress_file} is from a different run (other inputs, "
             "format, error file or rule set); run without --resume to start again"
         )
-    for name in (job.output, job.errors):
-        if not name.with_name(name.name + ".part").exists():
-            raise UserError(f"--resume: {name}.part is missing; run without --resume to start again")
-    return checkpoint
+    for name, size in ((job.output, checkpoint["output_bytes"]), (job.errors, checkpoint["errors_bytes"])):
+        part = name.with_name(name.name + ".part")
+        if not part.exists():
+            raise UserError(f"--resume: {part} is missing; run without --resume to start again")
+        if part.stat().st_size < size:
+            raise UserError(f"--resume: {part} is shorter than its checkpoint says; run without --resume")
+    valid: dict[str, Any] = checkpoint
+    return valid
 
 
 class _Run:

@@ -11,26 +11,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from runstrong.cli.options import audit_option, open_ruleset, ruleset_options, user_errors
-from runstrong.util.errors import UserError
 
 if TYPE_CHECKING:
     from runstrong.batch.run import BatchJob
 
 EXIT_SOME_ERRORS = 3
 FORMATS = ("jsonl", "csv")
-
-
-def _check_paths(inputs: list[str], output: Path, errors: Path) -> None:
-    from runstrong.batch.rows import check_inputs
-
-    check_inputs(inputs)
-    for label, path in (("-o/--output", output), ("--errors", errors)):
-        if not path.parent.is_dir():
-            raise UserError(f"{label}: no such folder: {path.parent}")
-        if any(name != "-" and Path(name).resolve() == path.resolve() for name in inputs):
-            raise UserError(f"{label}: {path} is also an input")
-    if output.resolve() == errors.resolve():
-        raise UserError("--errors: must differ from the output file")
 
 
 @click.command()
@@ -100,11 +86,15 @@ def batch(
     every row gave a result, 3 when some rows went to the error file, 2 for invalid usage.
     """
     from runstrong.batch.evaluate import RowEvaluator, local_mapper
+    from runstrong.batch.paths import OutputLock, check_paths
     from runstrong.batch.pool import PoolMapper, default_jobs
+    from runstrong.batch.rows import check_inputs
     from runstrong.batch.run import BatchJob, run_batch
 
     errors = errors_path or output.with_name(f"{output.stem}.errors.jsonl")
-    _check_paths(list(inputs), output, errors)
+    check_inputs(list(inputs))
+    outputs = {"-o/--output": output, "--errors": errors} | ({"--audit-log": audit_log} if audit_log else {})
+    check_paths(list(inputs), outputs)
     fmt = fmt or ("csv" if output.suffix.lower() == ".csv" else "jsonl")
     ruleset = open_ruleset(rules_dir, knowledge_dir)
     audit = audit_log is not None
@@ -129,7 +119,7 @@ def batch(
         context, workers = PoolMapper(count, ruleset, fmt, audit), f"{count} worker processes"
     else:
         context, workers = nullcontext(local_mapper(RowEvaluator(ruleset, fmt, audit))), "1 process"
-    with context as mapper:
+    with OutputLock(output), context as mapper:
         summary = run_batch(job, mapper, workers, terminal_progress)
     click.echo(summary.render(), nl=False)
     if summary.tally.errors:

@@ -97,6 +97,6 @@ def explain(
         doc = explain_adjustment(evaluator, evaluation, adjustment_id)
     else:
         doc = explain_all(evaluator, evaluation)
+    click.echo(render_explanation(doc, fmt, audience, trace), nl=False)
     if audit_log:
         AuditLog(audit_log).append([audit_record(data, build_result(ruleset, evaluation), "explain")])
-    click.echo(render_explanation(doc, fmt, audience, trace), nl=False)

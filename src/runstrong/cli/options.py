@@ -17,6 +17,7 @@ from runstrong.util.errors import RuleSetError, UserError
 from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 
 EXIT_USAGE = 2
+EXIT_FAILURE = 1
 
 
 def ruleset_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -78,5 +79,9 @@ def user_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             for problem in error.problems:
                 click.echo(f"  {problem}", err=True)
             sys.exit(EXIT_USAGE)
+        except OSError as error:  # a full disk, a read-only folder, a file that vanished...
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"runstrong: error: {where}{error.strerror or error}", err=True)
+            sys.exit(EXIT_USAGE if error.filename else EXIT_FAILURE)
 
     return wrapper

@@ -32,6 +32,6 @@ def recommend(
     """
     data = read_snapshot(snapshot)
     result = recommend_snapshot(Evaluator(open_ruleset(rules_dir, knowledge_dir)), data)
+    click.echo(RENDERERS[fmt](result), nl=False)  # the advice first: a log that cannot be written loses none of it
     if audit_log:
         AuditLog(audit_log).append([audit_record(data, result, "recommend")])
-    click.echo(RENDERERS[fmt](result), nl=False)
