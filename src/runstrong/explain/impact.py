@@ -21,6 +21,7 @@ from runstrong.explain.whynot import why_not
 from runstrong.explain.words import bound_item_checks, condition_line
 from runstrong.rules.conditions import Compare, ItemMatch, Join, ThresholdRef
 from runstrong.rules.model import Rule, RuleSet, leaves
+from runstrong.snapshot.strict import load_json
 from runstrong.snapshot.validation import Snapshot, read_snapshot, validation_problems
 from runstrong.util.errors import InvalidSnapshot, Problem, UserError
 
@@ -46,15 +47,18 @@ def read_cohort(path: Path) -> list[Member]:
                 members.append(Member(file.name, read_snapshot(file)))
             except InvalidSnapshot as error:
                 problems += [Problem(f"{file}: {p.where}", p.message) for p in error.problems]
+            except UserError as error:
+                problems += error.problems
     elif path.is_file():
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        lines = path.read_bytes().decode("utf-8", "surrogateescape").removeprefix("\ufeff").splitlines()
+        for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             where = f"{path}:{number}"
             try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                problems.append(Problem(where, f"not JSON: {error.msg}"))
+                data = load_json(line, where)
+            except UserError as error:
+                problems += error.problems
                 continue
             found = validation_problems(data)
             problems += [Problem(f"{where}: {p.where}", p.message) for p in found]
