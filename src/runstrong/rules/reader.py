@@ -1,5 +1,4 @@
-"""Reading one rule file (its schema, conditions, actions and examples, each problem with its line)
-and the checks across rules."""
+"""Reading one rule file: its schema, conditions, actions and examples, each problem with its line."""
 
 from __future__ import annotations
 
@@ -32,7 +31,6 @@ from runstrong.rules.model import (
     Action,
     Example,
     Rule,
-    leaves_with_polarity,
     parse_placeholder,
     placeholder_problem,
     template_placeholders,
@@ -41,13 +39,18 @@ from runstrong.rules.model import (
 from runstrong.snapshot.fields import BOOLEAN, ENUM, ITEM_LIST, SCALAR_LIST, FieldSpec, catalogue
 from runstrong.snapshot.validation import validation_problems
 from runstrong.util.errors import Problem
-from runstrong.util.located import line_at, schema_problems
+from runstrong.util.located import given, line_at, schema_problems, unknown_key
 from runstrong.util.paths import default_rules_dir
 
 ID_PATTERN = re.compile(r"^[A-Z]{2}\d{2}$")
 
 
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+#: The keys of an `item:` / `no_item:` condition, and the keys a condition may start with.
+ITEM_KEYS = ("item", "no_item", "as", "where")
+CONDITION_KEYS = ["item", "no_item", "as", "where", "join", "concluded", "all", "any", "not", "at_least", "of"]
 
 
 EXAMPLE_BASE = {"athlete_id": "example", "date": "2026-01-05"}
@@ -123,6 +126,10 @@ class RuleReader:
         self.check_examples = check_examples
         self.problems: list[Problem] = []
         self.aliases: dict[str, str] = {}
+        #: The line of each `concluded:` condition, by (conclusion, tested under `not`): the checks
+        #: across rules report there.
+        self.concluded_lines: dict[tuple[str, bool], int] = {}
+        self.id_line = line_at(data, ["id"])
 
     def problem(self, path: list[Any], message: str) -> None:
         self.problems.append(Problem(f"{self.file}:{line_at(self.data, path)}", message))
@@ -179,9 +186,9 @@ class RuleReader:
         if item_fields is None:
             self.problem(path, f"unknown list {list_path!r}; lists: {', '.join(catalogue().lists)}")
             return None
-        extra = set(node) - {"item", "no_item", "as", "where"}
-        if extra:
-            self.problem(path, f"unexpected key(s) {', '.join(sorted(extra))} in an item condition")
+        for key in node:
+            if key not in ITEM_KEYS:
+                self.problem([*path, key], unknown_key(key, list(ITEM_KEYS), " in an item condition"))
         where = node.get("where", [])
         if not isinstance(where, list):
             self.problem([*path, "where"], "`where` must be a list of comparisons")
@@ -214,7 +221,7 @@ class RuleReader:
         if keys == {"join"}:
             return self.join_later(path, node["join"])
         if keys == {"concluded"}:
-            return Concluded(str(node["concluded"]))
+            return self.concluded(path, node["concluded"])
         if keys in ({"all"}, {"any"}):
             kind = "all" if "all" in node else "any"
             items = node[kind]
@@ -234,12 +241,25 @@ class RuleReader:
                 return None
             parsed = tuple(c for i, sub in enumerate(items) if (c := self.condition([*path, "of", i], sub)))
             return AtLeast(count, parsed)
+        unknown = [key for key in node if key not in CONDITION_KEYS]
+        for key in unknown:
+            self.problem([*path, key], unknown_key(key, CONDITION_KEYS, " in a condition"))
+        if unknown:
+            return None
         self.problem(
             path,
             f"unknown condition with key(s) {', '.join(sorted(map(str, keys)))}; "
             "expected a comparison string, item, no_item, join, concluded, all, any, not or at_least",
         )
         return None
+
+    def concluded(self, path: list[Any], name: Any) -> Concluded | None:
+        if not (isinstance(name, str) and NAME_PATTERN.match(name)):
+            self.problem(path, f"`concluded:` names a kebab-case conclusion; got {given(name)}")
+            return None
+        negated = path.count("not") % 2 == 1
+        self.concluded_lines.setdefault((name, negated), line_at(self.data, path))
+        return Concluded(name)
 
     def join_later(self, path: list[Any], text: Any) -> Join | None:
         if not isinstance(text, str):
@@ -296,6 +316,12 @@ class RuleReader:
             for kind in ("fires", "does_not_fire")
             for i, node in enumerate(data["examples"][kind])
         )
+        seen: set[str] = set()
+        for kind in ("fires", "does_not_fire"):
+            for i, node in enumerate(data["examples"][kind]):
+                if node["name"] in seen:
+                    self.problem(["examples", kind, i, "name"], f"example name '{node['name']}' is used twice")
+                seen.add(node["name"])
         expected_name = f"{data['id']}-{data['name']}.yaml"
         if self.file.name != expected_name:
             self.problem(["id"], f"file name should be {expected_name} (id and name)")
@@ -350,7 +376,7 @@ class RuleReader:
                         f"'{adjustment.id}' takes no param '{name}' (takes: {', '.join(adjustment.params) or 'none'})",
                     )
                 self.check_param_value([*path, "params", name], value)
-        return Action(adjustment=node["adjustment"], params=tuple(sorted(params.items())))
+        return Action(adjustment=node["adjustment"], params=tuple(sorted(params.items(), key=lambda p: str(p[0]))))
 
     def check_param_value(self, path: list[Any], value: Any) -> None:
         if isinstance(value, str) and value.startswith("$") and value[1:] not in self.knowledge.thresholds:
@@ -368,38 +394,3 @@ class RuleReader:
                 ["examples", kind, index, "snapshot"], f"example '{node['name']}' is not a valid snapshot: {problem}"
             )
         return Example(node["name"], snapshot, kind == "fires")
-
-
-def rule_set_problems(rules: list[Rule]) -> list[Problem]:
-    problems = []
-    seen: dict[str, Rule] = {}
-    for rule in rules:
-        if rule.id in seen:
-            problems.append(Problem(str(rule.file), f"duplicate rule id {rule.id} (also {seen[rule.id].file})"))
-        seen[rule.id] = rule
-        names = [e.name for e in rule.examples]
-        for name in {n for n in names if names.count(n) > 1}:
-            problems.append(Problem(str(rule.file), f"example name '{name}' is used twice"))
-    concluders: dict[str, list[Rule]] = {}
-    for rule in rules:
-        for name in rule.conclusions:
-            concluders.setdefault(name, []).append(rule)
-    for rule in rules:
-        for leaf in leaves_with_polarity(rule.when):
-            if not isinstance(leaf, Concluded):
-                continue
-            if leaf.name not in concluders:
-                problems.append(Problem(str(rule.file), f"'concluded: {leaf.name}': no rule concludes it"))
-            elif leaf.negated:
-                for source in concluders[leaf.name]:
-                    if source.salience <= rule.salience:
-                        problems.append(
-                            Problem(
-                                str(rule.file),
-                                (
-                                    f"tests that '{leaf.name}' is not concluded, so its salience ({rule.salience}) "
-                                    f"must be below {source.id}'s ({source.salience}), which concludes it"
-                                ),
-                            )
-                        )
-    return problems
