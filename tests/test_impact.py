@@ -111,7 +111,7 @@ def test_bad_cohort_is_a_usage_error(tmp_path: Path) -> None:
     lines.write_text('{"athlete_id": "a", "date": "2026-11-24", "wellbeing": {"sleep": 3}}\nnope\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["rules", "coverage", str(lines)])
     assert result.exit_code == 2
-    assert "bad.jsonl:1" in result.output and "bad.jsonl:2: not JSON" in result.output
+    assert "bad.jsonl:1" in result.output and "bad.jsonl:2: not valid JSON" in result.output
 
 
 TENDON_RULE = """\

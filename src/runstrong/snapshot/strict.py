@@ -110,10 +110,7 @@ def load_json(text: str, source: str) -> Any:
     except json.JSONDecodeError as error:
         cut = " (the text is cut short)" if error.pos >= len(text.rstrip()) else ""
         raise UserError(
-            Problem(
-                f"{source}:{error.lineno}",
-                f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno}){cut}",
-            )
+            Problem(source, f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno}){cut}")
         ) from None
     except (ValueError, RecursionError) as error:
         raise UserError(Problem(source, f"not valid JSON: {error}")) from None
@@ -169,6 +166,10 @@ def shape_problems(data: Any) -> list[Problem]:
         elif isinstance(value, dict):
             if len(value) > MAX_LIST:
                 problems.append(Problem(_path(parts), f"expected at most {MAX_LIST} fields; got {len(value)}"))
+                continue
+            bad_keys = [key for key in value if not isinstance(key, str)]
+            if bad_keys:
+                problems.append(Problem(_path(parts), f"expected field names (text); got {bad_keys[0]!r}"))
                 continue
             stack += [(item, [*parts, key]) for key, item in value.items()]
     return sorted(problems, key=lambda p: p.where)
