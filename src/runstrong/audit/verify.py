@@ -1,5 +1,7 @@
-"""`runstrong audit verify`: re-run every logged decision and report the ones that no longer
-reproduce, the snapshots that were changed after logging, and rule-set differences."""
+"""`runstrong audit verify`: check the hash chain of an audit log (the line deleted, moved,
+repeated, changed or cut short), re-run every logged decision and report the ones that no longer
+reproduce, the snapshots that were changed after logging, rule-set differences and the lines that
+are not audit records. The log's format is in `runstrong.audit.log`."""
 
 from __future__ import annotations
 
@@ -10,25 +12,34 @@ from typing import Any
 
 from runstrong.advice.compare import compare_results
 from runstrong.advice.result import recommend
-from runstrong.audit.log import snapshot_digest
+from runstrong.audit.log import (
+    BROKEN,
+    LINKED,
+    UNCHAINED,
+    check_chain,
+    line_hash,
+    line_numbers,
+    read_lines,
+    snapshot_digest,
+)
 from runstrong.engine.evaluator import Evaluator
 from runstrong.snapshot.validation import validation_problems
-from runstrong.util.errors import Problem, UserError
 
-REQUIRED = ("time", "ruleset", "snapshot_digest", "snapshot", "result")
-REPRODUCED, SAME_ADVICE, DIFFERS, TAMPERED, INVALID = (
+REPRODUCED, SAME_ADVICE, DIFFERS, TAMPERED, INVALID, MALFORMED = (
     "reproduced",
     "same advice, other rule set",
     "does not reproduce",
     "snapshot changed",
     "invalid snapshot",
+    "malformed line",
 )
 OK = (REPRODUCED, SAME_ADVICE)
 
 
 @dataclass
 class Check:
-    """The verdict on one logged decision."""
+    """The verdict on one line of the log: on its decision (`verdict`) and on its link to the
+    line before it (`chain`)."""
 
     line: int
     athlete_id: str
@@ -37,6 +48,13 @@ class Check:
     verdict: str
     details: list[str] = field(default_factory=list)
     advice: dict[str, Any] | None = None
+    chain: str = UNCHAINED
+    chain_details: list[str] = field(default_factory=list)
+    hash: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict not in OK or self.chain == BROKEN
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,32 +66,37 @@ class Check:
             "ok": self.verdict in OK,
             "details": self.details,
             "advice": self.advice,
+            "chain": self.chain,
+            "chain_details": self.chain_details,
+            "hash": self.hash,
         }
 
 
-def read_log(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """The records of an audit log, with their line numbers; malformed lines are usage errors."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise UserError(Problem(str(path), f"cannot read the audit log: {error.strerror}")) from None
-    records, problems = [], []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(f"{path}:{number}", f"not JSON: {error.msg}"))
-            continue
-        missing = [key for key in REQUIRED if not isinstance(record, dict) or key not in record]
-        if missing:
-            problems.append(Problem(f"{path}:{number}", f"not an audit record: missing {', '.join(missing)}"))
-            continue
-        records.append((number, record))
-    if problems:
-        raise UserError(problems)
-    return records
+@dataclass
+class Verification:
+    """The checks of every line, in order, and what is wrong with the log as a whole."""
+
+    checks: list[Check]
+    problems: list[str] = field(default_factory=list)
+    head_line: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems) or any(check.failed for check in self.checks)
+
+
+def _count(items: list[Any], noun: str) -> str:
+    return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
+
+
+def _advice(logged: dict[str, Any], now: dict[str, Any]) -> dict[str, Any] | None:
+    """How the advice differs, when the logged result has the shape to compare."""
+    recommendations = logged.get("recommendations")
+    if not isinstance(recommendations, list) or "status" not in logged:
+        return None
+    if not all(isinstance(r, dict) and isinstance(r.get("adjustment"), str) and "params" in r for r in recommendations):
+        return None
+    return compare_results(logged, now)
 
 
 def _differences(logged: dict[str, Any], now: dict[str, Any]) -> list[str]:
@@ -82,14 +105,11 @@ def _differences(logged: dict[str, Any], now: dict[str, Any]) -> list[str]:
 
 
 def verify_record(evaluator: Evaluator, number: int, record: dict[str, Any]) -> Check:
-    """Re-run one logged decision with the current rule set and compare."""
+    """Re-run one logged decision (a record `record_problem` accepts) with the current rule set
+    and compare."""
     snapshot, logged = record["snapshot"], record["result"]
     check = Check(
-        number,
-        str(snapshot.get("athlete_id", "?")) if isinstance(snapshot, dict) else "?",
-        str(snapshot.get("date", "?")) if isinstance(snapshot, dict) else "?",
-        str(record["time"]),
-        REPRODUCED,
+        number, str(snapshot.get("athlete_id", "?")), str(snapshot.get("date", "?")), record["time"], REPRODUCED
     )
     if snapshot_digest(snapshot) != record["snapshot_digest"]:
         check.verdict = TAMPERED
@@ -104,15 +124,15 @@ def verify_record(evaluator: Evaluator, number: int, record: dict[str, Any]) -> 
         check.details += [str(problem) for problem in problems]
         return check
     now = recommend(evaluator, snapshot)
-    same_rules = record["ruleset"].get("digest") == evaluator.ruleset.digest
+    same_rules = record["ruleset"]["digest"] == evaluator.ruleset.digest
     if not same_rules:
         check.details.append(
-            f"logged with rule set {record['ruleset'].get('version')} ({record['ruleset'].get('digest')}), "
+            f"logged with rule set {record['ruleset']['version']} ({record['ruleset']['digest']}), "
             f"re-run with {evaluator.ruleset.version} ({evaluator.ruleset.digest})"
         )
-    advice = compare_results(logged, now) if isinstance(logged, dict) and "recommendations" in logged else None
+    advice = _advice(logged, now)
     comparable = {k: v for k, v in now.items() if k != "ruleset"}
-    logged_comparable = {k: v for k, v in logged.items() if k != "ruleset"} if isinstance(logged, dict) else {}
+    logged_comparable = {k: v for k, v in logged.items() if k != "ruleset"}
     if same_rules and comparable == logged_comparable:
         return check
     if not same_rules and advice is not None and not advice["changed"]:
@@ -125,27 +145,85 @@ def verify_record(evaluator: Evaluator, number: int, record: dict[str, Any]) -> 
     return check
 
 
-def verify_log(evaluators: list[Evaluator], path: Path) -> list[Check]:
-    """Every logged decision, re-run and checked with the rule set whose digest it logged when
-    that one is among `evaluators`, else with the first."""
+def verify_log(evaluators: list[Evaluator], path: Path, head: str | None = None) -> Verification:
+    """Every line of the log: its link in the hash chain, and its decision re-run and checked
+    with the rule set whose digest it logged when that one is among `evaluators`, else with the
+    first. With `head` (the hash of a line, noted earlier), the log must still hold that line."""
     by_digest = {evaluator.ruleset.digest: evaluator for evaluator in reversed(evaluators)}
+    lines = read_lines(path)
     checks = []
-    for number, record in read_log(path):
-        logged = str(record["ruleset"].get("digest")) if isinstance(record["ruleset"], dict) else ""
-        checks.append(verify_record(by_digest.get(logged, evaluators[0]), number, record))
-    return checks
+    for line, (chain, chain_details) in zip(lines, check_chain(lines), strict=True):
+        if line.record is None:
+            check = Check(line.number, "?", "?", "?", MALFORMED, [line.problem])
+        else:
+            evaluator = by_digest.get(line.record["ruleset"]["digest"], evaluators[0])
+            check = verify_record(evaluator, line.number, line.record)
+        check.chain, check.chain_details = chain, chain_details
+        check.hash = "" if line.blank else line_hash(line.raw)
+        checks.append(check)
+    verification = Verification(checks)
+    if head is not None:
+        found = [check.line for check in checks if check.hash == head]
+        if found:
+            verification.head_line = found[0]
+        else:
+            problem = (
+                f"the head given ({head}) is not in the log: lines at its end were deleted, or the line was changed"
+            )
+            if checks:  # the log's end is what is missing: said on its last line
+                checks[-1].chain = BROKEN
+                checks[-1].chain_details.append(problem)
+            else:
+                verification.problems.append(problem)
+    return verification
 
 
-def render_checks(checks: list[Check], fmt: str) -> str:
-    """The verdicts as text or JSON."""
+def _chain_summary(verification: Verification) -> list[str]:
+    checks = verification.checks
+    lines: list[str] = []
+    unchained = [c.line for c in checks if c.chain == UNCHAINED and c.verdict != MALFORMED]
+    broken = [c for c in checks if c.chain == BROKEN]
+    linked = [c.line for c in checks if c.chain == LINKED]
+    if not checks:
+        lines.append("the log is empty.")
+    if unchained:
+        has = "has" if len(unchained) == 1 else "have"
+        lines.append(
+            f"not chained: {line_numbers(unchained)} {has} no prev (written before the hash chain): "
+            "their order and completeness cannot be checked."
+        )
+    if broken:
+        more = f" ({len(broken)} broken links: {line_numbers([c.line for c in broken])})" if len(broken) > 1 else ""
+        lines.append(f"chain broken at line {broken[0].line}{more}: {broken[0].chain_details[0]}")
+    elif linked:
+        lines.append(f"chain intact: {line_numbers(linked)} linked.")
+    if verification.head_line is not None:
+        after = _count([c for c in checks if c.hash and c.line > verification.head_line], "line")
+        lines.append(f"the head given is line {verification.head_line}; {after} appended after it.")
+    elif verification.problems:
+        lines += verification.problems
+    hashed = [c for c in checks if c.hash]
+    if hashed:
+        lines.append(f"head (line {hashed[-1].line}): {hashed[-1].hash}")
+    return lines
+
+
+def render_checks(verification: Verification, fmt: str) -> str:
+    """The verdicts as text or JSON (a list: one object per line of the log)."""
+    checks = verification.checks
     if fmt == "json":
         return json.dumps([c.as_dict() for c in checks], indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     lines = []
     for check in checks:
-        mark = "ok  " if check.verdict in OK else "FAIL"
-        lines.append(
-            f"{mark} line {check.line}: {check.athlete_id} {check.date} (logged {check.time}): {check.verdict}"
-        )
+        mark = "FAIL" if check.failed else "ok  "
+        chain = "; chain broken" if check.chain == BROKEN else ""
+        if check.verdict == MALFORMED:
+            lines.append(f"{mark} line {check.line}: {check.verdict}{chain}")
+        else:
+            lines.append(
+                f"{mark} line {check.line}: {check.athlete_id} {check.date} (logged {check.time}): "
+                f"{check.verdict}{chain}"
+            )
         lines += [f"       {detail}" for detail in check.details]
         if check.advice and check.advice["changed"]:
             advice = check.advice
@@ -156,6 +234,12 @@ def render_checks(checks: list[Check], fmt: str) -> str:
                 f"       ~ {a}: {json.dumps(p['from'], sort_keys=True)} -> {json.dumps(p['to'], sort_keys=True)}"
                 for a, p in advice["params"].items()
             ]
-    failed = sum(1 for c in checks if c.verdict not in OK)
-    lines.append(f"{len(checks) - failed} of {len(checks)} decisions reproduce; {failed} do not.")
+        lines += [f"       chain: {detail}" for detail in check.chain_details]
+    decisions = [c for c in checks if c.verdict != MALFORMED]
+    failed = sum(1 for c in decisions if c.verdict not in OK)
+    lines.append(f"{len(decisions) - failed} of {len(decisions)} decisions reproduce; {failed} do not.")
+    malformed = [c.line for c in checks if c.verdict == MALFORMED]
+    if malformed:
+        lines.append(f"{_count(malformed, 'malformed line')}: {line_numbers(malformed)}.")
+    lines += _chain_summary(verification)
     return "\n".join(lines) + "\n"
