@@ -49,7 +49,7 @@ def test_audiences_differ_in_detail(docs: list[dict]) -> None:
     coach = render_explanation(advice, "text", "coach")
     athlete = render_explanation(advice, "text", "athlete")
     assert "Am J Sports Med" in clinician and "Am J Sports Med" not in coach  # full citations
-    assert "Silbernagel 2007 (grade C)" in coach and "Sources:" not in athlete
+    assert "Silbernagel et al. 2007 (grade C)" in coach and "Sources:" not in athlete
     assert "Red-flag checklist: answered, none reported." in clinician
     for text in (clinician, coach, athlete):  # plain words for every reader: the actions first
         assert text.index("This week") < text.index("Held back")

@@ -24,7 +24,7 @@ WIDTH = 92
 
 
 def _wrap(text: str, first: str = "", rest: str = "   ") -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest)
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
 
 
 def _groups(result: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -67,7 +67,10 @@ def _unknown_line(result: dict[str, Any]) -> list[str]:
     more = (
         f" (and {len(unknown) - UNKNOWN_SHOWN} more: --format json lists all)" if len(unknown) > UNKNOWN_SHOWN else ""
     )
-    return _wrap(f"Not known, and it could change this advice: {shown}{more}.", "", "")
+    heading = (
+        "Not known (it could add detail)" if result["status"] == "red" else "Not known, and it could change this advice"
+    )
+    return _wrap(f"{heading}: {shown}{more}.", "", "")
 
 
 def render_json(result: dict[str, Any]) -> str:

@@ -165,7 +165,7 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
     for rec in active:
         for overridden in rec.adjustment.overrides:
             if overridden in given:
-                _suppress(given[overridden], rec.adjustment.id, f"overridden by {rec.adjustment.id}")
+                _suppress(given[overridden], rec.adjustment.id, f"overridden by “{rec.adjustment.title}”")
     for rec in sorted(given.values(), key=lambda r: r.adjustment.priority):
         if rec.suppressed_by:
             continue
@@ -173,7 +173,7 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
             folded = given.get(folded_id)
             if folded is None or folded.suppressed_by:
                 continue
-            _suppress(folded, rec.adjustment.id, f"included in {rec.adjustment.id}")
+            _suppress(folded, rec.adjustment.id, f"included in “{rec.adjustment.title}”")
             for name, value in folded.params.items():
                 if name in rec.adjustment.params:
                     rec.params[name] = _merge(rec.adjustment.params[name].merge, rec.params.get(name), value)

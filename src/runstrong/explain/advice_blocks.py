@@ -4,6 +4,7 @@ what is not known. The engine's own notation is left to `--trace` and JSON."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from runstrong.explain.document import Block, Item
@@ -16,9 +17,16 @@ GROUP_TITLES = {"every_session": "Every session", "information": "Also"}
 
 
 def short_source(evidence: dict[str, Any]) -> str:
-    """`silbernagel-2007` -> `Silbernagel 2007 (grade C)`."""
-    name = " ".join(part.capitalize() for part in evidence["key"].split("-"))
-    return f"{name} (grade {evidence['grade']})"
+    """`Silbernagel KG, Thomeé R, ... 2007;35(6)...` -> `Silbernagel et al. 2007 (grade C)`: the
+    first author and the year of the citation (its first words when it has no author)."""
+    citation = evidence["citation"]
+    year = re.search(r"\b(19|20)\d{2}\b", citation)
+    author = re.match(r"([A-Z][\w'\-]+(?: [a-z]{1,3} [A-Z][\w'\-]+)?) [A-Z]{1,3}\b(,)?", citation)
+    if author:
+        name = author.group(1) + (" et al." if author.group(2) else "")
+    else:
+        name = " ".join(citation.strip('"').split()[:4]).rstrip(".,:") + "..."
+    return f"{name}{' ' + year.group(0) if year else ''} (grade {evidence['grade']})"
 
 
 def _red_flag_line(doc: dict[str, Any]) -> str:
@@ -30,16 +38,21 @@ def _red_flag_line(doc: dict[str, Any]) -> str:
     return "Red flags reported: " + ", ".join(flag.replace("_", " ") for flag in flags) + "."
 
 
+def _names(ids: Any) -> str:
+    """Adjustment ids read as words: `stop-painful-exercise` -> stop painful exercise."""
+    return ", ".join(str(name).replace("-", " ") for name in ids)
+
+
 def _whatif(whatif: dict[str, Any]) -> str:
     changes = " and ".join(change_words(change, "athlete") for change in whatif["changes"])
     advice = whatif["advice"]
     effect = []
     if advice["added"]:
-        effect.append(f"adds {', '.join(advice['added'])}")
+        effect.append(f"adds {_names(advice['added'])}")
     if advice["removed"]:
-        effect.append(f"drops {', '.join(advice['removed'])}")
+        effect.append(f"drops {_names(advice['removed'])}")
     if advice["params"]:
-        effect.append(f"changes the numbers of {', '.join(advice['params'])}")
+        effect.append(f"changes the numbers of {_names(advice['params'])}")
     if advice["status"][0] != advice["status"][1]:
         effect.append(f"status {advice['status'][0]} -> {advice['status'][1]}")
     return f"If {changes}: {'; '.join(effect) if effect else 'the advice would stay the same'} ({whatif['title']})."

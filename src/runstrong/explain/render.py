@@ -29,9 +29,9 @@ def _text_items(items: list[Item], depth: int) -> list[str]:
     indent = "  " * depth
     for item in items:
         text, children = (item, []) if isinstance(item, str) else item
-        lines += textwrap.wrap(text, 100, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  ") or [
-            f"{indent}-"
-        ]
+        lines += textwrap.wrap(
+            text, 100, initial_indent=f"{indent}- ", subsequent_indent=f"{indent}  ", break_on_hyphens=False
+        ) or [f"{indent}-"]
         lines += _text_items(children, depth + 1)
     return lines
 
@@ -46,7 +46,7 @@ def to_text(blocks: list[Block]) -> str:
         elif block.kind == "h3":
             lines += [f"{block.text}:"]
         elif block.kind == "p":
-            lines += [*textwrap.wrap(block.text, 100), ""]
+            lines += [*textwrap.wrap(block.text, 100, break_on_hyphens=False), ""]
         elif block.kind == "ul":
             lines += _text_items(block.items, 0)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"

@@ -241,7 +241,9 @@ def field_label(path: str) -> str:
         spec = catalogue().lists.get(list_path, {}).get(item_field)
     first = spec.description.split(". ")[0] if spec else ""
     words = re.sub(r"\s*\([^()]*\)\.?$", "", first).rstrip(".")
-    words = re.sub(r",?\s+\d+(\.\d+)?\s*-\s*\d+(\.\d+)?$", "", words)  # a trailing range: "pain 0-10"
-    if not words or len(words.split()) < 2:
-        words = " ".join(part.replace("_", " ") for part in head.split(".")[-2:])
+    # a trailing scale: "pain 0-10", "mood 1-5, 5 = very good"
+    words = re.sub(r",?\s+\d+(\.\d+)?\s*-\s*\d+(\.\d+)?(,\s*\d+\s*=.*)?$", "", words)
+    if not words or (len(words.split()) < 2 and head.count(".") >= 2):  # `baseline` of a nested metric
+        parts = [re.sub(r"_(mps|s|cm|km|h|spm|pct|min)$", "", part) for part in head.split(".")[-2:]]
+        words = " ".join(part.replace("_", " ") for part in parts)
     return words[0].lower() + words[1:] if words[:2] != words[:2].upper() else words
