@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from runstrong.advice.because import because_texts
 from runstrong.advice.render import STATUS_WORDS
 from runstrong.advice.result import recommend
 from runstrong.consult.assessment import DERIVED_ITEM_INPUTS, join_refs
@@ -20,9 +21,9 @@ from runstrong.consult.questions import Question, Questioner, describe, parse_an
 from runstrong.consult.relevance import Relevance
 from runstrong.consult.threevalued import RuleState
 from runstrong.engine.evaluator import Evaluator
-from runstrong.rules.conditions import Compare, Concluded, ItemMatch, Join, ThresholdRef
+from runstrong.rules.conditions import Compare, Concluded, FieldRef, ItemMatch, Join, ThresholdRef
 from runstrong.rules.model import Rule, RuleSet, leaves
-from runstrong.snapshot.fields import catalogue
+from runstrong.snapshot.fields import catalogue, field_label
 from runstrong.snapshot.partial import MISSING, RED_FLAGS, ListAnswer, Partial, Slot
 from runstrong.snapshot.validation import Snapshot, get_path
 
@@ -131,12 +132,13 @@ class Consultation:
         lines = [f"Provisional advice: {STATUS_WORDS[result['status']]} (questions not answered yet count as unknown)"]
         if not result["fired"]:
             lines.append("  No rule has fired yet.")
+        ruleset = self.evaluator.ruleset
+        seen = because_texts(ruleset, self.evaluator.evaluate(self.snapshot()).firings)
         for fired in result["fired"]:
-            rule = self.evaluator.ruleset.rule(fired["rule"])
+            rule = ruleset.rule(fired["rule"])
             lines.append(f"  {rule.id} fired: {rule.title}")
-            for match in fired["matches"]:
-                shown = ", ".join(f"{name} = {_value_text(value)}" for name, value in match.items())
-                lines.append(f"     matched: {shown or '(no field values)'}")
+            for text in seen.get(rule.id, []):
+                lines.append(f"     seen: {text}")
             gives = [*rule.adjustments, *(f"conclude {name}" for name in rule.conclusions)]
             lines.append("     gave: " + ", ".join(gives))
         return lines
@@ -146,11 +148,8 @@ class Consultation:
         result = self.result()
         lines = [f"Advice so far: {STATUS_WORDS[result['status']]}"]
         for number, rec in enumerate(result["recommendations"], 1):
-            params = "; ".join(f"{k}={_value_text(v)}" for k, v in rec["params"].items())
             rules = ", ".join(r["id"] for r in rec["rules"])
-            lines.append(
-                f"  {number}. {rec['title']} [{rec['adjustment']}]" + (f" ({params})" if params else "") + f" - {rules}"
-            )
+            lines.append(f"  {number}. {rec['do']} [{rec['adjustment']}] - {rules}")
         if not result["recommendations"]:
             lines.append("  No adjustments yet.")
         return lines
@@ -161,29 +160,59 @@ class Consultation:
 
 
 def _value_text(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_value_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
 
 
-def _leaf_text(ruleset: RuleSet, leaf: Any) -> str:
-    """A condition as the rule writes it, with the values of the thresholds it names."""
+#: Comparison operators in words.
+OP_WORDS = {
+    "<": "under",
+    "<=": "at most",
+    ">": "over",
+    ">=": "at least",
+    "==": "is",
+    "!=": "is not",
+    "in": "is one of",
+    "not_in": "is none of",
+    "has": "includes",
+    "has_any": "includes any of",
+}
+
+
+def _operand_words(ruleset: RuleSet, operand: Any, unit: str) -> str:
+    if isinstance(operand, ThresholdRef):
+        threshold = ruleset.knowledge.thresholds[operand.name]
+        return f"{_value_text(threshold.value)}{' ' + threshold.unit if threshold.unit else ''}"
+    if isinstance(operand, tuple):
+        return ", ".join(str(v).replace("_", " ") for v in operand)
+    if isinstance(operand, FieldRef):
+        return field_label(operand.field)
+    text = str(operand).replace("_", " ") if isinstance(operand, str) else _value_text(operand)
+    return f"{text}{' ' + unit if unit and not isinstance(operand, str) else ''}"
+
+
+def _leaf_text(ruleset: RuleSet, leaf: Any, list_path: str = "") -> str:
+    """A condition in words, with the values of the thresholds it names."""
     if isinstance(leaf, Compare):
+        path = f"{list_path}.{leaf.field}" if list_path else leaf.field
+        name = field_label(path)
         if leaf.op.startswith("is "):
-            return f"{leaf.field} {leaf.op}"
-        text = ("not " if leaf.negated else "") + leaf.text.strip()
-        if isinstance(leaf.operand, ThresholdRef):
-            text += f" (= {ruleset.threshold_value(leaf.operand.name)})"
-        return text
+            return f"{name} {'not reported' if leaf.op == 'is unknown' else 'reported'}"
+        spec = catalogue().lists.get(list_path, {}).get(leaf.field) if list_path else catalogue().scalars.get(path)
+        operand = _operand_words(ruleset, leaf.operand, spec.unit if spec else "")
+        text = f"{name} {OP_WORDS.get(leaf.op, leaf.op)} {operand}"
+        return f"not ({text})" if leaf.negated else text
     if isinstance(leaf, ItemMatch):
-        where = ", ".join(_leaf_text(ruleset, c) for c in leaf.where)
-        return f"{'no_item' if leaf.negated else 'item'} {leaf.list}" + (f" where {where}" if where else "")
+        where = ", ".join(_leaf_text(ruleset, c, leaf.list) for c in leaf.where)
+        what = field_label(leaf.list)
+        return (f"no {what}" if leaf.negated else f"any of {what}") + (f" with {where}" if where else "")
     if isinstance(leaf, Join):
-        return f"join {leaf.text}"
+        return "two items on the same day" if "day" in leaf.text else "two items that match"
     assert isinstance(leaf, Concluded)
-    return f"{'not ' if leaf.negated else ''}concluded {leaf.name}"
+    return f"{'not ' if leaf.negated else ''}{leaf.name.replace('-', ' ')} (concluded by another rule)"
 
 
 def _reads(leaf: Any, slot: Slot) -> bool:
