@@ -203,3 +203,10 @@ def test_a_suspected_rupture_is_referred_today_and_nothing_loads_the_lower_leg(e
     held = {s["adjustment"] for s in result["suppressed"]}
     assert {"activation-warmup", "mobility-cooldown"} <= held
     assert [rec["adjustment"] for rec in result["recommendations"]] == ["refer-to-clinician", "sleep-priority"]
+
+
+def test_a_healthy_complete_snapshot_gets_a_short_advice_with_progress_first(evaluator: Evaluator) -> None:
+    result = recommend(evaluator, HEALTHY)
+    assert result["status"] == "green" and len(result["recommendations"]) <= 4
+    assert result["summary"]["actions"][0]["adjustment"] == "progress-load"
+    assert result["summary"]["headline"] == "GREEN: train as planned, and progress"
