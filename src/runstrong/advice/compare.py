@@ -23,3 +23,19 @@ def compare_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         "params": params,
         "changed": old["status"] != new["status"] or bool(added or removed or params),
     }
+
+
+def params_change(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """Only what changed between two params: `percent 20 -> 10; reason + "..."`."""
+    parts = []
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name), new.get(name)
+        if before == after:
+            continue
+        if isinstance(before, list) or isinstance(after, list):
+            added = [v for v in after or [] if v not in (before or [])]
+            removed = [v for v in before or [] if v not in (after or [])]
+            parts.append(f"{name} " + " ".join([*(f"+ {v!r}" for v in added), *(f"- {v!r}" for v in removed)]))
+        else:
+            parts.append(f"{name} {before} -> {after}")
+    return "; ".join(parts)

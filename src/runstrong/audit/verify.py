@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runstrong.advice.compare import compare_results
+from runstrong.advice.compare import compare_results, params_change
 from runstrong.advice.result import recommend
 from runstrong.audit.log import (
     BROKEN,
@@ -230,10 +230,7 @@ def render_checks(verification: Verification, fmt: str) -> str:
             if advice["status"][0] != advice["status"][1]:
                 lines.append(f"       status {advice['status'][0]} -> {advice['status'][1]}")
             lines += [f"       + {a}" for a in advice["added"]] + [f"       - {a}" for a in advice["removed"]]
-            lines += [
-                f"       ~ {a}: {json.dumps(p['from'], sort_keys=True)} -> {json.dumps(p['to'], sort_keys=True)}"
-                for a, p in advice["params"].items()
-            ]
+            lines += [f"       ~ {a}: {params_change(p['from'], p['to'])}" for a, p in advice["params"].items()]
         lines += [f"       chain: {detail}" for detail in check.chain_details]
     decisions = [c for c in checks if c.verdict != MALFORMED]
     failed = sum(1 for c in decisions if c.verdict not in OK)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runstrong.advice.compare import compare_results
+from runstrong.advice.compare import compare_results, params_change
 from runstrong.advice.result import build_result
 from runstrong.engine.evaluator import Evaluator
 from runstrong.engine.records import Evaluation
@@ -278,8 +278,7 @@ def _athlete_lines(entry: dict[str, Any]) -> list[str]:
         for a in entry["removed"]
     ]
     lines += [
-        f"~ {p['adjustment']} params {json.dumps(p['from'], sort_keys=True)} -> "
-        f"{json.dumps(p['to'], sort_keys=True)} ({', '.join(p['rules']) or 'merge'})"
+        f"~ {p['adjustment']}: {params_change(p['from'], p['to'])} ({', '.join(p['rules']) or 'merge'})"
         for p in entry["params"]
     ]
     why = []
