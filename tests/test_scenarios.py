@@ -32,3 +32,14 @@ def test_scenario(evaluator: Evaluator, path: Path) -> None:
     assert not set(expect.get("excludes", [])) & given, sorted(given)
     suppressed = {s["adjustment"] for s in result["suppressed"]}
     assert set(expect.get("suppressed", [])) <= suppressed, sorted(suppressed)
+    params = {rec["adjustment"]: rec.get("params") or {} for rec in result["recommendations"]}
+    for adjustment, wanted in expect.get("params", {}).items():
+        assert adjustment in params, (adjustment, sorted(given))
+        for name, value in wanted.items():
+            assert params[adjustment].get(name) == value, (adjustment, name, params[adjustment])
+
+
+def test_scenarios_check_params() -> None:
+    """Most scenarios pin the merged params of their kept advice, not only its adjustment ids."""
+    with_params = [p.stem for p in SCENARIOS if _load(p)["expect"].get("params")]
+    assert len(with_params) >= 8, with_params
