@@ -27,7 +27,7 @@ def _values(knowledge: KnowledgeBase, rec: Recommendation) -> dict[str, str]:
     adjustment = rec.adjustment
     values = {name: words(knowledge, name, value) for name, value in adjustment.defaults.items()}
     for name, value in rec.params.items():
-        if name == "reason" or value in (None, []):
+        if value in (None, []):
             continue
         text = words(knowledge, name, value)
         phrase = adjustment.phrases.get(name)
