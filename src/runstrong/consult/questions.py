@@ -43,7 +43,8 @@ from runstrong.snapshot.validation import snapshot_schema
 LIST_QUESTIONS = {
     "symptoms.red_flags": "Red-flag screen: any night or rest pain, focal bone tenderness, pain on hopping, pain "
     "worsening during runs, limp, joint swelling, numbness or tingling, an Achilles 'pop', "
-    "calf swelling and warmth, or missed periods?",
+    "calf swelling and warmth, missed periods, pain over a high-risk bone site, needing painkillers "
+    "to run, a joint giving way, weakness or foot drop, or pain lasting more than 72 h after a run?",
     "symptoms.soreness": "Any muscle soreness?",
     "symptoms.tendon": "Any tendon pain or stiffness (Achilles, patellar)?",
     "symptoms.sharp_joint_pain": "Any sharp joint pain during lifts or runs?",
@@ -69,6 +70,12 @@ FLAG_QUESTIONS = {
     "achilles_pop": "A 'pop' or sudden pain at the Achilles?",
     "calf_swelling_warmth": "Calf swelling with warmth?",
     "missed_periods": "Missed or stopped periods?",
+    "high_risk_site_pain": "Pain over a high-risk bone site: groin or front of the hip, front of the shin, "
+    "top of the midfoot (navicular), outer edge of the foot (5th metatarsal), sacrum?",
+    "painkillers_to_run": "Needing painkillers to run or train?",
+    "joint_giving_way": "A joint (knee, ankle) giving way?",
+    "weakness_foot_drop": "Weakness in the leg, or the foot slapping or dragging (foot drop)?",
+    "pain_over_72h_after_run": "Pain lasting more than 72 hours after a run?",
 }
 YES = ("yes", "y", "true")
 NO = ("no", "n", "false", "none")
