@@ -39,6 +39,7 @@ class LazyGroup(click.Group):
         "consult": "runstrong.cli.consult:consult",
         "explain": "runstrong.cli.explain:explain",
         "audit": "runstrong.cli.audit:audit",
+        "plan": "runstrong.cli.plan:plan",
     },
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )

@@ -43,6 +43,44 @@ _RANGE = {
     "additionalProperties": False,
 }
 
+_DOSE = {
+    "type": "object",
+    "properties": {
+        "sets": {"type": "integer", "minimum": 1},
+        "reps": {"type": "integer", "minimum": 1},
+        "tempo": _TEXT,
+        "rir": {"type": "integer", "minimum": 0},
+    },
+    "required": ["sets", "reps", "tempo", "rir"],
+    "additionalProperties": False,
+}
+#: A phase's usual week, read by `runstrong plan` when the snapshot has no planned gym week.
+_TEMPLATE = {
+    "type": "object",
+    "properties": {
+        "sessions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "intensity": {"enum": ["light", "moderate", "high"]},
+                    "muscle_groups": {"type": "array", "items": {"enum": MUSCLE_GROUPS}},
+                },
+                "required": ["intensity", "muscle_groups"],
+                "additionalProperties": False,
+            },
+        },
+        "dose": {"type": "object", "properties": {k: _DOSE for k in ("light", "moderate", "high")}},
+        "plyometric_contacts": {
+            "type": "object",
+            "properties": {"beginner": {"type": "integer", "minimum": 0}, "usual": {"type": "integer", "minimum": 0}},
+        },
+        "pool": _KEYS,
+    },
+    "required": ["sessions", "dose", "plyometric_contacts", "pool"],
+    "additionalProperties": False,
+}
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "evidence": _entries(
         {"citation": _TEXT, "finding": _TEXT, "grade": {"enum": GRADES}, "verified": {"type": "boolean"}},
@@ -115,6 +153,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "typical_weeks": _RANGE,
             "next": {"type": ["string", "null"]},
             "evidence": _KEYS,
+            "template": _TEMPLATE,
         },
         ["title", "goal", "sessions_per_week", "typical_weeks", "evidence"],
     ),
