@@ -23,9 +23,9 @@ def plan_week(ruleset: RuleSet, evaluation: Evaluation) -> tuple[Week, Advice]:
     apply.reduce_sessions(week, advice)
     schedule.place(week, advice)
     apply.emphasise_upper_body(knowledge, week, advice)
-    apply.change_loads(week, advice)
     apply.plyometrics(knowledge, week, advice)
     apply.add_work(knowledge, week, advice)
+    apply.change_loads(week, advice)
     week.constraints = schedule.check(week, advice)
     return week, advice
 

@@ -45,7 +45,9 @@ def build_week(knowledge: KnowledgeBase, snapshot: dict[str, Any], status: str) 
     if plan.get("gym_sessions"):
         for given in plan["gym_sessions"]:
             groups = list(given.get("muscle_groups") or ["posterior_chain", "quadriceps", "core"])
-            session = Session(given["day"], given["intensity"], groups, planned_day=given["day"])
+            session = Session(given["day"], given.get("intensity") or "moderate", groups, planned_day=given["day"])
+            if not given.get("intensity"):
+                session.notes.append("intensity not given: planned as moderate")
             session.plyometric_contacts = int(given.get("plyometric_contacts") or 0)
             week.sessions.append(session)
     else:
