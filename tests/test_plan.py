@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from explain_cases import example_snapshots
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import snapshots
 
+from explain_cases import example_snapshots
 from runstrong.advice.result import build_result
 from runstrong.cli.main import cli
 from runstrong.engine.evaluator import Evaluator
@@ -21,6 +20,7 @@ from runstrong.plan.build import build_plan
 from runstrong.plan.model import DAYS, hours_apart
 from runstrong.rules.model import RuleSet
 from runstrong.snapshot.validation import Snapshot, read_snapshot, validate
+from strategies import snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = example_snapshots()
