@@ -206,9 +206,9 @@ def _leaf_text(ruleset: RuleSet, leaf: Any, list_path: str = "") -> str:
         text = f"{name} {OP_WORDS.get(leaf.op, leaf.op)} {operand}"
         return f"not ({text})" if leaf.negated else text
     if isinstance(leaf, ItemMatch):
-        where = ", ".join(_leaf_text(ruleset, c, leaf.list) for c in leaf.where)
+        where = " and ".join(_leaf_text(ruleset, c, leaf.list) for c in leaf.where)
         what = field_label(leaf.list)
-        return (f"no {what}" if leaf.negated else f"any of {what}") + (f" with {where}" if where else "")
+        return (f"none of {what}" if leaf.negated else f"one of {what}") + (f" with {where}" if where else "")
     if isinstance(leaf, Join):
         return "two items on the same day" if "day" in leaf.text else "two items that match"
     assert isinstance(leaf, Concluded)

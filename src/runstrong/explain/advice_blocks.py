@@ -21,7 +21,7 @@ def short_source(evidence: dict[str, Any]) -> str:
     first author and the year of the citation (its first words when it has no author)."""
     citation = evidence["citation"]
     year = re.search(r"\b(19|20)\d{2}\b", citation)
-    author = re.match(r"([A-Z][\w'\-]+(?: [a-z]{1,3} [A-Z][\w'\-]+)?) [A-Z]{1,3}\b(,)?", citation)
+    author = re.match(r"([A-ZÀ-Þ][\w'\-]+(?: [a-z]{1,3} [A-ZÀ-Þ][\w'\-]+)?) [A-ZÀ-Þ]{1,3}\b(,)?", citation)
     if author:
         name = author.group(1) + (" et al." if author.group(2) else "")
     else:
@@ -38,21 +38,21 @@ def _red_flag_line(doc: dict[str, Any]) -> str:
     return "Red flags reported: " + ", ".join(flag.replace("_", " ") for flag in flags) + "."
 
 
-def _names(ids: Any) -> str:
-    """Adjustment ids read as words: `stop-painful-exercise` -> stop painful exercise."""
-    return ", ".join(str(name).replace("-", " ") for name in ids)
+def _names(ids: Any, titles: dict[str, str]) -> str:
+    """Adjustments by their titles (in lower case): `insert-deload` -> “insert a deload week”."""
+    return ", ".join(f"“{titles.get(name, name.replace('-', ' ')).lower()}”" for name in ids)
 
 
-def _whatif(whatif: dict[str, Any]) -> str:
+def _whatif(whatif: dict[str, Any], titles: dict[str, str]) -> str:
     changes = " and ".join(change_words(change, "athlete") for change in whatif["changes"])
     advice = whatif["advice"]
     effect = []
     if advice["added"]:
-        effect.append(f"adds {_names(advice['added'])}")
+        effect.append(f"adds {_names(advice['added'], titles)}")
     if advice["removed"]:
-        effect.append(f"drops {_names(advice['removed'])}")
+        effect.append(f"drops {_names(advice['removed'], titles)}")
     if advice["params"]:
-        effect.append(f"changes the numbers of {_names(advice['params'])}")
+        effect.append(f"changes the numbers of {_names(advice['params'], titles)}")
     if advice["status"][0] != advice["status"][1]:
         effect.append(f"status {advice['status'][0]} -> {advice['status'][1]}")
     return f"If {changes}: {'; '.join(effect) if effect else 'the advice would stay the same'} ({whatif['title']})."
@@ -100,7 +100,8 @@ def advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
             blocks.append(
                 block("p", "Each change was applied to a copy of the snapshot and checked by re-running the rules.")
             )
-            blocks.append(block("ul", items=[_whatif(w) for w in changing]))
+            titles = doc.get("adjustment_titles", {})
+            blocks.append(block("ul", items=[_whatif(w, titles) for w in changing]))
         sources = {e["key"]: e for rec in doc["recommendations"] for e in rec["evidence"]}
         if sources and audience == "clinician":
             blocks.append(block("h2", "Sources"))

@@ -142,10 +142,14 @@ def explain(evaluator: Evaluator, evaluation: Evaluation) -> dict[str, Any]:
     """The whole explanation of one evaluation: the trace of how the advice came about, and
     what would change it (verified counterfactuals, unknown fields that matter)."""
     whatif = WhatIf(evaluator, evaluation)
+    changes = whatif.all_rules()
+    named = {a for w in changes for key in ("added", "removed", "params") for a in w["advice"][key]}
+    catalogue = evaluator.ruleset.knowledge.adjustments
     return {
         **trace(evaluator.ruleset, evaluation),
         "mode": "advice",
-        "what_would_change": whatif.all_rules(),
+        "what_would_change": changes,
+        "adjustment_titles": {a: catalogue[a].title for a in sorted(named) if a in catalogue},
         "unknown": whatif.unknowns(),
     }
 
