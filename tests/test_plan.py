@@ -266,3 +266,22 @@ def test_the_command_prints_each_format_the_same_every_time(fmt: str) -> None:
         assert {"athlete_id", "date", "status", "days", "constraints"} <= set(data)
     else:
         assert "Constraints" in runs[0].output and "wed" in runs[0].output
+
+
+def test_ics_without_icalendar_exits_2_naming_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "icalendar", None)
+    run = CliRunner().invoke(cli, ["plan", str(ROOT / "examples" / "achilles-flare-up.yaml"), "-f", "ics"])
+    assert run.exit_code == 2
+    assert "plan-calendar" in run.output
+
+
+def test_ics_has_one_event_per_session(evaluator: Evaluator) -> None:
+    pytest.importorskip("icalendar")
+    from runstrong.plan.calendar import render_ics
+
+    plan, _ = _plan(evaluator, read_snapshot(ROOT / "examples" / "achilles-flare-up.yaml"))
+    text = render_ics(plan)
+    assert text.count("BEGIN:VEVENT") == len(_sessions(plan))
+    assert text == render_ics(plan)

@@ -19,10 +19,10 @@ from runstrong.snapshot.validation import read_snapshot
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(sorted(RENDERERS)),
+    type=click.Choice([*sorted(RENDERERS), "ics"]),
     default="text",
     show_default=True,
-    help="text for people, markdown for notes, json for programs.",
+    help="text for people, markdown for notes, json for programs, ics for a calendar (needs runstrong[plan-calendar]).",
 )
 @ruleset_options
 @user_errors
@@ -37,4 +37,10 @@ def plan(snapshot: str, fmt: str, rules_dir: Path | None, knowledge_dir: Path | 
     """
     data = read_snapshot(snapshot)
     ruleset = open_ruleset(rules_dir, knowledge_dir)
-    click.echo(RENDERERS[fmt](build_plan(ruleset, Evaluator(ruleset).evaluate(data))), nl=False)
+    result = build_plan(ruleset, Evaluator(ruleset).evaluate(data))
+    if fmt == "ics":
+        from runstrong.plan.calendar import render_ics  # icalendar only when asked for
+
+        click.echo(render_ics(result), nl=False)
+        return
+    click.echo(RENDERERS[fmt](result), nl=False)
