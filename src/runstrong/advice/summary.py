@@ -31,8 +31,8 @@ def headline(advice: Advice, ruleset: RuleSet) -> str:
     knowledge = ruleset.knowledge
     if advice.status == "red":
         sites = [s for s in advice.referred_sites if s != "none"]
-        where = f"running or {words(knowledge, 'site', sites)} training" if sites else "adding training load"
-        return f"RED: see a clinician before more {where}"
+        where = f"more running or {words(knowledge, 'site', sites)} training" if sites else "adding training load"
+        return f"RED: see a clinician before {where}"
     if advice.status == "amber":
         return "AMBER: ease off this week"
     if advice.status == INSUFFICIENT:
