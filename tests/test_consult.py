@@ -126,13 +126,13 @@ def _get(snapshot: dict, path: str) -> list:
 
 
 def test_from_a_partial_snapshot_asks_only_what_is_missing(tmp_path: Path, evaluator: Evaluator) -> None:
-    """Training log known; the clinician is asked about symptoms and wellbeing only: a few questions."""
+    """Training log known; the clinician is asked about symptoms, wellbeing and the energy markers only."""
     snapshot = read_snapshot(HEALTHY)
     start = {key: value for key, value in snapshot.items() if key not in ("symptoms", "wellbeing")}
     path = tmp_path / "log.yaml"
     path.write_text(yaml.safe_dump(start))
     answers = scripted(evaluator, snapshot, Partial.from_snapshot(start))
-    assert len(answers) <= 20
+    assert len(answers) <= 25
     output = consult(["--from", str(path)], answers)
     assert "Q1. Red-flag screen" in output
     assert "running.week_km" not in output.split("Consultation complete")[0]
