@@ -16,7 +16,7 @@ EXTRA = "plan-calendar"
 def render_ics(result: dict[str, Any]) -> str:
     """One VEVENT per session, on the days of the week that holds the snapshot's date."""
     try:
-        import icalendar
+        import icalendar  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
         raise UserError(
             f"--format ics needs the optional `icalendar` library: install runstrong[{EXTRA}] "
