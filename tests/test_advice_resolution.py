@@ -210,3 +210,69 @@ def test_a_healthy_complete_snapshot_gets_a_short_advice_with_progress_first(eva
     assert result["status"] == "green" and len(result["recommendations"]) <= 4
     assert result["summary"]["actions"][0]["adjustment"] == "progress-load"
     assert result["summary"]["headline"] == "GREEN: train as planned, and progress"
+
+
+def test_a_referral_says_how_soon_and_why_each_item_was_held_back(evaluator: Evaluator) -> None:
+    """Survivors of the first mutation run: urgency, the suppression reasons, the plan label."""
+    night = recommend(evaluator, _with(HEALTHY, ("symptoms", "red_flags", ["night_pain"])))
+    assert "this week" in night["recommendations"][0]["do"] and "today" not in night["recommendations"][0]["do"]
+    assert all(
+        s["reason"] == "held back by the referral until the athlete has been assessed" for s in night["suppressed"]
+    )
+    deload = recommend(evaluator, _achilles())
+    held = {s["adjustment"]: s for s in deload["suppressed"]}
+    assert held["reduce-load"]["reason"] == "included in “Insert a deload week”"
+    no_jumps = recommend(
+        evaluator,
+        _achilles(
+            gym_sessions=[{"day": "mon", "intensity": "light", "muscle_groups": ["core"], "plyometric_contacts": 0}]
+        ),
+    )
+    plan_held = {s["adjustment"]: s for s in no_jumps["suppressed"]}
+    assert plan_held["pause-plyometrics"]["suppressed_by"] == ["plan"]
+    assert plan_held["pause-plyometrics"]["reason"] == "the planned week gives it nothing to act on"
+
+
+def test_a_referral_for_low_energy_availability_rests_the_legs(evaluator: Evaluator) -> None:
+    """The referral's own `site` param counts, not only the red flags."""
+    result = recommend(evaluator, _with(HEALTHY, ("energy", "menstrual_status", "absent")))
+    referral = result["recommendations"][0]
+    assert referral["adjustment"] == "refer-to-clinician" and referral["params"]["site"] == ["lower_limb"]
+    assert "all leg loading" in referral["do"]
+
+
+def test_each_exercise_that_loads_a_stopped_site_is_dropped_not_only_the_first(evaluator: Evaluator) -> None:
+    result = recommend(evaluator, _achilles())
+    cooldown = next(rec for rec in result["recommendations"] if rec["adjustment"] == "mobility-cooldown")
+    warmup = next(rec for rec in result["recommendations"] if rec["adjustment"] == "activation-warmup")
+    assert [e["key"] for e in warmup["exercises"]] == ["hip-hinge-drill", "glute-bridge", "banded-lateral-walk"]
+    assert len(cooldown["exercises"]) == 3  # mobility and soft-tissue work stays
+
+
+def test_a_painful_knee_drops_each_knee_strength_exercise_and_keeps_the_rest(evaluator: Evaluator) -> None:
+    result = recommend(evaluator, _with(HEALTHY, ("symptoms", "sharp_joint_pain", [{"joint": "knee", "level": 5}])))
+    recs = {rec["adjustment"]: rec for rec in result["recommendations"]}
+    assert recs["stop-painful-exercise"]["params"]["site"] == ["knee"]
+    warmup = [e["key"] for e in recs["activation-warmup"]["exercises"]]
+    assert "banded-lateral-walk" not in warmup  # loads the knee
+    assert "single-leg-heel-raise" in warmup  # listed after it, and loads no knee
+
+
+def test_advice_kept_away_from_a_referred_site_is_reported_when_nothing_of_it_is_left(ruleset: RuleSet) -> None:
+    """A referral for the lower back leaves upper-body and core emphasis with only the exercises
+    that spare it; when none is left, the advice is held back and said so, not dropped silently."""
+    snapshot = copy.deepcopy(read_snapshot(ROOT / "examples" / "achilles-flare-up.yaml"))
+    snapshot["symptoms"]["sharp_joint_pain"] = [{"joint": "lower_back", "level": 9}]
+    spared = recommend(Evaluator(ruleset), validate(snapshot))
+    core = next(rec for rec in spared["recommendations"] if rec["adjustment"] == "upper-body-core-emphasis")
+    assert [e["key"] for e in core["exercises"]] == ["push-up", "dumbbell-row", "medicine-ball-throw"]
+    emphasis = ruleset.knowledge.adjustments["upper-body-core-emphasis"]
+    only_trunk = dataclasses.replace(emphasis, exercises=("dead-bug", "pallof-press"))
+    knowledge = dataclasses.replace(
+        ruleset.knowledge, adjustments={**ruleset.knowledge.adjustments, emphasis.id: only_trunk}
+    )
+    result = recommend(Evaluator(dataclasses.replace(ruleset, knowledge=knowledge)), validate(snapshot))
+    assert "upper-body-core-emphasis" not in [rec["adjustment"] for rec in result["recommendations"]]
+    held = {s["adjustment"]: s for s in result["suppressed"]}
+    assert held["upper-body-core-emphasis"]["suppressed_by"] == ["refer-to-clinician"]
+    assert held["upper-body-core-emphasis"]["reason"] == "every exercise it lists loads the referred site"

@@ -184,9 +184,10 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
             stopped |= {part for site in rec.params.get("site") or [] for part in knowledge.site_parts(site)}
     for rec in kept:
         rec.exercises = _exercises(knowledge, rec, referred, stopped)
-    kept = [
-        rec for rec in kept if not (rec.adjustment.with_referral == "away_from_site" and referred and not rec.exercises)
-    ]
+    for rec in kept:
+        if rec.adjustment.with_referral == "away_from_site" and referred and not rec.exercises:
+            _suppress(rec, REFERRAL, "every exercise it lists loads the referred site")
+    kept = [rec for rec in kept if not rec.suppressed_by]
     suppressed = [rec for rec in given.values() if rec.suppressed_by]
     status = max((rec.adjustment.status for rec in kept), key=STATUS_RANK.__getitem__, default="green")
     cautions = [rec for rec in kept if rec.adjustment.direction == "decrease"]
