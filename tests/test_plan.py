@@ -56,6 +56,8 @@ def _check_effects(ruleset: RuleSet, plan: dict[str, Any], result: dict[str, Any
         percent = kept["insert-deload"]["params"].get("percent", 20)
         assert all(e["load_change_pct"] == -percent and "insert-deload" in e["because"] for e in exercises)
         assert all(s["plyometric_contacts"] == 0 for s in sessions)
+        assert plan["total_sets"] <= plan["planned_sets"] * 2 / 3 + 0.5, (plan["total_sets"], plan["planned_sets"])
+        assert all(s["intensity"] != "high" for s in sessions)
     if "reduce-load" in kept:
         assert all(e["load_change_pct"] < 0 for e in exercises)
     if "hold-progression" in kept:
@@ -125,6 +127,33 @@ def test_the_achilles_flare_up_week(evaluator: Evaluator) -> None:
     names = {e["id"] for e in _exercises(plan)}
     assert "isometric-calf-hold" in names and "standing-calf-raise" not in names
     assert all(c["holds"] for c in plan["constraints"])
+
+
+def test_a_deload_lowers_each_session_one_step_and_says_why(evaluator: Evaluator) -> None:
+    snapshot = validate(
+        {
+            "athlete_id": "x",
+            "date": "2026-11-24",
+            "wellbeing": {"fatigue": 5, "sleep_h_avg_7d": 8.0},
+            "plan": {
+                "phase": "base_strength",
+                "key_run_days": ["sat"],
+                "weeks_since_deload": 8,
+                "gym_sessions": [
+                    {"day": "mon", "intensity": "high", "muscle_groups": ["quadriceps", "posterior_chain"]},
+                    {"day": "thu", "intensity": "moderate", "muscle_groups": ["calves", "core"]},
+                ],
+            },
+        }
+    )
+    plan, result = _plan(evaluator, snapshot)
+    assert "insert-deload" in {r["adjustment"] for r in result["recommendations"]}
+    by_day = {s["day"]: s for s in _sessions(plan)}
+    assert by_day["mon"]["intensity"] == "moderate" and by_day["thu"]["intensity"] == "light"
+    assert any("lowered from high to moderate: a deload week" in n for n in by_day["mon"]["notes"])
+    effect = next(a["effect"] for a in plan["applied"] if a["adjustment"] == "insert-deload")
+    assert "mon high -> moderate" in effect and "thu moderate -> light" in effect
+    assert plan["total_sets"] <= plan["planned_sets"] * 2 / 3
 
 
 def test_a_snapshot_without_key_run_days_says_unknown(evaluator: Evaluator) -> None:

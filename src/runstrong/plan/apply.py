@@ -161,13 +161,12 @@ def change_loads(week: Week, advice: Advice) -> None:
     deload = recs.get("insert-deload")
     if deload:
         percent = param(deload, "percent") or 20
-        for session in week.sessions:
-            for exercise in session.exercises:
-                exercise.sets = max(1, round(exercise.sets * 2 / 3))
-                exercise.load_change_pct = -percent
-                exercise.because.append(deload.adjustment.id)
-            session.shaped_by(deload.adjustment.id)
-        week.applied_effect(deload.adjustment.id, f"sets cut to about two-thirds, loads -{percent} %, no jumping")
+        lowered = deload_week(week, week.sets_before, percent, deload.adjustment.id)
+        week.applied_effect(
+            deload.adjustment.id,
+            f"sets cut to about two-thirds ({week.total_sets()} of {week.sets_before} planned), loads -{percent} %, "
+            f"no jumping" + (f"; intensity lowered one step: {', '.join(lowered)}" if lowered else ""),
+        )
     for adjustment, sign in (("reduce-load", -1), ("progress-load", 1)):
         rec = recs.get(adjustment)
         if rec is None or (deload and sign < 0):
@@ -192,6 +191,43 @@ def change_loads(week: Week, advice: Advice) -> None:
                 exercise.because.append(hold.adjustment.id)
             session.shaped_by(hold.adjustment.id)
         week.applied_effect(hold.adjustment.id, "last week repeated: loads 0 %, no new exercise")
+
+
+def deload_week(week: Week, before: int, percent: float, because: str) -> list[str]:
+    """A deload: each session's intensity one step lower (high -> moderate, moderate -> light), sets
+    cut to about two-thirds and the week's total to at most two-thirds of `before` (the week
+    before), loads -`percent` %. Returns the sessions whose intensity was lowered."""
+    lowered = []
+    for session in week.sessions:
+        step = INTENSITIES.index(session.intensity)
+        if step > 0:
+            lower = INTENSITIES[step - 1]
+            lowered.append(f"{session.day} {session.intensity} -> {lower}")
+            session.notes.append(f"intensity lowered from {session.intensity} to {lower}: a deload week")
+            session.intensity = lower
+        for exercise in session.exercises:
+            exercise.sets = max(1, round(exercise.sets * 2 / 3))
+            exercise.load_change_pct = -percent
+            exercise.because.append(because)
+        session.shaped_by(because)
+    _cap_sets(week, round(before * 2 / 3))
+    return lowered
+
+
+def _cap_sets(week: Week, limit: int) -> None:
+    """Take sets off (the exercise with the most first, then added work, then the last exercise of
+    a session) until the week holds at most `limit` sets; a session keeps at least one exercise."""
+    while week.total_sets() > limit:
+        exercises = [(s, e) for s in week.ordered() for e in s.exercises]
+        most = max(exercises, key=lambda p: p[1].sets, default=None)
+        if most and most[1].sets > 1:
+            most[1].sets -= 1
+            continue
+        removable = [(s, e) for s, e in exercises if len(s.exercises) > 1]
+        if not removable:
+            return
+        session, exercise = next(((s, e) for s, e in reversed(removable) if e.new), removable[-1])
+        session.exercises.remove(exercise)
 
 
 def plyometrics(knowledge: KnowledgeBase, week: Week, advice: Advice) -> None:

@@ -50,7 +50,8 @@ def plan_result(week: Week, advice: Advice) -> dict[str, Any]:
         "advice": [rec.adjustment.id for rec in advice.recommendations],
         "referred_sites": list(advice.referred_sites),
         "notes": list(week.notes),
-        "total_sets": sum(e.sets for s in week.sessions for e in s.exercises),
+        "total_sets": week.total_sets(),
+        "planned_sets": week.sets_before,
     }
 
 

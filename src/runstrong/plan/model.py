@@ -100,6 +100,10 @@ class Week:
     applied: list[dict[str, str]] = field(default_factory=list)
     constraints: list[Constraint] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sets_before: int = 0  # the week's total sets as planned, before the advice
+
+    def total_sets(self) -> int:
+        return sum(e.sets for s in self.sessions for e in s.exercises)
 
     def running(self, day: str) -> str:
         """key on a hard-run day; easy on another day with a gym session; rest otherwise; unknown

@@ -60,6 +60,7 @@ def build_week(knowledge: KnowledgeBase, snapshot: dict[str, Any], status: str) 
         session.exercises = [
             dose(knowledge, phase, k, session.intensity) for k in choose(knowledge, phase, session.muscle_groups)
         ]
+    week.sets_before = week.total_sets()
     return week
 
 
