@@ -3,6 +3,7 @@ load when the advice decreases, keeps away from referred sites, and reports its 
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -314,3 +315,81 @@ def test_ics_has_one_event_per_session(evaluator: Evaluator) -> None:
     text = render_ics(plan)
     assert text.count("BEGIN:VEVENT") == len(_sessions(plan))
     assert text == render_ics(plan)
+
+
+def _block(evaluator: Evaluator, snapshot: Snapshot, weeks: int) -> list[dict[str, Any]]:
+    from runstrong.plan.block import build_block
+
+    return build_block(evaluator.ruleset, evaluator.evaluate(snapshot), weeks)
+
+
+def test_week_one_of_the_block_is_the_plan_byte_for_byte() -> None:
+    path = str(ROOT / "examples" / "achilles-flare-up.yaml")
+    one = CliRunner().invoke(cli, ["plan", path, "-f", "json"])
+    four = CliRunner().invoke(cli, ["plan", path, "-f", "json", "--weeks", "4"])
+    assert one.exit_code == four.exit_code == 0, four.output
+    weeks = json.loads(four.output)["weeks"]
+    assert len(weeks) == 4
+    assert json.dumps(weeks[0], indent=2, sort_keys=True, ensure_ascii=False) + "\n" == one.output
+    assert "projection" not in weeks[0]
+    assert all(w["projection"] is True and "next check-in will revise" in w["revise"] for w in weeks[1:])
+    assert [w["date"] for w in weeks] == ["2026-11-24", "2026-12-01", "2026-12-08", "2026-12-15"]
+    text = CliRunner().invoke(cli, ["plan", path, "--weeks", "4"]).output
+    assert text.count("PROJECTION") == 3 and "the next check-in will revise it" in text
+    assert CliRunner().invoke(cli, ["plan", path, "--weeks", "13"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["plan", path, "--weeks", "2", "-f", "ics"]).exit_code == 2
+
+
+def test_the_block_progresses_the_phase_before_the_race_and_caps_the_load(evaluator: Evaluator) -> None:
+    healthy = read_snapshot(ROOT / "examples" / "healthy-base-week4.yaml")
+    data = json.loads(json.dumps(dict(healthy)))
+    data["plan"].update(weeks_in_phase=5, weeks_since_deload=1, race_in_days=70)
+    weeks = _block(evaluator, validate(data), 10)
+    phases = [w["phase"] for w in weeks]
+    assert phases[0] == "base_strength" and "power" in phases and phases[-1] == "maintenance"
+    assert phases.index("power") < phases.index("maintenance")
+    for week in weeks[1:]:
+        changes = [e["load_change_pct"] for e in _exercises(week)]
+        assert all(c <= 5 for c in changes)
+        if week["deload"]:
+            assert all(c < 0 for c in changes) and all(s["intensity"] != "high" for s in _sessions(week))
+    assert any(w["deload"] for w in weeks[1:])
+
+
+def _deload_weeks_since(snapshot: Snapshot) -> int | None:
+    value = (snapshot.get("plan") or {}).get("weeks_since_deload")
+    return None if value is None else int(value)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(data=_planned)
+def test_block_properties(evaluator: Evaluator, data: dict[str, Any]) -> None:
+    snapshot = validate(data)
+    weeks = _block(evaluator, snapshot, 8)
+    plan, result = _plan(evaluator, snapshot)
+    assert json.dumps(weeks[0], sort_keys=True) == json.dumps(plan, sort_keys=True)
+    kept = {r["adjustment"] for r in result["recommendations"]}
+    if any(r["direction"] == "decrease" for r in result["recommendations"]):
+        for before, week in itertools.pairwise(weeks):
+            assert all(e["load_change_pct"] <= 0 for e in _exercises(week))
+            assert week["total_sets"] <= before["total_sets"]
+    first = "insert-deload" in kept or weeks[0]["phase"] == "deload"  # week 1 is a deload
+    deloads = [n for n, w in enumerate(weeks, 1) if (w.get("deload") if n > 1 else first)]
+    since = _deload_weeks_since(snapshot)
+    first_due = 2 if since is None else max(2, 6 - since)
+    last = 1 if first else None
+    for n in range(2, len(weeks) + 1):
+        if n in deloads:
+            last = n
+        elif last is None:
+            assert n < first_due or n in deloads, (n, deloads, since)
+        else:
+            assert n - last < 6, (n, deloads, since)
+    for week in weeks[1:]:
+        _check_constraints(week)
+        if week["deload"]:
+            previous = weeks[week["week"] - 2]
+            assert week["total_sets"] <= previous["total_sets"] * 2 / 3 + 0.5
+            assert all(s["intensity"] != "high" for s in _sessions(week))

@@ -8,9 +8,11 @@ import click
 
 from runstrong.cli.options import open_ruleset, ruleset_options, user_errors
 from runstrong.engine.evaluator import Evaluator
+from runstrong.plan.block import MAX_WEEKS, build_block
 from runstrong.plan.build import build_plan
 from runstrong.plan.render import RENDERERS
 from runstrong.snapshot.validation import read_snapshot
+from runstrong.util.errors import UserError
 
 
 @click.command()
@@ -24,9 +26,16 @@ from runstrong.snapshot.validation import read_snapshot
     show_default=True,
     help="text for people, markdown for notes, json for programs, ics for a calendar (needs runstrong[plan-calendar]).",
 )
+@click.option(
+    "--weeks",
+    type=click.IntRange(1, MAX_WEEKS),
+    default=1,
+    show_default=True,
+    help="The coming block: week 1 is this week's plan, the later weeks projections (phase, deloads, capped load).",
+)
 @ruleset_options
 @user_errors
-def plan(snapshot: str, fmt: str, rules_dir: Path | None, knowledge_dir: Path | None) -> None:
+def plan(snapshot: str, fmt: str, weeks: int, rules_dir: Path | None, knowledge_dir: Path | None) -> None:
     """The gym week for one athlete SNAPSHOT (a YAML/JSON file, or - for stdin), day by day.
 
     From the planned sessions (plan.gym_sessions) or else the phase's template, with the advice
@@ -34,11 +43,19 @@ def plan(snapshot: str, fmt: str, rules_dir: Path | None, knowledge_dir: Path | 
     referral, load changes, plyometrics) and the scheduling rules checked: no high-intensity
     gym on a key run day, 48 h (or 72 h) between high-load sessions on the same muscles, gym on
     easy or rest days where possible.
+
+    --weeks N (1-12): the coming block; week 1 is exactly this week's plan, the later weeks are
+    projections (phase progression before plan.race_in_days, a deload every 4-6 weeks, load
+    progression capped at +5 % a week and none when the advice decreases) that the next
+    check-in revises. JSON: {"weeks": [...]} when N > 1.
     """
     data = read_snapshot(snapshot)
     ruleset = open_ruleset(rules_dir, knowledge_dir)
-    result = build_plan(ruleset, Evaluator(ruleset).evaluate(data))
+    evaluation = Evaluator(ruleset).evaluate(data)
+    result = build_plan(ruleset, evaluation) if weeks == 1 else {"weeks": build_block(ruleset, evaluation, weeks)}
     if fmt == "ics":
+        if weeks > 1:
+            raise UserError("--format ics takes one week: leave out --weeks")
         from runstrong.plan.calendar import render_ics  # icalendar only when asked for
 
         click.echo(render_ics(result), nl=False)

@@ -210,11 +210,11 @@ def deload_week(week: Week, before: int, percent: float, because: str) -> list[s
             exercise.load_change_pct = -percent
             exercise.because.append(because)
         session.shaped_by(because)
-    _cap_sets(week, round(before * 2 / 3))
+    cap_sets(week, round(before * 2 / 3))
     return lowered
 
 
-def _cap_sets(week: Week, limit: int) -> None:
+def cap_sets(week: Week, limit: int) -> None:
     """Take sets off (the exercise with the most first, then added work, then the last exercise of
     a session) until the week holds at most `limit` sets; a session keeps at least one exercise."""
     while week.total_sets() > limit:

@@ -15,9 +15,14 @@ from runstrong.rules.model import RuleSet
 
 def plan_week(ruleset: RuleSet, evaluation: Evaluation) -> tuple[Week, Advice]:
     """Build the week and apply the advice `recommend` gives for this evaluation."""
-    knowledge = ruleset.knowledge
     advice = resolve_advice(ruleset, evaluation)
-    week = build_week(knowledge, dict(evaluation.snapshot), advice.status)
+    return apply_advice(ruleset, dict(evaluation.snapshot), advice), advice
+
+
+def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice) -> Week:
+    """The week for `snapshot` with `advice` applied in order and the schedule checked."""
+    knowledge = ruleset.knowledge
+    week = build_week(knowledge, snapshot, advice.status)
     apply.restrict(knowledge, week, advice)
     apply.swap_painful(knowledge, week, advice)
     apply.reduce_sessions(week, advice)
@@ -27,7 +32,7 @@ def plan_week(ruleset: RuleSet, evaluation: Evaluation) -> tuple[Week, Advice]:
     apply.add_work(knowledge, week, advice)
     apply.change_loads(week, advice)
     week.constraints = schedule.check(week, advice)
-    return week, advice
+    return week
 
 
 def plan_result(week: Week, advice: Advice) -> dict[str, Any]:

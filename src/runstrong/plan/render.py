@@ -63,12 +63,29 @@ def _lines(result: dict[str, Any], md: bool) -> list[str]:
     return out
 
 
+def _block_lines(result: dict[str, Any], md: bool) -> list[str]:
+    if "weeks" not in result:
+        return _lines(result, md)
+    out: list[str] = []
+    count = len(result["weeks"])
+    for n, week in enumerate(result["weeks"], 1):
+        mark = "#" * (1 if md else 0) + (" " if md else "")
+        what = (
+            f"PROJECTION{', DELOAD' if week['deload'] else ''} ({week['revise']})"
+            if week.get("projection")
+            else "this week, from the snapshot"
+        )
+        out += [f"{mark}=== Week {n} of {count}: {what} ===", ""]
+        out += [*_lines(week, md), ""]
+    return out[:-1]
+
+
 def render_text(result: dict[str, Any]) -> str:
-    return "\n".join(_lines(result, md=False)) + "\n"
+    return "\n".join(_block_lines(result, md=False)) + "\n"
 
 
 def render_markdown(result: dict[str, Any]) -> str:
-    return "\n".join(_lines(result, md=True)) + "\n"
+    return "\n".join(_block_lines(result, md=True)) + "\n"
 
 
 def render_json(result: dict[str, Any]) -> str:
