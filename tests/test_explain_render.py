@@ -19,6 +19,7 @@ from runstrong.explain.trace import explain, explain_adjustment, explain_rule
 from runstrong.rules.model import RuleSet
 
 CHROMIUM = Path("/usr/bin/chromium")
+ACHILLES_PATH = str(Path(__file__).resolve().parent.parent / "examples" / "achilles-flare-up.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +132,15 @@ def test_html_report_draws_in_headless_chromium(docs: list[dict], tmp_path: Path
     assert inked > 0.02 * len(pixels)
     amber = sum(1 for r, g, b in pixels if r > 150 and 80 < g < 130 and b < 40)
     assert amber > 100, "the AMBER status badge is not on screen"
+
+
+def test_the_html_report_carries_the_weeks_plan() -> None:
+    from click.testing import CliRunner
+
+    from runstrong.cli.main import cli
+
+    page = CliRunner().invoke(cli, ["explain", ACHILLES_PATH, "--audience", "clinician", "-f", "html"]).output
+    assert "This week in the gym" in page and "Isometric calf hold" in page
+    assert page.index("This week in the gym") < page.index("Rule set")
+    text = CliRunner().invoke(cli, ["explain", ACHILLES_PATH]).output
+    assert "This week in the gym" not in text  # only the HTML report carries it

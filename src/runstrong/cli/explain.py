@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -10,9 +11,12 @@ from runstrong.advice.result import build_result
 from runstrong.audit.log import AuditLog, audit_record
 from runstrong.cli.options import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.engine.evaluator import Evaluator
+from runstrong.engine.records import Evaluation
+from runstrong.explain.document import Block, Item
 from runstrong.explain.render import AUDIENCES, FORMATS, render_explanation
 from runstrong.explain.trace import explain as explain_all
 from runstrong.explain.trace import explain_adjustment, explain_rule
+from runstrong.rules.model import RuleSet
 from runstrong.snapshot.validation import read_snapshot
 from runstrong.util.errors import UserError
 
@@ -97,6 +101,44 @@ def explain(
         doc = explain_adjustment(evaluator, evaluation, adjustment_id)
     else:
         doc = explain_all(evaluator, evaluation)
-    click.echo(render_explanation(doc, fmt, audience, trace), nl=False)
+    extra = _plan_blocks(ruleset, evaluation) if fmt == "html" and doc["mode"] == "advice" else None
+    click.echo(render_explanation(doc, fmt, audience, trace, extra), nl=False)
     if audit_log:
         AuditLog(audit_log).append([audit_record(data, build_result(ruleset, evaluation), "explain")])
+
+
+def _plan_blocks(ruleset: RuleSet, evaluation: Evaluation) -> list[Block]:
+    """The week's gym plan (`runstrong plan`) as report blocks, for the HTML report."""
+    from runstrong.plan.build import build_plan
+
+    plan = build_plan(ruleset, evaluation)
+    items: list[Item] = []
+    for day in plan["days"]:
+        sessions: list[Item] = []
+        for session in day["sessions"]:
+            exercises: list[Item] = [f"{e['name']}: {_dose(e)}" for e in session["exercises"]]
+            head = f"gym, {session['intensity']}: {', '.join(session['muscle_groups']) or 'whole body'}"
+            sessions.append((head, exercises))
+        text = (
+            f"{day['day'].capitalize()}: {day['running']} run"
+            if day["running"] != "rest"
+            else f"{day['day'].capitalize()}: rest"
+        )
+        items.append((text, sessions) if sessions else text)
+    checks: list[Item] = [f"{'holds' if c['holds'] else 'BROKEN'}: {c['detail']}" for c in plan["constraints"]]
+    return [
+        Block("h2", "This week in the gym"),
+        Block("ul", items=items),
+        Block("h3", "Scheduling"),
+        Block("ul", items=checks),
+    ]
+
+
+def _dose(exercise: dict[str, Any]) -> str:
+    amount = (
+        f"{exercise['sets']} x {exercise['hold_s']} s hold"
+        if "hold_s" in exercise
+        else f"{exercise['sets']} x {exercise['reps']}"
+    )
+    change = "new" if exercise["new"] else f"load {exercise['load_change_pct']:+g} %"
+    return f"{amount}, {change}"

@@ -129,11 +129,19 @@ def to_html(blocks: list[Block], status: str, title: str, audience: str) -> str:
     )
 
 
-def render_explanation(doc: dict[str, Any], fmt: str = "text", audience: str = "coach", trace: bool = False) -> str:
+def render_explanation(
+    doc: dict[str, Any],
+    fmt: str = "text",
+    audience: str = "coach",
+    trace: bool = False,
+    extra: list[Block] | None = None,
+) -> str:
     """The explanation in `fmt` for `audience`; `trace` adds the engine's own record (JSON always has it)."""
     if fmt == "json":
         return json.dumps({**doc, "audience": audience}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     blocks = BUILDERS[doc["mode"]](doc, audience, trace)
+    if extra:  # sections another feature adds (the week's plan in the HTML report)
+        blocks = [*blocks[:-1], *extra, blocks[-1]] if audience != "athlete" else [*blocks, *extra]
     if fmt == "markdown":
         return to_markdown(blocks)
     if fmt == "html":
