@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explain_cases import example_snapshots
+from conftest import bundled_ruleset
+from explain_cases import all_snapshots
 from runstrong.advice.result import build_result
 from runstrong.cli.main import cli
 from runstrong.engine.evaluator import Evaluator
@@ -24,7 +25,8 @@ from runstrong.snapshot.validation import Snapshot, read_snapshot, validate
 from strategies import snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = example_snapshots()
+#: The examples, the scenarios and every rule's own examples (fires and does_not_fire).
+CASES = all_snapshots(bundled_ruleset())
 UPPER = {"core", "upper_body"}
 
 
