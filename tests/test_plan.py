@@ -395,3 +395,17 @@ def test_block_properties(evaluator: Evaluator, data: dict[str, Any]) -> None:
             previous = weeks[week["week"] - 2]
             assert week["total_sets"] <= previous["total_sets"] * 2 / 3 + 0.5
             assert all(s["intensity"] != "high" for s in _sessions(week))
+
+
+def test_a_referral_that_stops_running_leaves_no_run_in_the_week(evaluator: Evaluator) -> None:
+    snapshot = validate(
+        {
+            "athlete_id": "n",
+            "date": "2026-11-24",
+            "symptoms": {"red_flags": ["night_pain"]},
+            "plan": {"key_run_days": ["tue", "sat"], "gym_sessions": [{"day": "mon", "intensity": "high"}]},
+        }
+    )
+    plan, _ = _plan(evaluator, snapshot)
+    assert {day["running"] for day in plan["days"]} == {"rest"}
+    assert any("no running until a clinician" in note for note in plan["notes"])

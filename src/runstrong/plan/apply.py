@@ -52,6 +52,9 @@ def restrict(knowledge: KnowledgeBase, week: Week, advice: Advice) -> None:
             )
     sites = ", ".join(advice.referred_sites) or "the affected area"
     week.applied_effect(REFERRAL, f"only light upper-body and trunk sessions remain, nothing loading {sites}")
+    if referred & knowledge.site_parts("lower_limb") or not advice.referred_sites:
+        week.running_stopped = True  # the referral says: stop running until assessed
+        week.notes.append("no running until a clinician has assessed it (the referral): every day is a rest day")
 
 
 def swap_painful(knowledge: KnowledgeBase, week: Week, advice: Advice) -> None:

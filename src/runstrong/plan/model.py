@@ -101,6 +101,7 @@ class Week:
     constraints: list[Constraint] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sets_before: int = 0  # the week's total sets as planned, before the advice
+    running_stopped: bool = False  # a referral stops running: every day is a rest day
 
     def total_sets(self) -> int:
         return sum(e.sets for s in self.sessions for e in s.exercises)
@@ -108,6 +109,8 @@ class Week:
     def running(self, day: str) -> str:
         """key on a hard-run day; easy on another day with a gym session; rest otherwise; unknown
         when the snapshot does not say which days are hard."""
+        if self.running_stopped:
+            return "rest"
         if self.key_run_days is None:
             return "unknown"
         if day in self.key_run_days:
