@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from runstrong.explain.document import Block, Item
-from runstrong.explain.words import change_words
+from runstrong.explain.words import advice_effects, change_words
 from runstrong.snapshot.fields import field_label
 
 #: How many unknown fields are named before the rest is counted.
@@ -45,16 +45,7 @@ def _names(ids: Any, titles: dict[str, str]) -> str:
 
 def _whatif(whatif: dict[str, Any], titles: dict[str, str]) -> str:
     changes = " and ".join(change_words(change, "athlete") for change in whatif["changes"])
-    advice = whatif["advice"]
-    effect = []
-    if advice["added"]:
-        effect.append(f"adds {_names(advice['added'], titles)}")
-    if advice["removed"]:
-        effect.append(f"drops {_names(advice['removed'], titles)}")
-    if advice["params"]:
-        effect.append(f"changes the numbers of {_names(advice['params'], titles)}")
-    if advice["status"][0] != advice["status"][1]:
-        effect.append(f"status {advice['status'][0]} -> {advice['status'][1]}")
+    effect = advice_effects(whatif["advice"], lambda ids: _names(ids, titles), "numbers")
     return f"If {changes}: {'; '.join(effect) if effect else 'the advice would stay the same'} ({whatif['title']})."
 
 

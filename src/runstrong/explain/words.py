@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from runstrong.explain.document import Item
@@ -132,19 +133,24 @@ def change_words(change: dict[str, Any], audience: str = "coach") -> str:
     return f"{name} were {to} (now {now}{'' if plain_words else ', so that ' + change['condition']})"
 
 
+def advice_effects(advice: dict[str, Any], names: Callable[[Any], str], params_word: str = "params") -> list[str]:
+    """What a verified change does to the advice: adds, drops, changes the params of, status."""
+    effect = []
+    if advice["added"]:
+        effect.append(f"adds {names(advice['added'])}")
+    if advice["removed"]:
+        effect.append(f"drops {names(advice['removed'])}")
+    if advice["params"]:
+        effect.append(f"changes the {params_word} of {names(advice['params'])}")
+    if advice["status"][0] != advice["status"][1]:
+        effect.append(f"status {advice['status'][0]} -> {advice['status'][1]}")
+    return effect
+
+
 def whatif_sentence(whatif: dict[str, Any], audience: str) -> str:
     """'SW02 (title) would fire if X were Y (now Z): adds reduce-load'."""
     changes = " and ".join(change_words(c, audience) for c in whatif["changes"])
-    advice = whatif["advice"]
-    effect = []
-    if advice["added"]:
-        effect.append(f"adds {', '.join(advice['added'])}")
-    if advice["removed"]:
-        effect.append(f"drops {', '.join(advice['removed'])}")
-    if advice["params"]:
-        effect.append(f"changes the params of {', '.join(advice['params'])}")
-    if advice["status"][0] != advice["status"][1]:
-        effect.append(f"status {advice['status'][0]} -> {advice['status'][1]}")
+    effect = advice_effects(whatif["advice"], ", ".join)
     tail = f": {'; '.join(effect)}" if effect else ": the advice would stay the same"
     if audience == "athlete":
         return f"{whatif['title']}: this would apply if {changes}"
