@@ -1,0 +1,1 @@
+"""The web app (`runstrong serve`): consultation and report pages for clinicians, and the CDS Hooks service."""
