@@ -68,6 +68,21 @@ def _difference(snapshot: Snapshot, path: str, new: str, old: str) -> Number | N
     return None if a is None or b is None else a - b
 
 
+def _worst_level(snapshot: Snapshot, path: str, field: str) -> Number | None:
+    items = get_path(snapshot, path)
+    if items is None or any(field not in item for item in items):
+        return None
+    return max((item[field] for item in items), default=0)
+
+
+def _sd_from_baseline(current: Number | None, snapshot: Snapshot, metric: str, worse: int) -> float | None:
+    """How many of the athlete's own SDs `current` lies from their baseline, positive = worse; unknown if SD is 0."""
+    mean, sd = get_path(snapshot, f"baselines.{metric}.mean"), get_path(snapshot, f"baselines.{metric}.sd")
+    if current is None or mean is None or not sd:
+        return None
+    return float(worse * (current - mean) / sd)
+
+
 DERIVATIONS: dict[str, Callable[[Snapshot], Any]] = {
     "derived.week_change_pct": lambda s: _pct_change(
         get_path(s, "running.week_km"), get_path(s, "running.prev_week_km")
@@ -94,6 +109,19 @@ DERIVATIONS: dict[str, Callable[[Snapshot], Any]] = {
     ),
     "derived.plyometric_contacts_week": _plyometric_contacts,
     "derived.recent_injury_count": _recent_injuries,
+    "derived.sleep_below_baseline_sd": lambda s: _sd_from_baseline(
+        get_path(s, "wellbeing.sleep_h_last_night"), s, "sleep_h", -1
+    ),
+    "derived.fatigue_above_baseline_sd": lambda s: _sd_from_baseline(get_path(s, "wellbeing.fatigue"), s, "fatigue", 1),
+    "derived.soreness_above_baseline_sd": lambda s: _sd_from_baseline(
+        _worst_level(s, "symptoms.soreness", "level"), s, "soreness", 1
+    ),
+    "derived.tendon_pain_above_baseline_sd": lambda s: _sd_from_baseline(
+        _worst_level(s, "symptoms.tendon", "pain_during_load"), s, "tendon_pain", 1
+    ),
+    "derived.cadence_below_baseline_sd": lambda s: _sd_from_baseline(
+        get_path(s, "running.cadence_spm"), s, "cadence_spm", -1
+    ),
 }
 
 

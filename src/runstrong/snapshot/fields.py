@@ -196,6 +196,23 @@ DERIVED_FIELDS: dict[str, FieldSpec] = {
             derived=True,
             inputs=("profile.injury_history",),
         ),
+        *(
+            FieldSpec(
+                f"derived.{name}_baseline_sd",
+                NUMBER,
+                f"{what} the athlete's own baseline, in their standard deviations (positive = worse).",
+                unit="SD",
+                derived=True,
+                inputs=(current, f"baselines.{metric}.mean", f"baselines.{metric}.sd"),
+            )
+            for name, what, current, metric in (
+                ("sleep_below", "Sleep last night below", "wellbeing.sleep_h_last_night", "sleep_h"),
+                ("fatigue_above", "Fatigue above", "wellbeing.fatigue", "fatigue"),
+                ("soreness_above", "Worst soreness above", "symptoms.soreness", "soreness"),
+                ("tendon_pain_above", "Worst tendon pain during loading above", "symptoms.tendon", "tendon_pain"),
+                ("cadence_below", "Cadence below", "running.cadence_spm", "cadence_spm"),
+            )
+        ),
     ]
 }
 

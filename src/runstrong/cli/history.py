@@ -1,0 +1,159 @@
+"""`runstrong history`: the athlete database: import watch files, check in, build snapshots, show trends."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from runstrong.cli.athlete import date_option, db_option, open_history, the_day
+from runstrong.cli.options import user_errors
+from runstrong.util.atomic import write_atomically
+from runstrong.util.errors import UserError
+
+EXIT_SOME_FAILED = 3
+
+
+def athlete_option(command: Any) -> Any:
+    return click.option(
+        "--athlete", "athlete_id", required=True, metavar="ID", help="The athlete (any id you choose)."
+    )(command)
+
+
+@click.group()
+def history() -> None:
+    """The athlete history: a database of activities, check-ins, progress and the decisions given.
+
+    \b
+    runstrong history import *.fit activities.csv --athlete ana
+    runstrong history checkin --athlete ana today.yaml
+    runstrong history snapshot --athlete ana --date 2026-11-24
+    runstrong recommend --athlete ana          (the same snapshot, then the advice; kept in the history)
+    runstrong history show --athlete ana -o ana.svg
+
+    The database is $RUNSTRONG_DB, else history.sqlite3 in your data folder; --db PATH for another.
+    """
+
+
+@history.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@athlete_option
+@db_option
+@user_errors
+def import_files(files: tuple[Path, ...], athlete_id: str, db_path: Path | None) -> None:
+    """Import activity FILES: FIT (Garmin, Coros, Suunto...), GPX, TCX and Strava's activities.csv.
+
+    Only running counts as running volume; walks, rides, swims and rows are stored but not
+    counted, and a multisport file adds its running legs. The same file imported again changes
+    nothing. A file that cannot be read (corrupt, truncated, not an activity) is named with the
+    reason and the others are still imported. Exit codes: 0 all imported, 3 some files (or CSV
+    rows) failed, 2 usage errors.
+    """
+    from runstrong.history.importer import import_file
+
+    failed = 0
+    with closing(open_history(db_path)) as connection:
+        for path in files:
+            outcome = import_file(connection, athlete_id, path)
+            if outcome.status == "failed":
+                click.echo(f"FAILED     {outcome.name}: {outcome.reason}", err=True)
+            elif outcome.status == "unchanged":
+                click.echo(f"unchanged  {outcome.name}: {outcome.reason}")
+            else:
+                known = f", {outcome.known} already stored" if outcome.known else ""
+                click.echo(f"imported   {outcome.name}: {outcome.new} new ({outcome.running} running){known}")
+            for problem in outcome.row_problems:
+                click.echo(f"FAILED     {outcome.name}: {problem}", err=True)
+            failed += outcome.failed
+    if failed:
+        click.echo(f"runstrong: {failed} of {len(files)} files had failures (named above)", err=True)
+        sys.exit(EXIT_SOME_FAILED)
+
+
+@history.command("checkin")
+@click.argument("file", type=str)
+@athlete_option
+@db_option
+@user_errors
+def checkin(file: str, athlete_id: str, db_path: Path | None) -> None:
+    """Record one day's check-in from FILE (YAML/JSON, or - for stdin).
+
+    \b
+    date: 2026-11-24                     required: the day it describes
+    symptoms: {...}  wellbeing: {...}    as in a snapshot (energy, profile, plan, metrics too)
+    progress: {reps_at_fixed_load: 12, circuit_time_s: 410, bar_speed_mps: 0.81}
+    gym_sessions_logged: [{intensity: high, muscle_groups: [calves], deload: false}]
+
+    A second check-in for the same day replaces the first.
+    """
+    from runstrong.history.checkin import parse_checkin
+    from runstrong.history.store import store_checkin
+    from runstrong.snapshot.strict import decode
+
+    raw = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)
+    entry = parse_checkin(decode(raw, file), file, athlete_id)
+    with closing(open_history(db_path)) as connection:
+        store_checkin(connection, athlete_id, entry.day, entry.data, entry.progress, entry.sessions)
+    parts = ", ".join([*entry.data, *(["progress"] if entry.progress else [])]) or "nothing but the date"
+    click.echo(f"checked in {athlete_id} for {entry.day.isoformat()}: {parts}")
+
+
+def _read_bytes(file: str) -> bytes:
+    try:
+        return Path(file).read_bytes()
+    except OSError as error:
+        raise UserError(f"{file}: {error.strerror or error}") from None
+
+
+@history.command("snapshot")
+@athlete_option
+@date_option
+@click.option("-f", "--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE.")
+@db_option
+@user_errors
+def snapshot(athlete_id: str, day: Any, fmt: str, output: Path | None, db_path: Path | None) -> None:
+    """The snapshot for one athlete and day, built from the history (--date, default today).
+
+    week_km: running in the 7 days ending on the date; prev_week_km: the 7 days before;
+    longest_run_30d_km: the longest run of the 30 days ending on the date; cadence against the
+    28 days before the week; the week's largest single-run spike; symptom trends from earlier
+    check-ins; baselines (28 days, 14 days of data at least). `provenance` says where each value
+    came from. A window the stored activities do not cover is unknown, not zero.
+    """
+    from runstrong.history.builder import build_snapshot
+
+    with closing(open_history(db_path)) as connection:
+        data = build_snapshot(connection, athlete_id, the_day(day))
+    text = (
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if fmt == "json"
+        else yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+    )
+    if output:
+        write_atomically(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@history.command("athletes")
+@db_option
+@user_errors
+def athletes(db_path: Path | None) -> None:
+    """List the athletes in the history, with their activities, check-ins and decisions."""
+    from runstrong.history.queries import athletes as listed
+
+    with closing(open_history(db_path)) as connection:
+        rows = listed(connection)
+    if not rows:
+        click.echo("no athletes yet: runstrong history import FILE... --athlete ID")
+    for row in rows:
+        click.echo(
+            f"{row['id']}: {row['activities']} activities (last {row['last_activity'] or '-'}), "
+            f"{row['checkins']} check-ins, {row['decisions']} decisions"
+        )
