@@ -1,0 +1,1 @@
+"""The CDS Hooks service: discovery, FHIR resources to a snapshot, the advice as cards, feedback."""
