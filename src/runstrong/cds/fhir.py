@@ -119,6 +119,9 @@ def _item(resource: dict[str, Any], path: str, where: str) -> tuple[dict[str, An
             advice = f"did you mean {hint!r}?" if hint else f"expected one of: {', '.join(specs)}"
             raise bad(f"{at}.code", f"not a field of {path}: {given(name)}; {advice}")
         spec = specs[name]
+        if spec.kind == SCALAR_LIST and component.get("valueBoolean") is False:
+            item.setdefault(name, [])  # muscle_groups known to be none
+            continue
         if spec.kind == SCALAR_LIST:  # muscle_groups: one component per value
             read = read_value(component, FieldSpec(name, "enum", "", choices=spec.choices), name, at)
             if read is not None:
