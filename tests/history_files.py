@@ -64,7 +64,8 @@ STRAVA_HEADER = (
 
 
 def strava_row(n: int, when: str, sport: str, km: float, seconds: int) -> str:
-    return f'{n},"{when}",Run {n},{sport},,{seconds},"{km:.2f}",170,40,false,{seconds}.0,{seconds - 30}.0,{km * 1000:.1f},4.1'
+    first = f'{n},"{when}",Run {n},{sport},,{seconds},"{km:.2f}",170,40,false,'
+    return first + f"{seconds}.0,{seconds - 30}.0,{km * 1000:.1f},4.1"
 
 
 def strava_date(moment: datetime) -> str:
@@ -85,5 +86,3 @@ def daily_runs_csv(days: int, first: datetime, km: float = 8.0) -> bytes:
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
-
-

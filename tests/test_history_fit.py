@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from history_files import FIT_DIR
 
+from history_files import FIT_DIR
 from runstrong.history.db import connect
 from runstrong.history.fit import read_fit
 from runstrong.history.importer import import_file
