@@ -73,3 +73,28 @@ def snapshot_input(snapshot: str | None, athlete_id: str | None, day: Any, db_pa
     if not snapshot:
         raise UserError("give a SNAPSHOT file (or - for stdin), or --athlete ID")
     return read_snapshot(snapshot)
+
+
+def keep_decision(db_path: Path | None, snapshot: Snapshot, result: dict[str, Any]) -> None:
+    """Store a decision given from the history, so `history show` can show it again."""
+    from runstrong.history.store import store_decision
+
+    connection = open_history(db_path)
+    try:
+        store_decision(connection, snapshot["athlete_id"], date.fromisoformat(snapshot["date"]), snapshot, result)
+    finally:
+        connection.close()
+
+
+def history_figures(athlete_id: str, day: Any, db_path: Path | None, weeks: int = 12) -> list[tuple[str, str]]:
+    """The history's plots as (caption, SVG), for the HTML report (needs runstrong[plots])."""
+    from runstrong.history.plots import render_plots
+    from runstrong.history.trends import collect_trends
+
+    connection = open_history(db_path)
+    try:
+        trends = collect_trends(connection, athlete_id, the_day(day), weeks)
+    finally:
+        connection.close()
+    caption = f"{athlete_id}: the last {weeks} weeks from the history (runstrong history show)"
+    return [(caption, render_plots(trends, "svg").decode())]

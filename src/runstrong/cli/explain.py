@@ -9,6 +9,7 @@ import click
 
 from runstrong.advice.result import build_result
 from runstrong.audit.log import AuditLog, audit_record
+from runstrong.cli.athlete import athlete_options, history_figures, snapshot_input
 from runstrong.cli.options import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.engine.evaluator import Evaluator
 from runstrong.engine.records import Evaluation
@@ -17,14 +18,13 @@ from runstrong.explain.render import AUDIENCES, FORMATS, render_explanation
 from runstrong.explain.trace import explain as explain_all
 from runstrong.explain.trace import explain_adjustment, explain_rule
 from runstrong.rules.model import RuleSet
-from runstrong.snapshot.validation import read_snapshot
 from runstrong.util.errors import UserError
 
 REPORT_FORMATS = ["text", "json", "markdown"]
 
 
 @click.command()
-@click.argument("snapshot", type=str)
+@click.argument("snapshot", type=str, required=False)
 @click.option("--rule", "rule_id", default=None, metavar="ID", help="Why this rule fired or did not.")
 @click.option(
     "--adjustment",
@@ -55,20 +55,27 @@ REPORT_FORMATS = ["text", "json", "markdown"]
     help="html writes a self-contained page to print or send.",
 )
 @audit_option
+@athlete_options
 @ruleset_options
 @user_errors
 def explain(
-    snapshot: str,
+    snapshot: str | None,
     rule_id: str | None,
     adjustment_id: str | None,
     trace: bool,
     audience: str,
     fmt: str,
+    athlete_id: str | None,
+    day: Any,
+    db_path: Path | None,
     audit_log: Path | None,
     rules_dir: Path | None,
     knowledge_dir: Path | None,
 ) -> None:
     """Explain the advice for one athlete SNAPSHOT (a YAML/JSON file, or - for stdin).
+
+    Or --athlete ID [--date D]: the snapshot built from the history (`runstrong history`);
+    with -f html the report then carries the history's plots (needs runstrong[plots]).
 
     Without options: the advice in plain words, actions first, each with what was seen and the
     sources behind it (one grade each); what was held back and why; what would change the
@@ -83,7 +90,7 @@ def explain(
     if rule_id and adjustment_id:
         raise UserError("give --rule or --adjustment, not both")
     ruleset = open_ruleset(rules_dir, knowledge_dir)
-    data = read_snapshot(snapshot)
+    data = snapshot_input(snapshot, athlete_id, day, db_path)
     evaluator = Evaluator(ruleset)
     evaluation = evaluator.evaluate(data)
     if rule_id:
@@ -102,7 +109,8 @@ def explain(
     else:
         doc = explain_all(evaluator, evaluation)
     extra = _plan_blocks(ruleset, evaluation) if fmt == "html" and doc["mode"] == "advice" else None
-    click.echo(render_explanation(doc, fmt, audience, trace, extra), nl=False)
+    figures = history_figures(athlete_id, day, db_path) if fmt == "html" and athlete_id else None
+    click.echo(render_explanation(doc, fmt, audience, trace, extra, figures), nl=False)
     if audit_log:
         AuditLog(audit_log).append([audit_record(data, build_result(ruleset, evaluation), "explain")])
 

@@ -13,7 +13,7 @@ import yaml
 
 from runstrong.cli.athlete import date_option, db_option, open_history, the_day
 from runstrong.cli.options import user_errors
-from runstrong.util.atomic import write_atomically
+from runstrong.util.atomic import write_atomically, write_bytes_atomically
 from runstrong.util.errors import UserError
 
 EXIT_SOME_FAILED = 3
@@ -157,3 +157,68 @@ def athletes(db_path: Path | None) -> None:
             f"{row['id']}: {row['activities']} activities (last {row['last_activity'] or '-'}), "
             f"{row['checkins']} check-ins, {row['decisions']} decisions"
         )
+
+
+@history.command("show")
+@athlete_option
+@date_option
+@click.option("--weeks", type=click.IntRange(1, 104), default=12, show_default=True, help="Weeks to show.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the plots to FILE.png or FILE.svg (needs runstrong[plots]).",
+)
+@click.option("--decision", "decision_id", type=int, default=None, help="Show one decision given again, in full.")
+@db_option
+@user_errors
+def show(
+    athlete_id: str, day: Any, weeks: int, output: Path | None, decision_id: int | None, db_path: Path | None
+) -> None:
+    """The athlete's weeks and the decisions given; -o writes the plots (weekly distance with the
+    30-day longest run, cadence against baseline, tendon pain in the pain-monitoring zones, sleep,
+    each decision's status).
+
+    --decision ID prints that decision again as it was given (its result and rule-set digest).
+    """
+    from runstrong.history.queries import decisions
+    from runstrong.history.trends import collect_trends
+
+    with closing(open_history(db_path)) as connection:
+        trends = collect_trends(connection, athlete_id, the_day(day), weeks)
+        given = decisions(connection, athlete_id)
+    if decision_id is not None:
+        _show_decision(given, decision_id)
+        return
+    click.echo(f"{athlete_id}: {weeks} weeks to {trends.until.isoformat()}")
+    click.echo("week ending   running km   longest run 30 d (km)")
+    for end, km, longest in zip(trends.week_ends, trends.week_km, trends.longest_30d_km, strict=True):
+        click.echo(f"{end.isoformat()}   {km:10.1f}   {longest:21.1f}")
+    click.echo(f"decisions given: {len(given)}")
+    for row in given:
+        click.echo(
+            f"  #{row['id']} {row['day']} {row['status']:<17} rule set {row['ruleset_version']} "
+            f"({row['ruleset_digest'][:16]}), given {row['decided_at']}"
+        )
+    if output:
+        from runstrong.history.plots import render_plots
+
+        fmt = output.suffix.lower().lstrip(".")
+        if fmt not in ("png", "svg"):
+            raise UserError(f"--output: {output.name}: the plots are written as .png or .svg")
+        data = render_plots(trends, fmt)
+        write_bytes_atomically(output, data)
+        click.echo(f"plots written to {output}")
+
+
+def _show_decision(given: list[Any], decision_id: int) -> None:
+    from runstrong.advice.render import RENDERERS
+
+    for row in given:
+        if row["id"] == decision_id:
+            click.echo(f"decision #{row['id']}, given {row['decided_at']}, rule set digest {row['ruleset_digest']}")
+            click.echo(RENDERERS["text"](json.loads(row["result"])), nl=False)
+            return
+    ids = ", ".join(f"#{row['id']}" for row in given) or "none yet"
+    raise UserError(f"--decision: no decision {decision_id} for this athlete (given: {ids})")

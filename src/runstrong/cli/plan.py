@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
+from runstrong.cli.athlete import athlete_options, snapshot_input
 from runstrong.cli.options import open_ruleset, ruleset_options, user_errors
 from runstrong.engine.evaluator import Evaluator
 from runstrong.plan.block import MAX_WEEKS, build_block
 from runstrong.plan.build import build_plan
 from runstrong.plan.render import RENDERERS
-from runstrong.snapshot.validation import read_snapshot
 from runstrong.util.errors import UserError
 
 
 @click.command()
-@click.argument("snapshot", type=str)
+@click.argument("snapshot", type=str, required=False)
 @click.option(
     "-f",
     "--format",
@@ -33,10 +34,22 @@ from runstrong.util.errors import UserError
     show_default=True,
     help="The coming block: week 1 is this week's plan, the later weeks projections (phase, deloads, capped load).",
 )
+@athlete_options
 @ruleset_options
 @user_errors
-def plan(snapshot: str, fmt: str, weeks: int, rules_dir: Path | None, knowledge_dir: Path | None) -> None:
+def plan(
+    snapshot: str | None,
+    fmt: str,
+    weeks: int,
+    athlete_id: str | None,
+    day: Any,
+    db_path: Path | None,
+    rules_dir: Path | None,
+    knowledge_dir: Path | None,
+) -> None:
     """The gym week for one athlete SNAPSHOT (a YAML/JSON file, or - for stdin), day by day.
+
+    Or --athlete ID [--date D]: the snapshot built from the history (`runstrong history`).
 
     From the planned sessions (plan.gym_sessions) or else the phase's template, with the advice
     of `runstrong recommend` applied (deload, fewer sessions, swaps for a painful site, the
@@ -49,7 +62,7 @@ def plan(snapshot: str, fmt: str, weeks: int, rules_dir: Path | None, knowledge_
     progression capped at +5 % a week and none when the advice decreases) that the next
     check-in revises. JSON: {"weeks": [...]} when N > 1.
     """
-    data = read_snapshot(snapshot)
+    data = snapshot_input(snapshot, athlete_id, day, db_path)
     ruleset = open_ruleset(rules_dir, knowledge_dir)
     evaluation = Evaluator(ruleset).evaluate(data)
     result = build_plan(ruleset, evaluation) if weeks == 1 else {"weeks": build_block(ruleset, evaluation, weeks)}

@@ -108,13 +108,23 @@ def _html_items(items: list[Item]) -> str:
     return "<ul>" + "".join(parts) + "</ul>"
 
 
-def to_html(blocks: list[Block], status: str, title: str, audience: str) -> str:
-    """A self-contained page: inline CSS, no scripts, no external resources."""
+def _figure(caption: str, svg: str) -> str:
+    """An inline SVG figure (drawn by runstrong itself, e.g. the history's plots) with its caption."""
+    start = svg.find("<svg")
+    return f"<figure>{svg[start:] if start >= 0 else ''}<figcaption>{html.escape(caption)}</figcaption></figure>"
+
+
+def to_html(
+    blocks: list[Block], status: str, title: str, audience: str, figures: list[tuple[str, str]] | None = None
+) -> str:
+    """A self-contained page: inline CSS, no scripts, no external resources; `figures` are (caption, SVG)."""
     body = []
     for index, block in enumerate(blocks):
         if block.kind in ("h1", "h2", "h3"):
             body.append(f"<{block.kind}>{_html_text(block.text)}</{block.kind}>")
         elif block.kind == "p" and index == len(blocks) - 1 and block.text.startswith("Rule set"):
+            body.extend(_figure(caption, svg) for caption, svg in figures or [])
+            figures = None
             body.append(f"<footer>{_html_text(block.text)}</footer>")
         elif block.kind == "p" and block.text in STATUS_WORDS.values():
             body.append(f'<p><span class="status {status}">{html.escape(block.text)}</span></p>')
@@ -122,6 +132,7 @@ def to_html(blocks: list[Block], status: str, title: str, audience: str) -> str:
             body.append(f"<p>{_html_text(block.text)}</p>")
         elif block.kind == "ul":
             body.append(_html_items(block.items))
+    body.extend(_figure(caption, svg) for caption, svg in figures or [])
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="audience" content="{audience}"><title>{html.escape(title)}</title>'
@@ -135,8 +146,11 @@ def render_explanation(
     audience: str = "coach",
     trace: bool = False,
     extra: list[Block] | None = None,
+    figures: list[tuple[str, str]] | None = None,
 ) -> str:
-    """The explanation in `fmt` for `audience`; `trace` adds the engine's own record (JSON always has it)."""
+    """The explanation in `fmt` for `audience`; `trace` adds the engine's own record (JSON always has it).
+
+    `figures`: (caption, SVG) drawn elsewhere (the history's plots), shown in the HTML report only."""
     if fmt == "json":
         return json.dumps({**doc, "audience": audience}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     blocks = BUILDERS[doc["mode"]](doc, audience, trace)
@@ -145,5 +159,5 @@ def render_explanation(
     if fmt == "markdown":
         return to_markdown(blocks)
     if fmt == "html":
-        return to_html(blocks, doc["status"], blocks[0].text, audience)
+        return to_html(blocks, doc["status"], blocks[0].text, audience, figures)
     return to_text(blocks)

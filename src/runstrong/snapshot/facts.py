@@ -26,8 +26,14 @@ class Conclusion(Fact):
     """An intermediate conclusion asserted by a rule."""
 
 
+#: Top-level sections the rules never read: where each value came from (`runstrong history snapshot`).
+NOT_FACTS = frozenset({"provenance"})
+
+
 def _flatten(node: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
     for key, value in node.items():
+        if not prefix and key in NOT_FACTS:
+            continue
         path = f"{prefix}.{key}" if prefix else key
         if isinstance(value, dict):
             _flatten(value, path, out)
