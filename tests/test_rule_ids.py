@@ -8,6 +8,10 @@ from runstrong.cli.main import cli
 from runstrong.rules.model import RuleSet
 
 RULE_IDS = [
+    "BL01",
+    "BL02",
+    "BL03",
+    "BL04",
     "CG01",
     "CG02",
     "CG03",
@@ -50,6 +54,7 @@ RULE_IDS = [
     "LV04",
     "LV05",
     "LV06",
+    "LV07",
     "PL01",
     "PL02",
     "PL03",

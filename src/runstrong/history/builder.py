@@ -12,6 +12,7 @@ from runstrong.history import queries
 from runstrong.history.baselines import baseline, daily_checkin_values
 from runstrong.history.running_load import running_section
 from runstrong.history.windows import baseline_window, previous_week, this_week
+from runstrong.snapshot.fields import catalogue
 from runstrong.snapshot.validation import Snapshot, validate
 
 #: Nights of sleep needed in the 7 days ending on the date for `sleep_h_avg_7d`.
@@ -56,6 +57,8 @@ def _tendon_trends(
     symptoms: dict[str, Any], checkins: dict[date, dict[str, Any]], day: date, prov: dict[str, str]
 ) -> None:
     """A tendon without a trend gets one week to week: mean pain during loading this week against last week's."""
+    if "trend" not in catalogue().lists["symptoms.tendon"]:
+        return  # a snapshot format without a tendon trend
     week, before = this_week(day), previous_week(day)
     for number, item in enumerate(symptoms.get("tendon", [])):
         if "trend" in item:
