@@ -24,7 +24,7 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     kind = schema.get("type")
     if kind == "object":
         required = set(schema.get("required", ()))
-        properties = schema["properties"]
+        properties = schema.get("properties", {})
         return st.fixed_dictionaries(
             {k: from_schema(v) for k, v in properties.items() if k in required},
             optional={k: from_schema(v) for k, v in properties.items() if k not in required},

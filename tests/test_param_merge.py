@@ -53,7 +53,7 @@ CASES: dict[str, tuple[dict[str, Any], str, set[str], str, str, Any]] = {
         {"RF02", "RF03"},
         "reason",
         "collect",
-        ["joint swelling", "pain at night or at rest"],
+        ["joint swelling or warmth", "pain at night or at rest"],
     ),
 }
 

@@ -44,6 +44,7 @@ class Advice:
     referred_sites: list[str] = field(default_factory=list)
     urgency: str = ""
     red_flags: list[str] = field(default_factory=list)  # the snapshot's red flags the knowledge base knows
+    excluded: list[str] = field(default_factory=list)  # exercises a kept adjustment rules out (`excludes`)
 
 
 def _param_value(ruleset: RuleSet, value: Any, firing: Firing) -> Any:
@@ -116,14 +117,16 @@ def _loads_any(knowledge: KnowledgeBase, exercise: str, sites: set[str]) -> bool
     return bool(set(knowledge.exercises[exercise].loads) & sites)
 
 
-def _exercises(knowledge: KnowledgeBase, rec: Recommendation, referred: set[str], stopped: set[str]) -> list[str]:
-    """The rec's exercises for its site, without any that load a referred site, or that load a
-    stopped (painful) site with strength or jumping work."""
+def _exercises(
+    knowledge: KnowledgeBase, rec: Recommendation, referred: set[str], stopped: set[str], excluded: set[str]
+) -> list[str]:
+    """The rec's exercises for its site, without any that load a referred site, that load a
+    stopped (painful) site with strength or jumping work, or that other kept advice excludes."""
     sites = [s for s in rec.params.get("site") or [] if s in rec.adjustment.site_exercises]
     keys = [k for s in sites for k in rec.adjustment.site_exercises[s]] or list(rec.adjustment.exercises)
     kept: list[str] = []
     for key in dict.fromkeys(keys):
-        if _loads_any(knowledge, key, referred):
+        if key in excluded or _loads_any(knowledge, key, referred):
             continue
         if knowledge.exercises[key].kind in ("strength", "plyometric", "power") and _loads_any(knowledge, key, stopped):
             continue
@@ -182,11 +185,16 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
     for rec in kept:
         if rec.adjustment.stops == "dynamic":
             stopped |= {part for site in rec.params.get("site") or [] for part in knowledge.site_parts(site)}
+    excluders = {key: rec.adjustment for rec in kept for key in rec.adjustment.excludes}
     for rec in kept:
-        rec.exercises = _exercises(knowledge, rec, referred, stopped)
+        rec.exercises = _exercises(knowledge, rec, referred, stopped, set(excluders))
     for rec in kept:
         if rec.adjustment.with_referral == "away_from_site" and referred and not rec.exercises:
             _suppress(rec, REFERRAL, "every exercise it lists loads the referred site")
+        listed = set(rec.adjustment.exercises) | {k for keys in rec.adjustment.site_exercises.values() for k in keys}
+        if listed and not rec.exercises and listed <= set(excluders):
+            by = excluders[sorted(listed)[0]]
+            _suppress(rec, by.id, f"every exercise it lists is left out by “{by.title}”")
     kept = [rec for rec in kept if not rec.suppressed_by]
     suppressed = [rec for rec in given.values() if rec.suppressed_by]
     status = max((rec.adjustment.status for rec in kept), key=STATUS_RANK.__getitem__, default="green")
@@ -195,4 +203,4 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
         status = INSUFFICIENT
     kept.sort(key=lambda r: (r.adjustment.priority, r.adjustment.id))
     sites = list(given[REFERRAL].params["site"]) if REFERRAL in given else []
-    return Advice(status, kept, suppressed, sites, urgency, flags)
+    return Advice(status, kept, suppressed, sites, urgency, flags, sorted(excluders))

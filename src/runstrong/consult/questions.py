@@ -66,6 +66,7 @@ FLAG_QUESTIONS = {
     "pain_worsens_during_run": "Pain that gets worse as a run goes on?",
     "limp": "A limp?",
     "joint_swelling": "Joint swelling?",
+    "joint_warmth": "A joint that feels warm to the touch?",
     "numbness_tingling": "Numbness or tingling?",
     "achilles_pop": "A 'pop' or sudden pain at the Achilles?",
     "calf_swelling_warmth": "Calf swelling with warmth?",

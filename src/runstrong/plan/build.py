@@ -31,6 +31,7 @@ def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice) -> 
     apply.plyometrics(knowledge, week, advice)
     apply.add_work(knowledge, week, advice)
     apply.change_loads(week, advice)
+    apply.leave_out_excluded(ruleset.knowledge, week, advice)
     week.constraints = schedule.check(week, advice)
     return week
 

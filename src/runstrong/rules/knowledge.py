@@ -113,6 +113,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "subsumes": _KEYS,
             "applies_when": _TEXT,
             "stops": {"enum": ["dynamic"]},
+            "excludes": _KEYS,
             "site_exercises": {"type": "object", "additionalProperties": _KEYS},
             "defaults": {"type": "object"},
             "phrases": {"type": "object", "additionalProperties": _TEXT},
@@ -209,6 +210,7 @@ class Adjustment:
     site_exercises: dict[str, tuple[str, ...]] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
+    excludes: tuple[str, ...] = ()  # exercises no other advice may list while this one is kept
 
 
 @dataclass(frozen=True)
@@ -306,6 +308,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
         problems += _check_refs(ad_file, ad, name, "exercises", ex, "exercise")
+        problems += _check_refs(ad_file, ad, name, "excludes", ex, "exercise")
         problems += _check_refs(ad_file, ad, name, "overrides", ad, "adjustment")
         problems += _check_refs(ad_file, ad, name, "subsumes", ad, "adjustment")
         for site, keys in (ad[name].get("site_exercises") or {}).items():
@@ -361,6 +364,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                 {site: tuple(keys) for site, keys in (v.get("site_exercises") or {}).items()},
                 dict(v.get("defaults") or {}),
                 dict(v.get("phrases") or {}),
+                tuple(v.get("excludes") or ()),
             )
             for k, v in ad.items()
         },
