@@ -40,6 +40,7 @@ class LazyGroup(click.Group):
         "explain": "runstrong.cli.explain:explain",
         "audit": "runstrong.cli.audit:audit",
         "plan": "runstrong.cli.plan:plan",
+        "serve": "runstrong.cli.serve:serve",
         "history": "runstrong.cli.history:history",
     },
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
