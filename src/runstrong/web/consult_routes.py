@@ -120,7 +120,7 @@ def consult_router() -> APIRouter:
         validate({"athlete_id": athlete_id, "date": day})  # the id and date as the snapshot format takes them
         history = await run_in_threadpool(_advisor(request).from_history, athlete_id, datetime.date.fromisoformat(day))
         notice = (
-            "Started from this athlete's history: only what it does not say is asked."
+            "Started from the history of this athlete: only what it does not say is asked."
             if history
             else "A new consultation (no history for this athlete on this server)."
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fastapi import Request
@@ -129,7 +129,9 @@ class Gate:
         elif not self._allowed(headers, cookies, path, scope["method"]):
             html = not is_api(path) and "text/html" in headers.get("accept", "") and scope["method"] == "GET"
             response = (
-                self.login_page(session, path)
+                self.login_page(
+                    session, path + (f"?{query}" if (query := scope["query_string"].decode("latin-1")) else "")
+                )
                 if html
                 else self.refuse(401, "Token required", "send the server's token: Authorization: Bearer <token>", path)
             )
@@ -192,17 +194,23 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def check_csrf(request: Request) -> None:
-    """A dependency of every form route: a POST must carry this session's CSRF token."""
+async def check_csrf(request: Request) -> AsyncIterator[None]:
+    """A dependency of every form route: a POST must carry this session's CSRF token. The form's
+    uploaded files are closed once the response is sent (or the form refused)."""
     if request.method != "POST":
+        yield
         return
     form = await request.form()
-    given = form.get(CSRF_FIELD)
-    expected = csrf_token(request.app.state.secret, request.state.session_id)
-    if not request.state.session_from_cookie or not isinstance(given, str):
-        raise CsrfError
-    if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise CsrfError
+    try:
+        given = form.get(CSRF_FIELD)
+        expected = csrf_token(request.app.state.secret, request.state.session_id)
+        if not request.state.session_from_cookie or not isinstance(given, str):
+            raise CsrfError
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            raise CsrfError
+        yield
+    finally:
+        await form.close()
 
 
 def form_token(request: Request) -> str:
