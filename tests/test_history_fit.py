@@ -90,3 +90,13 @@ def test_database_uses_wal_foreign_keys_and_a_schema_version(tmp_path: Path) -> 
         connection.execute("INSERT INTO checkins VALUES ('nobody', '2026-01-01', '{}', 'now')")
     connection.close()
     assert connect(tmp_path / "h.sqlite3").execute("SELECT COUNT(*) FROM schema_version").fetchone()[0] == 1
+
+
+def test_the_table_crc_equals_fitdecodes_on_every_real_file() -> None:
+    import fitdecode.utils  # type: ignore[import-untyped]
+
+    from runstrong.history.fit import fit_crc
+
+    for path in FIT_DIR.glob("*.fit"):
+        data = path.read_bytes()
+        assert fit_crc(data) == fitdecode.utils.compute_crc(data), path.name

@@ -32,9 +32,11 @@ def _cadence_spm(session: dict[str, Any], sport: str) -> float | None:
 
 def _start(session: dict[str, Any], where: str) -> datetime:
     start = session.get("start_time")
-    if not isinstance(start, datetime):
+    if isinstance(start, datetime):
+        return start if start.tzinfo else start.replace(tzinfo=UTC)
+    if not isinstance(start, int) or start < 0x10000000:  # FIT: smaller values are not absolute times
         raise ImportFailure(f"{where}: the session has no start time")
-    return start if start.tzinfo else start.replace(tzinfo=UTC)
+    return datetime.fromtimestamp(start + FIT_EPOCH, tz=UTC)
 
 
 def _session_activity(session: dict[str, Any], number: int) -> Activity:
@@ -50,13 +52,54 @@ def _session_activity(session: dict[str, Any], number: int) -> Activity:
     )
 
 
+def _crc16_table() -> list[int]:
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+_CRC_TABLE = _crc16_table()
+#: Seconds from the Unix epoch to the FIT epoch (1989-12-31 00:00 UTC).
+FIT_EPOCH = 631065600
+
+
+def fit_crc(data: bytes | bytearray) -> int:
+    """The FIT checksum (CRC-16, polynomial 0xA001) byte by byte from a table: the same value as
+    fitdecode's nibble-wise CRC, several times faster on a long file."""
+    crc = 0
+    for byte in data:
+        crc = (crc >> 8) ^ _CRC_TABLE[(crc ^ byte) & 0xFF]
+    return crc
+
+
+def _check_file_crc(data: bytes) -> None:
+    """The whole file's checksum (its last two bytes), checked before anything is decoded."""
+    if len(data) < 14 or data[8:12] != b".FIT":
+        raise ImportFailure("not a FIT file (no .FIT header)")
+    header_size = data[0]
+    data_size = int.from_bytes(data[4:8], "little")
+    end = header_size + data_size
+    if len(data) < end + 2:
+        raise ImportFailure(f"truncated FIT file ({len(data)} bytes, the header announces {end + 2})")
+    if fit_crc(data[:end]) != int.from_bytes(data[end : end + 2], "little"):
+        raise ImportFailure("corrupt FIT file (checksum does not match)")
+
+
 def read_fit(data: bytes) -> list[Activity]:
     """The activities of a FIT file; a corrupt, truncated or non-activity file raises ImportFailure."""
+    _check_file_crc(data)  # fitdecode's own CRC check is off: this one is the same, only faster
     sessions: list[dict[str, Any]] = []
     file_type = None
     try:
         with fitdecode.FitReader(
-            io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE, error_handling=fitdecode.ErrorHandling.RAISE
+            io.BytesIO(data),
+            processor=None,  # raw values (times as FIT seconds): converted below for the few fields used
+            check_crc=fitdecode.CrcCheck.DISABLED,
+            error_handling=fitdecode.ErrorHandling.RAISE,
         ) as reader:
             for frame in reader:  # the whole file is read, so a truncated file fails before anything is kept
                 if not isinstance(frame, fitdecode.FitDataMessage):

@@ -9,7 +9,7 @@ from pathlib import Path
 from runstrong.history.fit import read_fit
 from runstrong.history.gpx import read_gpx
 from runstrong.history.model import Activity, ImportFailure, content_hash
-from runstrong.history.store import store_import
+from runstrong.history.store import imported_before, store_import
 from runstrong.history.strava_csv import read_strava_csv
 from runstrong.history.tcx import read_tcx
 
@@ -65,11 +65,14 @@ def import_file(connection: sqlite3.Connection, athlete_id: str, path: Path) -> 
         data = path.read_bytes()
     except OSError as error:
         return FileOutcome(name, "failed", reason=error.strerror or str(error))
+    digest = content_hash(data)
+    if imported_before(connection, athlete_id, digest):
+        return FileOutcome(name, "unchanged", reason="imported before (same content)")
     try:
         kind, activities, problems = parse_file(path, data)
     except ImportFailure as error:
         return FileOutcome(name, "failed", reason=str(error))
-    stored = store_import(connection, athlete_id, path.name, kind, content_hash(data), activities)
+    stored = store_import(connection, athlete_id, path.name, kind, digest, activities)
     if stored is None:
         return FileOutcome(name, "unchanged", reason="imported before (same content)")
     running = sum(1 for activity in activities if activity.sport == "running")

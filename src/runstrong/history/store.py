@@ -26,6 +26,14 @@ def activity_key(activity: Activity) -> str:
     return f"{activity.sport}@{activity.start_utc.astimezone(UTC):%Y-%m-%dT%H:%M:%S}"
 
 
+def imported_before(connection: sqlite3.Connection, athlete_id: str, digest: str) -> bool:
+    """This very file (by content hash) is already in the athlete's history."""
+    row = connection.execute(
+        "SELECT 1 FROM imports WHERE athlete_id = ? AND content_hash = ?", (athlete_id, digest)
+    ).fetchone()
+    return row is not None
+
+
 def store_import(
     connection: sqlite3.Connection,
     athlete_id: str,
