@@ -46,7 +46,7 @@ LIST_QUESTIONS = {
     "calf swelling and warmth, missed periods, pain over a high-risk bone site, needing painkillers "
     "to run, a joint giving way, weakness or foot drop, or pain lasting more than 72 h after a run?",
     "symptoms.soreness": "Any muscle soreness?",
-    "symptoms.tendon": "Any tendon pain or stiffness (Achilles, patellar)?",
+    "symptoms.tendon": "Any tendon pain or stiffness (Achilles, patellar, hamstring, gluteal; or plantar fascia)?",
     "symptoms.sharp_joint_pain": "Any sharp joint pain during lifts or runs?",
     "profile.injury_history": "Any past running injuries?",
     "plan.gym_sessions": "Are gym sessions planned this week?",
