@@ -95,7 +95,7 @@ def test_a_baseline_needs_14_days(db: sqlite3.Connection, days: int, known: bool
 def test_symptoms_come_from_the_check_in_of_the_day_with_trends_from_earlier_ones(db: sqlite3.Connection) -> None:
     for ago in range(7, 14):
         checkin(db, ago, symptoms={"tendon": [{"site": "achilles", "pain_during_load": 2}], "soreness": []})
-    checkin(db, 2, symptoms={"soreness": [{"region": "calf", "level": 2}], "tendon": []})
+    checkin(db, 9, symptoms={"soreness": [{"region": "calf", "level": 2}], "tendon": []})
     checkin(
         db,
         0,

@@ -76,12 +76,12 @@ def import_files(files: tuple[Path, ...], athlete_id: str, db_path: Path | None)
 
 
 @history.command("checkin")
-@click.argument("file", type=str)
+@click.argument("files", nargs=-1, required=True, type=str)
 @athlete_option
 @db_option
 @user_errors
-def checkin(file: str, athlete_id: str, db_path: Path | None) -> None:
-    """Record one day's check-in from FILE (YAML/JSON, or - for stdin).
+def checkin(files: tuple[str, ...], athlete_id: str, db_path: Path | None) -> None:
+    """Record check-ins, one day each, from FILES (YAML/JSON, or - for stdin).
 
     \b
     date: 2026-11-24                     required: the day it describes
@@ -89,18 +89,30 @@ def checkin(file: str, athlete_id: str, db_path: Path | None) -> None:
     progress: {reps_at_fixed_load: 12, circuit_time_s: 410, bar_speed_mps: 0.81}
     gym_sessions_logged: [{intensity: high, muscle_groups: [calves], deload: false}]
 
-    A second check-in for the same day replaces the first.
+    A second check-in for the same day replaces the first. Every file is checked before any is
+    stored: one mistake (named by file and field) stores none of them.
     """
     from runstrong.history.checkin import parse_checkin
     from runstrong.history.store import store_checkin
     from runstrong.snapshot.strict import decode
+    from runstrong.util.errors import Problem
 
-    raw = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)
-    entry = parse_checkin(decode(raw, file), file, athlete_id)
+    entries = []
+    for file in files:
+        raw = sys.stdin.buffer.read() if file == "-" else _read_bytes(file)
+        try:
+            entries.append(parse_checkin(decode(raw, file), file, athlete_id))
+        except UserError as error:
+            raise UserError(
+                [Problem(f"{file}: {p.where}" if p.where != file else file, p.message) for p in error.problems]
+            ) from None
     with closing(open_history(db_path)) as connection:
-        store_checkin(connection, athlete_id, entry.day, entry.data, entry.progress, entry.sessions)
-    parts = ", ".join([*entry.data, *(["progress"] if entry.progress else [])]) or "nothing but the date"
-    click.echo(f"checked in {athlete_id} for {entry.day.isoformat()}: {parts}")
+        for entry in entries:
+            store_checkin(connection, athlete_id, entry.day, entry.data, entry.progress, entry.sessions)
+    for entry in entries:
+        extra = [*(["progress"] if entry.progress else []), *(["gym sessions"] if entry.sessions else [])]
+        parts = ", ".join([*entry.data, *extra]) or "nothing but the date"
+        click.echo(f"checked in {athlete_id} for {entry.day.isoformat()}: {parts}")
 
 
 def _read_bytes(file: str) -> bytes:

@@ -26,21 +26,31 @@ def _trend(now: float, before: float) -> str:
     return "rising" if now - before >= TREND_STEP else ("falling" if before - now >= TREND_STEP else "stable")
 
 
-def _soreness_trends(symptoms: dict[str, Any], earlier: dict[date, dict[str, Any]], prov: dict[str, str]) -> None:
-    """A soreness item without a trend gets one from the same region in the previous check-in (within 7 days)."""
+def _region_levels(checkins: dict[date, dict[str, Any]], region: str, days: Any) -> list[float]:
+    return [
+        float(s["level"])
+        for day, data in checkins.items()
+        if days.holds(day)
+        for s in data.get("symptoms", {}).get("soreness", [])
+        if s.get("region") == region and "level" in s
+    ]
+
+
+def _soreness_trends(
+    symptoms: dict[str, Any], checkins: dict[date, dict[str, Any]], day: date, prov: dict[str, str]
+) -> None:
+    """A soreness item without a trend gets one week to week: this week's mean level against last week's."""
+    week, before = this_week(day), previous_week(day)
     for number, item in enumerate(symptoms.get("soreness", [])):
-        if "trend" in item or "level" not in item:
+        if "trend" in item:
             continue
-        for day in sorted(earlier, reverse=True):
-            previous = [
-                s for s in earlier[day].get("symptoms", {}).get("soreness", []) if s.get("region") == item["region"]
-            ]
-            if previous and "level" in previous[0]:
-                item["trend"] = _trend(item["level"], previous[0]["level"])
-                prov[f"symptoms.soreness[{number}].trend"] = (
-                    f"level {item['level']} against {previous[0]['level']} in the check-in of {day.isoformat()}"
-                )
-                break
+        now, then = _region_levels(checkins, item["region"], week), _region_levels(checkins, item["region"], before)
+        if now and then:
+            item["trend"] = _trend(statistics.fmean(now), statistics.fmean(then))
+            prov[f"symptoms.soreness[{number}].trend"] = (
+                f"mean level {statistics.fmean(now):.1f} in {len(now)} check-ins this week against "
+                f"{statistics.fmean(then):.1f} in {len(then)} the week before"
+            )
 
 
 def _site_pain(checkins: dict[date, dict[str, Any]], site: str, days: Any) -> list[float]:
@@ -182,9 +192,8 @@ def build_snapshot(connection: sqlite3.Connection, athlete_id: str, day: date) -
         prov[part] = f"the check-in of {day.isoformat()}"
     if running:
         snapshot["running"] = {**running, **snapshot.get("running", {})}
-    earlier = {d: data for d, data in checkins.items() if d < day and (day - d).days <= 7}
     if "symptoms" in snapshot:
-        _soreness_trends(snapshot["symptoms"], earlier, prov)
+        _soreness_trends(snapshot["symptoms"], checkins, day, prov)
         _tendon_trends(snapshot["symptoms"], checkins, day, prov)
     _sleep_average(snapshot, checkins, day, prov)
     _plan_and_profile(connection, athlete_id, day, snapshot, prov)
