@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from runstrong import __version__
-from runstrong.advice.resolve import STATUS_RANK, Advice, Recommendation, resolve_advice
-from runstrong.advice.summary import because, summary
-from runstrong.advice.wording import instruction
-from runstrong.engine.evaluator import Evaluator, fields_used
+from runstrong.advice.resolve import STATUS_RANK, Recommendation, resolve_advice
+from runstrong.advice.summary import Wording, summary
+from runstrong.engine.evaluator import Evaluator, fields_read
 from runstrong.engine.records import Evaluation
 from runstrong.rules.model import RuleSet
 from runstrong.snapshot.fields import catalogue, field_label
@@ -30,14 +29,14 @@ def _evidence(ruleset: RuleSet, rule_ids: list[str]) -> list[dict[str, str]]:
     ]
 
 
-def _recommendation(ruleset: RuleSet, advice: Advice, rec: Recommendation, priority: int) -> dict[str, Any]:
+def _recommendation(ruleset: RuleSet, wording: Wording, rec: Recommendation, priority: int) -> dict[str, Any]:
     exercises = ruleset.knowledge.exercises
     return {
         "adjustment": rec.adjustment.id,
         "title": rec.adjustment.title,
         "direction": rec.adjustment.direction,
-        "do": instruction(ruleset.knowledge, advice, rec),
-        "because": because(ruleset, rec),
+        "do": wording.do(rec),
+        "because": wording.because(rec),
         "group": rec.adjustment.group,
         "priority": priority,
         "params": dict(sorted(rec.params.items())),
@@ -63,7 +62,8 @@ def _unknown(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, Any]]:
     for rule in ruleset.rules:
         if rule.id in fired:
             continue
-        for name in sorted(fields_used(rule) & missing):
+        needs = fields_read(rule) & missing
+        for name in sorted(needs) if needs else ():
             for field in scalars[name].inputs or (name,):
                 if field in missing and rule.id not in needed.setdefault(field, []):
                     needed[field].append(rule.id)
@@ -92,6 +92,7 @@ def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
     advice = resolve_advice(ruleset, evaluation)
     ordered = advice.recommendations
     unknown = _unknown(ruleset, evaluation)
+    wording = Wording(ruleset, advice)
     fired: dict[str, dict[str, Any]] = {}
     for firing in evaluation.firings:
         entry = fired.setdefault(firing.rule.id, {"rule": firing.rule.id, "title": firing.rule.title, "matches": []})
@@ -102,8 +103,8 @@ def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
         "athlete_id": evaluation.snapshot["athlete_id"],
         "date": evaluation.snapshot["date"],
         "status": advice.status,
-        "summary": summary(ruleset, advice, unknown),
-        "recommendations": [_recommendation(ruleset, advice, rec, n) for n, rec in enumerate(ordered, 1)],
+        "summary": summary(ruleset, advice, unknown, wording),
+        "recommendations": [_recommendation(ruleset, wording, rec, n) for n, rec in enumerate(ordered, 1)],
         "suppressed": [
             {
                 "adjustment": rec.adjustment.id,

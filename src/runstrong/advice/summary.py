@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from runstrong.advice.because import because_text, words
 from runstrong.advice.resolve import INSUFFICIENT, REFERRAL, Advice, Recommendation
 from runstrong.advice.wording import instruction
+from runstrong.engine.records import Firing
 from runstrong.rules.model import RuleSet
 
 MAX_ACTIONS = 3
@@ -15,15 +17,46 @@ MAX_REASONS = 4
 GROUP_ORDER = ("now", "this_week", "every_session", "information")
 
 
-def because(ruleset: RuleSet, rec: Recommendation) -> list[str]:
+def because(ruleset: RuleSet, rec: Recommendation, text: Callable[[Firing], str] | None = None) -> list[str]:
     """What was seen, in words, for each firing behind a recommendation: rule by rule in the
     order they were given, each rule's texts sorted (the engine's order of symmetric matches,
-    Tuesday-Wednesday or Wednesday-Tuesday, is not part of the advice)."""
+    Tuesday-Wednesday or Wednesday-Tuesday, is not part of the advice). `text` gives a firing's
+    words (default: `because_text`)."""
+    words_of = text or (lambda firing: because_text(ruleset, firing))
     texts: list[str] = []
     for rule_id in rec.rules:
-        found = sorted({because_text(ruleset, f) for f in rec.firings if f.rule.id == rule_id})
+        found = sorted({words_of(f) for f in rec.firings if f.rule.id == rule_id})
         texts += [text for text in found if text not in texts]
     return texts
+
+
+class Wording:
+    """Each recommendation's `because` texts and instruction for one result, each worked out
+    once (the recommendations and the summary both show them)."""
+
+    def __init__(self, ruleset: RuleSet, advice: Advice) -> None:
+        self.ruleset, self.advice = ruleset, advice
+        self._firings: dict[int, tuple[Firing, str]] = {}
+        self._because: dict[int, tuple[Recommendation, list[str]]] = {}
+        self._do: dict[int, tuple[Recommendation, str]] = {}
+
+    def _firing_text(self, firing: Firing) -> str:
+        known = self._firings.get(id(firing))
+        if known is None or known[0] is not firing:
+            known = self._firings[id(firing)] = (firing, because_text(self.ruleset, firing))
+        return known[1]
+
+    def because(self, rec: Recommendation) -> list[str]:
+        known = self._because.get(id(rec))
+        if known is None or known[0] is not rec:
+            known = self._because[id(rec)] = (rec, because(self.ruleset, rec, self._firing_text))
+        return list(known[1])
+
+    def do(self, rec: Recommendation) -> str:
+        known = self._do.get(id(rec))
+        if known is None or known[0] is not rec:
+            known = self._do[id(rec)] = (rec, instruction(self.ruleset.knowledge, self.advice, rec))
+        return known[1]
 
 
 def headline(advice: Advice, ruleset: RuleSet) -> str:
@@ -43,7 +76,7 @@ def headline(advice: Advice, ruleset: RuleSet) -> str:
 
 
 def _reasons(
-    ruleset: RuleSet, advice: Advice, actions: list[Recommendation], unknown: list[dict[str, Any]]
+    ruleset: RuleSet, advice: Advice, actions: list[Recommendation], unknown: list[dict[str, Any]], wording: Wording
 ) -> list[str]:
     knowledge = ruleset.knowledge
     reasons: dict[str, None] = {}
@@ -54,7 +87,7 @@ def _reasons(
     for rec in actions:
         if rec.adjustment.id == REFERRAL and advice.red_flags:
             continue  # the red flags above already say, with what they mean, what its rules saw
-        for text in because(ruleset, rec):
+        for text in wording.because(rec):
             reasons.setdefault(text, None)
     if advice.status == INSUFFICIENT and unknown:
         missing = ", ".join(entry["label"] for entry in unknown[:3])
@@ -62,8 +95,11 @@ def _reasons(
     return list(reasons)[:MAX_REASONS]
 
 
-def summary(ruleset: RuleSet, advice: Advice, unknown: list[dict[str, Any]]) -> dict[str, Any]:
+def summary(
+    ruleset: RuleSet, advice: Advice, unknown: list[dict[str, Any]], wording: Wording | None = None
+) -> dict[str, Any]:
     """`headline`, `reasons` (strings) and 1-3 `actions`, each naming its adjustment."""
+    wording = wording or Wording(ruleset, advice)
     ordered = sorted(
         advice.recommendations, key=lambda r: (GROUP_ORDER.index(r.adjustment.group), r.adjustment.priority)
     )
@@ -71,9 +107,7 @@ def summary(ruleset: RuleSet, advice: Advice, unknown: list[dict[str, Any]]) -> 
     actions = first[:MAX_ACTIONS]
     return {
         "headline": headline(advice, ruleset),
-        "reasons": _reasons(ruleset, advice, actions, unknown),
-        "actions": [
-            {"adjustment": rec.adjustment.id, "text": instruction(ruleset.knowledge, advice, rec)} for rec in actions
-        ]
+        "reasons": _reasons(ruleset, advice, actions, unknown, wording),
+        "actions": [{"adjustment": rec.adjustment.id, "text": wording.do(rec)} for rec in actions]
         or [{"adjustment": None, "text": "Keep the current plan."}],
     }

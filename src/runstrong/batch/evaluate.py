@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from runstrong.advice.result import build_result
 from runstrong.audit.log import audit_record
 from runstrong.batch.rows import Row, csv_line
 from runstrong.engine.evaluator import Evaluator
 from runstrong.rules.model import RuleSet
-from runstrong.snapshot.validation import validate
+from runstrong.snapshot.validation import validate_fast
 from runstrong.util.errors import InvalidSnapshot, Problem
 
 CSV_COLUMNS = ["athlete_id", "date", "status", "adjustments", "suppressed", "rules", "unknown"]
@@ -46,6 +48,11 @@ def _error_line(row: Row, problems: list[Any]) -> bytes:
         "problems": [{"where": p.where, "message": p.message} for p in problems],
     }
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def encode_line(result: dict[str, Any]) -> bytes:
+    """One JSON Lines record: the result as compact JSON (UTF-8, keys sorted) and a newline."""
+    return orjson.dumps(result, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 #: What a spreadsheet would read as a formula at the start of a cell (OWASP CSV injection).
@@ -85,19 +92,16 @@ class RowEvaluator:
         if row.problems:
             return Outcome(error=_error_line(row, list(row.problems)))
         try:
-            snapshot = validate(row.data)
+            snapshot = validate_fast(row.data)
         except InvalidSnapshot as error:
             return Outcome(error=_error_line(row, error.problems))
         try:
             result = build_result(self.ruleset, self.evaluator.evaluate(snapshot))
+            text = _csv_result(result).encode("utf-8") if self.fmt == "csv" else encode_line(result)
         except Exception as error:
             return Outcome(error=_error_line(row, [Problem("(engine)", f"internal error: {error!r}")]))
-        if self.fmt == "csv":
-            text = _csv_result(result)
-        else:
-            text = json.dumps(result, sort_keys=True, ensure_ascii=False) + "\n"
         return Outcome(
-            text=text.encode("utf-8"),
+            text=text,
             status=result["status"],
             adjustments=tuple(rec["adjustment"] for rec in result["recommendations"]),
             rules=tuple(fired["rule"] for fired in result["fired"]),

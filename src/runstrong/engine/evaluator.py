@@ -102,7 +102,7 @@ class Evaluator:
 _FIELDS_USED: dict[int, tuple[Rule, frozenset[str]]] = {}
 
 
-def fields_used(rule: Rule) -> set[str]:
+def fields_read(rule: Rule) -> frozenset[str]:
     """The athlete fields and lists a rule's conditions read (worked out once per rule)."""
     cached = _FIELDS_USED.get(id(rule))
     if cached is None or cached[0] is not rule:
@@ -113,4 +113,9 @@ def fields_used(rule: Rule) -> set[str]:
             elif isinstance(leaf, ItemMatch):
                 used.add(leaf.list)
         cached = _FIELDS_USED[id(rule)] = (rule, frozenset(used))
-    return set(cached[1])
+    return cached[1]
+
+
+def fields_used(rule: Rule) -> set[str]:
+    """`fields_read`, as a set of one's own."""
+    return set(fields_read(rule))

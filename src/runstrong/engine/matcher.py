@@ -3,28 +3,31 @@ firing order that breaks ties by rule order."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from experta.matchers.rete import ReteMatcher
-from experta.matchers.rete.check import FeatureCheck
 from experta.matchers.rete.mixins import ChildNode, NoMemory
-from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode
-from experta.matchers.rete.token import Token
+from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode, NotNode, OrdinaryMatchNode, WhereNode
 from experta.strategies import DepthStrategy
+
+from runstrong.engine.lean import VALID, feature_chain, join_node, new_token, not_node, where_node
 
 
 class LeanMatcher(ReteMatcher):
-    """experta's RETE matcher, collecting activations only from the conflict-set nodes that
-    changed (experta polls every one of them after every change)."""
+    """experta's RETE matcher with lean node activations (`runstrong.engine.lean`), collecting
+    activations only from the conflict-set nodes that changed (experta polls every one of them
+    after every change)."""
 
     changed: dict[Any, None]
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
         for fact in deleting or ():
             self.root_node.remove(fact)
+        children = self.root_node.children
         for fact in adding or ():
-            self.root_node.add(fact)
+            token = new_token(VALID, {fact}, {})
+            for child in children:
+                child.callback(token)
         added: list[Any] = []
         removed: list[Any] = []
         for node in self.changed:
@@ -46,9 +49,8 @@ class LeanMatcher(ReteMatcher):
         return [node for node in seen.values() if not isinstance(node, NoMemory)]
 
     def lean_network(self) -> None:
-        """Make every feature test test first and copy the token only when it passes
-        (experta copies it before testing, and most tests fail), and have every conflict-set
-        node note when it changed."""
+        """Give every node of the network its lean activation, and have every conflict-set node
+        note when it changed. All at once: lean nodes do not copy the tokens they pass on."""
         self.changed = {}
         seen: set[int] = set()
         stack = [self.root_node]
@@ -57,66 +59,29 @@ class LeanMatcher(ReteMatcher):
             if id(node) in seen:
                 continue
             seen.add(id(node))
-            node.children[:] = [self._lean_child(child) for child in node.children]
+            node.children[:] = [ChildNode(child.node, self._lean_callback(child)) for child in node.children]
             stack.extend(child.node for child in node.children)
 
-    def _lean_child(self, child: Any) -> Any:
-        if isinstance(child.node, FeatureTesterNode):
-            return ChildNode(child.node, _lean_feature_test(child.node))
-        if isinstance(child.node, ConflictSetNode):
-            node, activate = child.node, child.callback
+    def _lean_callback(self, child: Any) -> Any:
+        node, callback = child.node, child.callback
+        name = getattr(callback, "__name__", "")
+        if isinstance(node, FeatureTesterNode):
+            return feature_chain(node)
+        if isinstance(node, WhereNode):
+            return where_node(node)
+        if isinstance(node, OrdinaryMatchNode) and name in ("activate_left", "activate_right"):
+            return join_node(node, name == "activate_left")
+        if isinstance(node, NotNode) and name in ("activate_left", "activate_right"):
+            return not_node(node, name == "activate_left")
+        if isinstance(node, ConflictSetNode):
+            activate = node._activate
 
             def noted(token: Any) -> None:
                 activate(token)
                 self.changed[node] = None
 
-            return ChildNode(node, noted)
-        return child
-
-
-def _lean_feature_test(node: Any) -> Any:
-    """experta's FeatureTesterNode activation, testing before copying the token."""
-    matcher, children, new = _fast_check(node.matcher), node.children, tuple.__new__
-
-    def activate(token: Any) -> None:
-        (fact,) = token.data
-        match = matcher(fact)
-        if not match:
-            return
-        context = dict(token.context)
-        if isinstance(match, Mapping):
-            for key, value in match.items():
-                if isinstance(key, tuple):
-                    if key[1] in context and context[key[1]] == value:
-                        return
-                elif context.get(key, value) != value or context.get((False, key), _ABSENT) == value:
-                    return
-            context.update(match)
-        copy = new(Token, (token.tag, set(token.data), context))
-        for child in children:
-            child.callback(copy)
-
-    return activate
-
-
-_ABSENT = object()
-
-
-def _fast_check(check: Any) -> Any:
-    """A field check on a plain field name, without experta's per-call path parsing and logging."""
-    what = getattr(check, "what", None)
-    if not isinstance(check, FeatureCheck) or not isinstance(what, str) or "__" in what or what.isnumeric():
-        return check
-    test, expected = check.check, check.expected
-
-    def fast(fact: Any) -> Any:
-        try:
-            value = fact[what]
-        except (IndexError, KeyError, TypeError):
-            return False
-        return test(value, expected)
-
-    return fast
+            return noted
+        raise TypeError(f"no lean activation for {type(node).__name__} ({name})")
 
 
 class OrderedStrategy(DepthStrategy):

@@ -1,0 +1,236 @@
+"""Lean activations for the nodes of experta's RETE network: the same tests in the same order,
+giving the same tokens to the same children, without experta's per-call costs.
+
+experta copies every token on entry to every node (through a constructor that checks each fact's
+type), logs every test, and walks a pattern's field tests one node at a time. Here a run of
+feature tests with one child each is tested as one step, a token is built only when a test adds
+to its context, and no node changes a token it is given (so none needs a copy). Every node of a
+network must be made lean together (`LeanMatcher.lean_network`): the copies are left out because
+no lean node writes to a token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from typing import Any
+
+from experta.fieldconstraint import L, P
+from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck
+from experta.matchers.rete.nodes import FeatureTesterNode, NotNode, OrdinaryMatchNode, WhereNode
+from experta.matchers.rete.token import Token, TokenInfo
+
+Callback = Callable[[Any], None]
+VALID = Token.TagType.VALID
+_new = tuple.__new__
+_ABSENT = object()
+
+
+def new_token(tag: Any, data: Any, context: dict[Any, Any]) -> Any:
+    """A token, without experta's type checks of every fact (the network only makes good ones)."""
+    return _new(Token, (tag, data, context))
+
+
+def _info(token: Any) -> Any:
+    return _new(TokenInfo, (frozenset(token.data), frozenset(token.context.items())))
+
+
+def fast_check(check: Any) -> Callable[[Any], Any]:
+    """A node's test as a plain function with the same answers (True, False or a mapping to add
+    to the context), without experta's logging and path parsing."""
+    if isinstance(check, TypeCheck):
+        fact_type = check.fact_type
+        return lambda fact: type(fact) == fact_type  # noqa: E721 - experta's test, exactly
+    if isinstance(check, FactCapture):
+        bind = check.bind
+        return lambda fact: {bind: fact}
+    what = getattr(check, "what", None)
+    if not isinstance(check, FeatureCheck) or not isinstance(what, str) or "__" in what or what.isnumeric():
+        return check  # type: ignore[no-any-return]
+    how = check.how
+    if isinstance(how, P) and how.__bind__ is None:
+        match = how.match
+
+        def predicate(fact: Any) -> bool:
+            try:
+                value = fact[what]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return True if match(value) else False  # noqa: SIM210 - the predicate may return any value
+
+        return predicate
+    if isinstance(how, L) and how.__bind__ is None:
+        literal = how.value
+
+        def equal(fact: Any) -> bool:
+            try:
+                value = fact[what]
+            except (IndexError, KeyError, TypeError):
+                return False
+            return bool(literal == value)
+
+        return equal
+    test, expected = check.check, check.expected
+
+    def general(fact: Any) -> Any:
+        try:
+            value = fact[what]
+        except (IndexError, KeyError, TypeError):
+            return False
+        return test(value, expected)
+
+    return general
+
+
+def feature_chain(node: Any) -> Callback:
+    """The activation of a feature-test node and of the run of single-child feature-test nodes
+    below it, tested in one step (experta's FeatureTesterNode, node by node)."""
+    checks = [fast_check(node.matcher)]
+    while len(node.children) == 1 and isinstance(node.children[0].node, FeatureTesterNode):
+        node = node.children[0].node
+        checks.append(fast_check(node.matcher))
+    children = node.children  # leaned in place later; the list itself is kept
+    if len(checks) == 1:
+        (only,) = checks
+
+        def activate_one(token: Any) -> None:
+            (fact,) = token.data
+            match = only(fact)
+            if not match:
+                return
+            if isinstance(match, Mapping):
+                context = _merged(token.context, match)
+                if context is None:
+                    return
+                token = new_token(token.tag, token.data, context)
+            for child in children:
+                child.callback(token)
+
+        return activate_one
+
+    def activate(token: Any) -> None:
+        (fact,) = token.data
+        context = token.context
+        grown = False
+        for check in checks:
+            match = check(fact)
+            if not match:
+                return
+            if isinstance(match, Mapping):
+                merged = _merged(context, match)
+                if merged is None:
+                    return
+                context, grown = merged, True
+        if grown:
+            token = new_token(token.tag, token.data, context)
+        for child in children:
+            child.callback(token)
+
+    return activate
+
+
+def _merged(context: dict[Any, Any], match: Mapping[Any, Any]) -> dict[Any, Any] | None:
+    """The context with a test's bindings added, or None when they contradict it (experta's rule)."""
+    for key, value in match.items():
+        if isinstance(key, tuple):
+            if key[1] in context and context[key[1]] == value:
+                return None
+        elif context.get(key, value) != value or context.get((False, key), _ABSENT) == value:
+            return None
+    merged = dict(context)
+    merged.update(match)
+    return merged
+
+
+def where_node(node: WhereNode) -> Callback:
+    """A TEST node: the test on the token's bindings (experta's WhereNode and WhereCheck)."""
+    check, children = node.matcher, node.children
+    if not isinstance(check, WhereCheck):
+        matcher = check
+    else:
+        test, names = check.test, tuple(check.parameters)
+
+        def matcher(context: dict[str, Any]) -> Any:
+            return test(**{name: context.get(name) for name in names})
+
+    def activate(token: Any) -> None:
+        if matcher(token.context):
+            for child in children:
+                child.callback(token)
+
+    return activate
+
+
+def join_node(node: OrdinaryMatchNode, left: bool) -> Callback:
+    """One input of a two-input match node (experta's OrdinaryMatchNode activation)."""
+    matcher, children = node.matcher, node.children
+
+    def activate(token: Any) -> None:
+        own, other = (node.left_memory, node.right_memory) if left else (node.right_memory, node.left_memory)
+        if token.tag is VALID:
+            own.append(_info(token))
+        else:
+            with suppress(ValueError):
+                own.remove(_info(token))
+        context = token.context
+        for other_data, other_items in other:
+            other_context = dict(other_items)
+            if matcher(context, other_context) if left else matcher(other_context, context):
+                new_context = {k: v for k, v in context.items() if isinstance(k, str)}
+                for k, v in other_context.items():
+                    if not isinstance(k, tuple):
+                        new_context[k] = v
+                new = new_token(token.tag, token.data | other_data, new_context)
+                for child in children:
+                    child.callback(new)
+
+    return activate
+
+
+def not_node(node: NotNode, left: bool) -> Callback:
+    """One input of a NOT node (experta's NotNode activation)."""
+    matcher, children = node.matcher, node.children
+
+    def activate_left(token: Any) -> None:
+        info = _info(token)
+        valid = token.tag is VALID
+        if not node.right_memory:
+            if valid:
+                node.left_memory[info] = 0
+            else:
+                del node.left_memory[info]
+            for child in children:
+                child.callback(token)
+            return
+        count = 0
+        for _, right_context in node.right_memory:
+            if matcher(token.context, dict(right_context)):
+                count += 1
+                if not valid:
+                    break
+        if count == 0:
+            for child in children:
+                child.callback(token)
+        if valid:
+            node.left_memory[info] = count
+        else:
+            del node.left_memory[info]
+
+    def activate_right(token: Any) -> None:
+        info = _info(token)
+        if token.tag is VALID:
+            node.right_memory.append(info)
+            inc = 1
+        else:
+            inc = -1
+            node.right_memory.remove(info)
+        for known in node.left_memory:
+            if matcher(dict(known.context), token.context):
+                node.left_memory[known] += inc
+                count = node.left_memory[known]
+                if (count == 0 and inc == -1) or (count == 1 and inc == 1):
+                    new = known.to_valid_token() if inc == -1 else known.to_invalid_token()
+                    for child in children:
+                        child.callback(new)
+
+    return activate_left if left else activate_right
