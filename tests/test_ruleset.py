@@ -185,6 +185,13 @@ def _write_rules(rules_dir: Path, *rules: tuple[str, str, list[str], list[str]])
     }
 
 
+def test_every_bundled_source_is_cited(ruleset) -> None:  # type: ignore[no-untyped-def]
+    """A source in evidence.yaml is there because a rule or a threshold stands on it."""
+    cited = {key for rule in ruleset.rules for key in rule.evidence}
+    cited |= {threshold.source for threshold in ruleset.knowledge.thresholds.values()}
+    assert set(ruleset.knowledge.evidence) - cited == set()
+
+
 def test_a_cycle_of_conclusions_nothing_starts_is_reported_once(rules_dir: Path) -> None:
     files = _write_rules(
         rules_dir,
