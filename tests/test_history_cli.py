@@ -112,3 +112,11 @@ def test_show_writes_png_and_svg_and_the_html_report_embeds_the_plot(run, tmp_pa
     assert run("history", "show", "--athlete", "ana", "-o", str(tmp_path / "a.gif")).exit_code == 2
     page = run("explain", "--athlete", "ana", "--date", day, "-f", "html").output
     assert "<figure><svg" in page and "</figure>" in page and page.count("<svg") == 1
+
+
+def test_the_plots_pain_zones_are_the_tendon_rules_thresholds(ruleset) -> None:  # type: ignore[no-untyped-def]
+    from runstrong.history.plots import ACCEPTABLE_MAX, SAFE_MAX
+
+    thresholds = ruleset.knowledge.thresholds
+    assert thresholds["tendon_pain_safe_max"].value == SAFE_MAX
+    assert thresholds["tendon_pain_acceptable_max"].value == ACCEPTABLE_MAX
