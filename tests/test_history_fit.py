@@ -100,3 +100,29 @@ def test_the_table_crc_equals_fitdecodes_on_every_real_file() -> None:
     for path in FIT_DIR.glob("*.fit"):
         data = path.read_bytes()
         assert fit_crc(data) == fitdecode.utils.compute_crc(data), path.name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["activity-small-fenix2-run.fit", "garmin-fenix-5-run.fit", "garmin-fenix-5-bike.fit", "2013-02-06-12-11-14.fit"],
+)
+def test_the_skimmed_file_holds_the_same_sessions_as_the_whole_file(name: str) -> None:
+    import io
+
+    import fitdecode  # type: ignore[import-untyped]
+
+    from runstrong.history.fit import fit_crc
+    from runstrong.history.fit_skim import skim
+
+    def sessions(data: bytes) -> list[dict[str, object]]:
+        with fitdecode.FitReader(io.BytesIO(data), check_crc=fitdecode.CrcCheck.RAISE) as reader:
+            return [
+                {f.name: f.value for f in frame.fields}
+                for frame in reader
+                if isinstance(frame, fitdecode.FitDataMessage) and frame.name in ("session", "file_id")
+            ]
+
+    whole = (FIT_DIR / name).read_bytes()
+    skimmed = skim(whole, fit_crc)
+    assert len(skimmed) < len(whole) or len(whole) < 6000
+    assert sessions(skimmed) == sessions(whole)  # and fitdecode accepts the new checksum

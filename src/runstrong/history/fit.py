@@ -8,6 +8,7 @@ from typing import Any
 
 import fitdecode  # type: ignore[import-untyped]
 
+from runstrong.history.fit_skim import skim
 from runstrong.history.model import Activity, ImportFailure, checked_distance
 from runstrong.history.sport import RUNNING, normalise_sport
 
@@ -92,6 +93,7 @@ def _check_file_crc(data: bytes) -> None:
 def read_fit(data: bytes) -> list[Activity]:
     """The activities of a FIT file; a corrupt, truncated or non-activity file raises ImportFailure."""
     _check_file_crc(data)  # fitdecode's own CRC check is off: this one is the same, only faster
+    data = skim(data, fit_crc)  # only the messages read below are left for fitdecode to decode
     sessions: list[dict[str, Any]] = []
     file_type = None
     try:
