@@ -46,13 +46,12 @@ def start(client: TestClient, text: str, name: str = "snapshot.yaml", path: str 
 def post_answer(client: TestClient, page: str, action: str, **fields: Any) -> Any:
     """Press a button of the current question's form."""
     data = {"csrf": hidden(page, "csrf"), "state": hidden(page, "state"), "action": action, **fields}
-    if 'name="slot"' in page:
-        data["slot"] = hidden(page, "slot")
     return client.post("/consult", data=data)
 
 
 def question_slot(page: str) -> tuple[Any, ...] | None:
-    return tuple(json.loads(hidden(page, "slot"))) if 'name="slot"' in page else None
+    match = re.search(r'data-slot="([^"]*)"', page)
+    return tuple(json.loads(html.unescape(match.group(1)))) if match else None
 
 
 def button_for(consultation: Consultation, text: str) -> tuple[str, dict[str, Any]]:

@@ -17,15 +17,15 @@ from starlette.responses import HTMLResponse, Response
 
 from runstrong.advice.render import render_json
 from runstrong.consult.dialogue import UNKNOWN_WORDS, Consultation
-from runstrong.consult.questions import parse_answer
-from runstrong.snapshot.partial import MISSING
+from runstrong.consult.questions import parse_answer, question
+from runstrong.snapshot.partial import MISSING, Slot
 from runstrong.snapshot.validation import validate
 from runstrong.util.errors import Problem, UserError
 from runstrong.web.advisor import Advisor
 from runstrong.web.pages import field, render, uploaded_snapshot
 from runstrong.web.report import report_page
 from runstrong.web.state import State
-from runstrong.web.views import WIDGETS, consultation_view, slot_text
+from runstrong.web.views import WIDGETS, consultation_view
 
 #: What the buttons of a question send (`action`): an answer, or a move.
 MOVES = ("back", "finish", "continue")
@@ -52,16 +52,15 @@ def _answer_text(action: str, form: FormData, widget: str) -> str:
     return field(form, "answer")
 
 
-def apply_action(consultation: Consultation, action: str, asked_slot: str, form: FormData) -> str | None:
-    """Record what the page sent; returns the error to show with the same question, if any."""
+def apply_action(consultation: Consultation, action: str, asked_slot: Slot | None, form: FormData) -> str | None:
+    """Record what the page sent (`asked_slot`: the question the page asked, from its signed
+    state); returns the error to show with the same question, if any."""
     if action == "back":
         consultation.back()
         return None
-    asked = consultation.next_question()
-    if asked is None or action in MOVES:
+    if asked_slot is None or action in MOVES:
         return None
-    if asked_slot != slot_text(asked.slot):
-        return "That answer was for another question (the page was out of date); this is the question now."
+    asked = question(asked_slot)
     if action == "unknown":
         text = "unknown"
     elif action in ("yes", "no", "answer") or action.startswith("choice:"):
@@ -95,19 +94,20 @@ def _download(text: str, kind: str, name: str) -> Response:
 def consult_router() -> APIRouter:
     router = APIRouter()
 
-    def page(request: Request, state: State, action: str = "", asked: str = "", form: FormData | None = None) -> Any:
+    def page(request: Request, state: State, action: str = "", form: FormData | None = None) -> Any:
         """Apply the page's action and build the next page's context (under the engine lock)."""
         advisor = _advisor(request)
         with advisor.lock:
             consultation = advisor.consultation(state)
-            error = apply_action(consultation, action, asked, form) if form is not None and action else None
+            error = apply_action(consultation, action, state.asked, form) if form is not None and action else None
             view = consultation_view(consultation)
             stopped = action == "finish" and not view["done"]
             if (view["done"] or stopped) and not error:
                 snapshot = advisor.final_snapshot(consultation)
                 advisor.audit(snapshot, advisor.result(snapshot), "web-consult")
         answers = list(consultation.history)
-        signed = request.app.state.signer.encode(State(state.base, state.athlete_id, state.date, answers))
+        asked = view["question"].slot_value if view["question"] else None
+        signed = request.app.state.signer.encode(State(state.base, state.athlete_id, state.date, answers, asked))
         return {**view, "state": signed, "error": error, "stopped": stopped}
 
     async def show(request: Request, state: State, notice: str = "") -> Response:
@@ -136,7 +136,7 @@ def consult_router() -> APIRouter:
         form = await request.form()
         state = _state(request, form)
         action = field(form, "action")
-        context = await run_in_threadpool(page, request, state, action, field(form, "slot"), form)
+        context = await run_in_threadpool(page, request, state, action, form)
         return render(request, "consult.html", context, status=400 if context["error"] else 200)
 
     @router.post("/consult/download")

@@ -31,6 +31,7 @@ class State:
     athlete_id: str
     date: str
     answers: list[tuple[Slot, Any]] = field(default_factory=list)
+    asked: Slot | None = None  # the question the page asks: an answer to it needs no re-assessment first
 
 
 def _plain(value: Any) -> Any:
@@ -56,6 +57,7 @@ class StateSigner:
             "athlete_id": state.athlete_id,
             "date": state.date,
             "answers": [[list(slot), _plain(value)] for slot, value in state.answers],
+            "asked": None if state.asked is None else list(state.asked),
         }
         text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         payload = base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 6))
@@ -80,4 +82,5 @@ class StateSigner:
             athlete_id=data["athlete_id"],
             date=data["date"],
             answers=[(tuple(slot), _answer(value)) for slot, value in data["answers"]],
+            asked=None if data["asked"] is None else tuple(data["asked"]),
         )

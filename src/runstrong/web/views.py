@@ -29,11 +29,12 @@ class QuestionView:
     choices: tuple[str, ...]
     unit: str
     key: bool  # `unknown` not allowed
-    slot: str  # the slot, as JSON: the form says which question it answers
+    slot_value: Slot  # the slot it fills
 
-
-def slot_text(slot: Slot) -> str:
-    return json.dumps(list(slot), separators=(",", ":"))
+    @property
+    def slot(self) -> str:
+        """The slot as JSON, shown on the form (`data-slot`) for scripts and tests."""
+        return json.dumps(list(self.slot_value), separators=(",", ":"))
 
 
 def question_view(asked: Question, number: int) -> QuestionView:
@@ -47,7 +48,7 @@ def question_view(asked: Question, number: int) -> QuestionView:
         choices=tuple(spec.choices),
         unit=spec.unit if spec.unit and not spec.unit.startswith("/") else "",
         key=asked.key,
-        slot=slot_text(asked.slot),
+        slot_value=asked.slot,
     )
 
 
