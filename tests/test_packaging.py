@@ -22,3 +22,7 @@ def test_the_wheel_bundles_rules_knowledge_and_examples(tmp_path: Path) -> None:
         assert shipped, folder
         assert {f"runstrong/_bundled/{name}" for name in shipped} <= names
     assert "runstrong/snapshot/snapshot.schema.json" in names
+    web = ROOT / "src" / "runstrong" / "web"
+    pages = {p.relative_to(web.parent.parent).as_posix() for p in (web / "templates").glob("*.html")}
+    assets = {p.relative_to(web.parent.parent).as_posix() for p in (web / "static").glob("*.*")}
+    assert pages and assets and pages | assets <= names  # the web app's templates and static files
