@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from runstrong import __version__
@@ -125,3 +126,38 @@ def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
 def recommend(evaluator: Evaluator, snapshot: Snapshot) -> dict[str, Any]:
     """Evaluate one validated snapshot and build its result."""
     return build_result(evaluator.ruleset, evaluator.evaluate(snapshot))
+
+
+#: A param value kept in the brief result: a number, true/false, or a name (`achilles`, `tue`).
+_NAME = re.compile(r"[a-z0-9_.-]*")
+
+
+def _brief_value(value: Any) -> bool:
+    """Whether a param value is data rather than words for a person (a reason, a criterion)."""
+    if isinstance(value, str):
+        return _NAME.fullmatch(value) is not None
+    if isinstance(value, list):
+        return all(_brief_value(item) for item in value)
+    return True
+
+
+def brief_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
+    """The result in brief (`runstrong batch --detail summary`): the status, the adjustments
+    given with their params (`{adjustment: {param: value}}`, numbers and names only: the words
+    for a person, such as reasons and criteria, are in the full result), the adjustments held
+    back, the rules that fired (in firing order), how many fields that rules needed were unknown
+    and the rule set's digest; the same decisions as `build_result`."""
+    advice = resolve_advice(ruleset, evaluation)
+    return {
+        "athlete_id": evaluation.snapshot["athlete_id"],
+        "date": evaluation.snapshot["date"],
+        "status": advice.status,
+        "adjustments": {
+            rec.adjustment.id: {name: value for name, value in sorted(rec.params.items()) if _brief_value(value)}
+            for rec in advice.recommendations
+        },
+        "suppressed": [rec.adjustment.id for rec in advice.suppressed],
+        "fired": evaluation.fired_rule_ids,
+        "unknown": len(_unknown(ruleset, evaluation)),
+        "ruleset": ruleset.digest,
+    }

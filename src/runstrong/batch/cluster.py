@@ -24,11 +24,12 @@ from runstrong.util.errors import UserError
 _local = threading.local()
 
 
-def evaluate_partition(ruleset: RuleSet, fmt: str, audit: bool, rows: list[Row]) -> list[Outcome]:
+def evaluate_partition(ruleset: RuleSet, fmt: str, audit: bool, rows: list[Row], detail: str = "full") -> list[Outcome]:
     """Runs on a worker: evaluate one partition with this worker thread's engine."""
     worker: RowEvaluator | None = getattr(_local, "worker", None)
-    if worker is None or (worker.ruleset.digest, worker.fmt, worker.audit) != (ruleset.digest, fmt, audit):
-        worker = _local.worker = RowEvaluator(ruleset, fmt, audit)
+    wanted = (ruleset.digest, fmt, audit, detail)
+    if worker is None or (worker.ruleset.digest, worker.fmt, worker.audit, worker.detail) != wanted:
+        worker = _local.worker = RowEvaluator(ruleset, fmt, audit, detail)
     return worker.chunk(rows)
 
 
@@ -57,7 +58,9 @@ def _client(target: Any, workers: int | None) -> tuple[Any, list[Any]]:
 
 
 @contextmanager
-def dask_mapper(target: Any, ruleset: RuleSet, fmt: str, audit: bool, workers: int | None = None) -> Iterator[Mapper]:
+def dask_mapper(
+    target: Any, ruleset: RuleSet, fmt: str, audit: bool, workers: int | None = None, detail: str = "full"
+) -> Iterator[Mapper]:
     """A Mapper that evaluates partitions on a Dask cluster: `local` (a LocalCluster with
     `workers` processes), a scheduler address, or a `distributed.Client`."""
     client, to_close = _client(target, workers)
@@ -67,7 +70,7 @@ def dask_mapper(target: Any, ruleset: RuleSet, fmt: str, audit: bool, workers: i
 
         def mapper(chunks: Iterator[list[Row]]) -> Iterator[list[Outcome]]:
             return ordered(
-                lambda chunk: client.submit(evaluate_partition, shared, fmt, audit, chunk, pure=False),
+                lambda chunk: client.submit(evaluate_partition, shared, fmt, audit, chunk, detail, pure=False),
                 lambda future: future.result(),
                 chunks,
                 in_flight=4 * threads,

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from runstrong.advice.result import build_result
+from runstrong.advice.result import brief_result, build_result
 from runstrong.audit.log import audit_record
 from runstrong.batch.rows import Row, csv_line
 from runstrong.engine.evaluator import Evaluator
@@ -18,6 +18,8 @@ from runstrong.snapshot.validation import validate_fast
 from runstrong.util.errors import InvalidSnapshot, Problem
 
 CSV_COLUMNS = ["athlete_id", "date", "status", "adjustments", "suppressed", "rules", "unknown"]
+#: How much of each result a batch writes: `full` (what `recommend --format json` gives) or `summary`.
+DETAILS = ("full", "summary")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Outcome:
 
     text: bytes | None = None
     error: bytes | None = None
+    record: dict[str, Any] | None = None  # the brief result, for a Parquet output
     status: str = ""
     adjustments: tuple[str, ...] = ()
     rules: tuple[str, ...] = ()
@@ -50,9 +53,12 @@ def _error_line(row: Row, problems: list[Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def encode_line(result: dict[str, Any]) -> bytes:
-    """One JSON Lines record: the result as compact JSON (UTF-8, keys sorted) and a newline."""
-    return orjson.dumps(result, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+def encode_line(result: dict[str, Any], sort_keys: bool = True) -> bytes:
+    """One JSON Lines record: the result as compact JSON (UTF-8; keys sorted, or in the order
+    the result gives them, as the brief result's adjustments are in the order given) and a
+    newline."""
+    option = orjson.OPT_APPEND_NEWLINE | (orjson.OPT_SORT_KEYS if sort_keys else 0)
+    return orjson.dumps(result, option=option)
 
 
 #: What a spreadsheet would read as a formula at the start of a cell (OWASP CSV injection).
@@ -79,13 +85,19 @@ def _csv_result(result: dict[str, Any]) -> str:
 
 
 class RowEvaluator:
-    """Turns rows into outcomes with one engine, built once (one per worker process)."""
+    """Turns rows into outcomes with one engine, built once (one per worker process).
 
-    def __init__(self, ruleset: RuleSet, fmt: str, audit: bool) -> None:
+    `fmt` is `jsonl`, `csv` or `parquet` (whose rows are written by the reading process, so the
+    outcome carries the brief result as data); `detail` is `full` or `summary` (for JSON Lines).
+    """
+
+    def __init__(self, ruleset: RuleSet, fmt: str, audit: bool, detail: str = "full") -> None:
         self.ruleset = ruleset
         self.evaluator = Evaluator(ruleset)
         self.fmt = fmt
         self.audit = audit
+        self.detail = detail
+        self.brief = fmt == "parquet" or (fmt == "jsonl" and detail == "summary")
 
     def __call__(self, row: Row) -> Outcome:
         row = row.parsed()
@@ -96,16 +108,28 @@ class RowEvaluator:
         except InvalidSnapshot as error:
             return Outcome(error=_error_line(row, error.problems))
         try:
-            result = build_result(self.ruleset, self.evaluator.evaluate(snapshot))
-            text = _csv_result(result).encode("utf-8") if self.fmt == "csv" else encode_line(result)
+            evaluation = self.evaluator.evaluate(snapshot)
+            full = build_result(self.ruleset, evaluation) if self.audit or not self.brief else None
+            if self.brief:
+                brief = brief_result(self.ruleset, evaluation)
+                record, text = (brief, b"") if self.fmt == "parquet" else (None, encode_line(brief, sort_keys=False))
+                status, adjustments = brief["status"], tuple(brief["adjustments"])
+                rules = tuple(brief["fired"])
+            else:
+                assert full is not None
+                record = None
+                text = _csv_result(full).encode("utf-8") if self.fmt == "csv" else encode_line(full)
+                status, adjustments = full["status"], tuple(rec["adjustment"] for rec in full["recommendations"])
+                rules = tuple(fired["rule"] for fired in full["fired"])
         except Exception as error:
             return Outcome(error=_error_line(row, [Problem("(engine)", f"internal error: {error!r}")]))
         return Outcome(
             text=text,
-            status=result["status"],
-            adjustments=tuple(rec["adjustment"] for rec in result["recommendations"]),
-            rules=tuple(fired["rule"] for fired in result["fired"]),
-            audit=audit_record(snapshot, result, "batch") if self.audit else None,
+            record=record,
+            status=status,
+            adjustments=adjustments,
+            rules=rules,
+            audit=audit_record(snapshot, full, "batch") if full is not None and self.audit else None,
         )
 
     def chunk(self, rows: list[Row]) -> list[Outcome]:

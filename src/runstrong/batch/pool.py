@@ -18,9 +18,9 @@ from runstrong.rules.model import RuleSet
 _worker: RowEvaluator | None = None
 
 
-def _init_worker(ruleset: RuleSet, fmt: str, audit: bool, parent: int) -> None:
+def _init_worker(ruleset: RuleSet, fmt: str, audit: bool, parent: int, detail: str) -> None:
     global _worker
-    _worker = RowEvaluator(ruleset, fmt, audit)
+    _worker = RowEvaluator(ruleset, fmt, audit, detail)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
@@ -56,9 +56,9 @@ def ordered(
 class PoolMapper:
     """A context manager giving a Mapper backed by `jobs` worker processes."""
 
-    def __init__(self, jobs: int, ruleset: RuleSet, fmt: str, audit: bool) -> None:
+    def __init__(self, jobs: int, ruleset: RuleSet, fmt: str, audit: bool, detail: str = "full") -> None:
         self.jobs = jobs
-        self.initargs = (ruleset, fmt, audit, os.getpid())
+        self.initargs = (ruleset, fmt, audit, os.getpid(), detail)
 
     def __enter__(self) -> Mapper:
         self.pool = multiprocessing.Pool(self.jobs, _init_worker, self.initargs)

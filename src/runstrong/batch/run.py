@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from runstrong.audit.log import AuditLog
 from runstrong.batch.evaluate import CSV_COLUMNS, Mapper, Outcome
+from runstrong.batch.parquet import ParquetPart
 from runstrong.batch.pool import chunked
 from runstrong.batch.rows import PartFile, csv_line, read_rows
 from runstrong.rules.model import RuleSet
@@ -87,6 +88,7 @@ class BatchJob:
     chunk_size: int = 32
     checkpoint_rows: int = 2000
     checkpoint_seconds: float = 2.0
+    detail: str = "full"
 
     @property
     def progress_file(self) -> Path:
@@ -99,7 +101,8 @@ class BatchJob:
             path = Path(name)
             stat = path.stat() if name != "-" and path.is_file() else None
             inputs.append([name, stat.st_size if stat else None, stat.st_mtime_ns if stat else None])
-        return {"inputs": inputs, "format": self.fmt, "errors": str(self.errors), "ruleset": self.ruleset.digest}
+        fingerprint = {"inputs": inputs, "format": self.fmt, "errors": str(self.errors), "ruleset": self.ruleset.digest}
+        return fingerprint | ({"detail": self.detail} if self.detail != "full" else {})
 
 
 @dataclass
@@ -203,7 +206,14 @@ class _Run:
     def __init__(self, job: BatchJob) -> None:
         self.job = job
         checkpoint = _load_checkpoint(job)
-        if checkpoint is None:
+        self.out: PartFile | ParquetPart
+        if job.fmt == "parquet":
+            if job.resume:
+                raise UserError("--resume does not work with --format parquet (a Parquet file cannot be cut back)")
+            self.tally = Tally()
+            self.out = ParquetPart(job.output, job.ruleset.version)
+            self.err = PartFile(job.errors)
+        elif checkpoint is None:
             self.tally = Tally()
             self.out = PartFile(job.output)
             self.err = PartFile(job.errors)
@@ -223,7 +233,11 @@ class _Run:
                 assert outcome.error is not None
                 self.err.write(outcome.error)
             else:
-                self.out.write(outcome.text)
+                if isinstance(self.out, ParquetPart):
+                    assert outcome.record is not None
+                    self.out.write(outcome.record)
+                else:
+                    self.out.write(outcome.text)
                 if outcome.audit is not None:
                     self.audit.append(outcome.audit)
             self.tally.add(outcome)
@@ -232,11 +246,15 @@ class _Run:
             self.checkpoint()
 
     def checkpoint(self) -> None:
-        """Make everything written so far durable and record it."""
-        sizes = self.out.sync(), self.err.sync()
+        """Make everything written so far durable and record it (a Parquet run, which cannot be
+        resumed, only appends the audit log)."""
+        sizes = (0, 0) if isinstance(self.out, ParquetPart) else (self.out.sync(), self.err.sync())
         if self.job.audit_log and self.audit:
             AuditLog(self.job.audit_log).append(self.audit)
         self.audit = []
+        if isinstance(self.out, ParquetPart):
+            self.last = (self.tally.rows, time.monotonic())
+            return
         write_atomically(
             self.job.progress_file,
             json.dumps(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from runstrong.batch.run import BatchJob
 
 EXIT_SOME_ERRORS = 3
-FORMATS = ("jsonl", "csv")
+FORMATS = ("jsonl", "csv", "parquet")
 
 
 @click.command()
@@ -41,7 +41,16 @@ FORMATS = ("jsonl", "csv")
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="jsonl: one full result per line; csv: one row per snapshot [default: csv for a .csv OUTPUT, else jsonl].",
+    help="jsonl: one result per line; csv: one row per snapshot; parquet: one row per athlete-date "
+    "(needs runstrong[parquet]) [default: from OUTPUT's suffix, .csv or .parquet, else jsonl].",
+)
+@click.option(
+    "--detail",
+    type=click.Choice(("full", "summary")),
+    default=None,
+    help="JSON Lines only. full: exactly what recommend --format json gives (about 20 KB a row); summary: "
+    "status, adjustments with params, suppressed, fired rule ids, count of unknown fields (under 1 KB) "
+    "[default: full].",
 )
 @click.option(
     "-j",
@@ -68,6 +77,7 @@ def batch(
     output: Path,
     errors_path: Path | None,
     fmt: str | None,
+    detail: str | None,
     jobs: int | None,
     resume: bool,
     dask_target: str | None,
@@ -95,7 +105,8 @@ def batch(
     check_inputs(list(inputs))
     outputs = {"-o/--output": output, "--errors": errors} | ({"--audit-log": audit_log} if audit_log else {})
     check_paths(list(inputs), outputs)
-    fmt = fmt or ("csv" if output.suffix.lower() == ".csv" else "jsonl")
+    fmt = fmt or {".csv": "csv", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
+    check_detail(fmt, detail, resume)
     ruleset = open_ruleset(rules_dir, knowledge_dir)
     audit = audit_log is not None
     job = BatchJob(
@@ -108,22 +119,39 @@ def batch(
         resume,
         chunk_size or (256 if dask_target else 32),
         checkpoint_rows,
+        detail=detail or "full",
     )
     context: Any
     if dask_target:
         from runstrong.batch.cluster import dask_mapper
 
-        context, workers = dask_mapper(dask_target, ruleset, fmt, audit, jobs), f"Dask {dask_target}"
+        context, workers = dask_mapper(dask_target, ruleset, fmt, audit, jobs, job.detail), f"Dask {dask_target}"
     elif (jobs or default_jobs()) > 1:
         count = jobs or default_jobs()
-        context, workers = PoolMapper(count, ruleset, fmt, audit), f"{count} worker processes"
+        context, workers = PoolMapper(count, ruleset, fmt, audit, job.detail), f"{count} worker processes"
     else:
-        context, workers = nullcontext(local_mapper(RowEvaluator(ruleset, fmt, audit))), "1 process"
+        context, workers = nullcontext(local_mapper(RowEvaluator(ruleset, fmt, audit, job.detail))), "1 process"
     with OutputLock(output), context as mapper:
         summary = run_batch(job, mapper, workers, terminal_progress)
     click.echo(summary.render(), nl=False)
     if summary.tally.errors:
         sys.exit(EXIT_SOME_ERRORS)
+
+
+def check_detail(fmt: str, detail: str | None, resume: bool) -> None:
+    """Refuse (exit 2) a --detail the format cannot give, and --resume for Parquet; check that
+    pyarrow is there for Parquet before anything is read."""
+    from runstrong.util.errors import UserError
+
+    if detail is not None and fmt != "jsonl":
+        what = "one brief row per snapshot" if fmt == "csv" else "the summary's columns"
+        raise UserError(f"--detail is for JSON Lines; --format {fmt} always writes {what}")
+    if fmt == "parquet":
+        from runstrong.batch.parquet import require_pyarrow
+
+        require_pyarrow()
+        if resume:
+            raise UserError("--resume does not work with --format parquet (a Parquet file cannot be cut back)")
 
 
 class _TerminalBar:
