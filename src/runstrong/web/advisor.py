@@ -1,14 +1,20 @@
 """The rule set behind the pages: loaded once per server, one evaluator shared behind a lock
-(the engine is reset for each snapshot, so two requests must not evaluate at the same time)."""
+(the engine is reset for each snapshot, so two requests must not evaluate at the same time).
+
+Reports have an evaluator and a lock of their own: the explanation's counterfactuals re-run the
+rules many times (a few hundred milliseconds), and the answers of a consultation must not wait
+for them. The last reports are kept, so that the report a finished consultation shows is made
+while its advice is read, and printing or downloading it again costs nothing."""
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from datetime import date
 from typing import Any
 
 from runstrong.advice.result import recommend
-from runstrong.audit.log import AuditLog, audit_record
+from runstrong.audit.log import AuditLog, audit_record, snapshot_digest
 from runstrong.consult.dialogue import Consultation
 from runstrong.engine.evaluator import Evaluator
 from runstrong.explain.plan_blocks import plan_blocks
@@ -23,6 +29,9 @@ from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 from runstrong.web.config import WebConfig
 from runstrong.web.state import State
 
+#: How many reports are kept (by snapshot and audience).
+KEPT_REPORTS = 32
+
 
 class Advisor:
     """Consultations, advice and reports for one server."""
@@ -35,6 +44,9 @@ class Advisor:
         self.evaluator = Evaluator(ruleset)
         self.lock = threading.Lock()  # hold it around every use of the evaluator or a consultation
         self._audit_lock = threading.Lock()
+        self._reporter = Evaluator(ruleset)
+        self._report_lock = threading.Lock()
+        self._reports: OrderedDict[tuple[str, str], str] = OrderedDict()
 
     @property
     def ruleset_label(self) -> str:
@@ -56,11 +68,19 @@ class Advisor:
         return recommend(self.evaluator, snapshot)
 
     def report(self, snapshot: Snapshot, audience: str = "clinician") -> str:
-        """The HTML report of `runstrong explain -f html`, with the week's gym plan (call under the lock)."""
-        evaluation = self.evaluator.evaluate(snapshot)
-        doc = explain(self.evaluator, evaluation)
-        extra = plan_blocks(build_plan(self.evaluator.ruleset, evaluation))
-        return render_explanation(doc, "html", audience, False, extra)
+        """The HTML report of `runstrong explain -f html`, with the week's gym plan (thread-safe;
+        needs no other lock)."""
+        key = (snapshot_digest(snapshot), audience)
+        with self._report_lock:
+            if key not in self._reports:
+                evaluation = self._reporter.evaluate(snapshot)
+                doc = explain(self._reporter, evaluation)
+                extra = plan_blocks(build_plan(self._reporter.ruleset, evaluation))
+                self._reports[key] = render_explanation(doc, "html", audience, False, extra)
+                while len(self._reports) > KEPT_REPORTS:
+                    self._reports.popitem(last=False)
+            self._reports.move_to_end(key)
+            return self._reports[key]
 
     def audit(self, snapshot: Snapshot, result: dict[str, Any], command: str) -> None:
         """Append the decision to the audit log, when the server keeps one."""

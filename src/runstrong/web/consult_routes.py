@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from fastapi import APIRouter, Request
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, Response
@@ -102,17 +103,23 @@ def consult_router() -> APIRouter:
             error = apply_action(consultation, action, state.asked, form) if form is not None and action else None
             view = consultation_view(consultation)
             stopped = action == "finish" and not view["done"]
-            if (view["done"] or stopped) and not error:
-                snapshot = advisor.final_snapshot(consultation)
-                advisor.audit(snapshot, advisor.result(snapshot), "web-consult")
+            final = advisor.final_snapshot(consultation) if (view["done"] or stopped) and not error else None
+            if final is not None:
+                advisor.audit(final, advisor.result(final), "web-consult")
         answers = list(consultation.history)
         asked = view["question"].slot_value if view["question"] else None
         signed = request.app.state.signer.encode(State(state.base, state.athlete_id, state.date, answers, asked))
-        return {**view, "state": signed, "error": error, "stopped": stopped}
+        return {**view, "state": signed, "error": error, "stopped": stopped, "final_snapshot": final}
+
+    def respond(request: Request, context: dict[str, Any]) -> Response:
+        """The page; once the advice is final, its report is made after the page is sent."""
+        final = context.pop("final_snapshot")
+        later = BackgroundTask(_advisor(request).report, final) if final is not None else None
+        return render(request, "consult.html", context, status=400 if context["error"] else 200, background=later)
 
     async def show(request: Request, state: State, notice: str = "") -> Response:
         context = await run_in_threadpool(page, request, state)
-        return render(request, "consult.html", {**context, "notice": notice})
+        return respond(request, {**context, "notice": notice})
 
     @router.get("/consult", response_class=HTMLResponse)
     async def start_for_athlete(request: Request, athlete_id: str = "", date: str = "") -> Response:
@@ -137,7 +144,7 @@ def consult_router() -> APIRouter:
         state = _state(request, form)
         action = field(form, "action")
         context = await run_in_threadpool(page, request, state, action, form)
-        return render(request, "consult.html", context, status=400 if context["error"] else 200)
+        return respond(request, context)
 
     @router.post("/consult/download")
     async def download(request: Request) -> Response:
@@ -149,15 +156,14 @@ def consult_router() -> APIRouter:
         def build() -> Response:
             with advisor.lock:
                 snapshot = advisor.final_snapshot(advisor.consultation(state))
-                if what == "snapshot":
-                    text = yaml.safe_dump(snapshot, sort_keys=False, allow_unicode=True)
-                    return _download(text, "application/yaml", _file_name(state, ".yaml"))
-                if what == "advice":
-                    return _download(
-                        render_json(advisor.result(snapshot)), "application/json", _file_name(state, ".json")
-                    )
-                if what == "report":
-                    return _download(advisor.report(snapshot), "text/html", _file_name(state, "-report.html"))
+                result = advisor.result(snapshot) if what == "advice" else None
+            if what == "snapshot":
+                text = yaml.safe_dump(snapshot, sort_keys=False, allow_unicode=True)
+                return _download(text, "application/yaml", _file_name(state, ".yaml"))
+            if result is not None:
+                return _download(render_json(result), "application/json", _file_name(state, ".json"))
+            if what == "report":  # made with the report's own evaluator: no engine lock held
+                return _download(advisor.report(snapshot), "text/html", _file_name(state, "-report.html"))
             raise UserError(Problem("what", f"expected snapshot, advice or report; got {json.dumps(what[:40])}"))
 
         return await run_in_threadpool(build)

@@ -7,6 +7,7 @@ import hmac
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -16,7 +17,13 @@ from runstrong.util.errors import UserError
 from runstrong.web.security import AUTH_COOKIE, auth_cookie_value, form_token
 
 
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
+    background: BackgroundTask | None = None,
+) -> HTMLResponse:
     """A page from the app's templates (autoescaped), with the CSRF token its forms carry."""
     app = request.app
     page: HTMLResponse = app.state.templates.TemplateResponse(
@@ -24,6 +31,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         template,
         {"csrf": form_token(request), "ruleset": app.state.advisor.ruleset_label, **context},
         status_code=status,
+        background=background,
     )
     return page
 

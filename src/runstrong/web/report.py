@@ -29,7 +29,7 @@ async def report_page(request: Request, state: State, command: str = "") -> HTML
             snapshot = advisor.final_snapshot(advisor.consultation(state))
             if command:
                 advisor.audit(snapshot, advisor.result(snapshot), command)
-            return advisor.report(snapshot)
+        return advisor.report(snapshot)
 
     report = await run_in_threadpool(build)
     toolbar = request.app.state.templates.env.get_template("report_toolbar.html").render(
