@@ -13,7 +13,8 @@ from runstrong.cli.athlete import athlete_options, history_figures, snapshot_inp
 from runstrong.cli.options import audit_option, open_ruleset, ruleset_options, user_errors
 from runstrong.engine.evaluator import Evaluator
 from runstrong.engine.records import Evaluation
-from runstrong.explain.document import Block, Item
+from runstrong.explain.document import Block
+from runstrong.explain.plan_blocks import plan_blocks
 from runstrong.explain.render import AUDIENCES, FORMATS, render_explanation
 from runstrong.explain.trace import explain as explain_all
 from runstrong.explain.trace import explain_adjustment, explain_rule
@@ -119,34 +120,4 @@ def _plan_blocks(ruleset: RuleSet, evaluation: Evaluation) -> list[Block]:
     """The week's gym plan (`runstrong plan`) as report blocks, for the HTML report."""
     from runstrong.plan.build import build_plan
 
-    plan = build_plan(ruleset, evaluation)
-    items: list[Item] = []
-    for day in plan["days"]:
-        sessions: list[Item] = []
-        for session in day["sessions"]:
-            exercises: list[Item] = [f"{e['name']}: {_dose(e)}" for e in session["exercises"]]
-            head = f"gym, {session['intensity']}: {', '.join(session['muscle_groups']) or 'whole body'}"
-            sessions.append((head, exercises))
-        text = (
-            f"{day['day'].capitalize()}: {day['running']} run"
-            if day["running"] != "rest"
-            else f"{day['day'].capitalize()}: rest"
-        )
-        items.append((text, sessions) if sessions else text)
-    checks: list[Item] = [f"{'holds' if c['holds'] else 'BROKEN'}: {c['detail']}" for c in plan["constraints"]]
-    return [
-        Block("h2", "This week in the gym"),
-        Block("ul", items=items),
-        Block("h3", "Scheduling"),
-        Block("ul", items=checks),
-    ]
-
-
-def _dose(exercise: dict[str, Any]) -> str:
-    amount = (
-        f"{exercise['sets']} x {exercise['hold_s']} s hold"
-        if "hold_s" in exercise
-        else f"{exercise['sets']} x {exercise['reps']}"
-    )
-    change = "new" if exercise["new"] else f"load {exercise['load_change_pct']:+g} %"
-    return f"{amount}, {change}"
+    return plan_blocks(build_plan(ruleset, evaluation))
