@@ -150,6 +150,16 @@ def test_a_consultation_for_an_athlete_in_the_history_starts_from_it(tmp_path: P
     assert known.status_code == 200 and "Started from the history of this athlete" in known.text
     new = client.get("/consult", params={"athlete_id": "eve", "date": "2026-11-24"})
     assert new.status_code == 200 and "A new consultation" in new.text
+    report = post_answer(client, known.text, "finish")
+    page = client.post(
+        "/consult/report", data={"csrf": hidden(report.text, "csrf"), "state": hidden(report.text, "state")}
+    )
+    assert "dee: the last 12 weeks from the history" in page.text and "<svg" in page.text  # the history's plots
+    other = post_answer(client, new.text, "finish")
+    page = client.post(
+        "/consult/report", data={"csrf": hidden(other.text, "csrf"), "state": hidden(other.text, "state")}
+    )
+    assert page.status_code == 200 and "<svg" not in page.text
 
 
 def test_audit_log_gets_the_final_decision(tmp_path: Path) -> None:

@@ -76,7 +76,8 @@ class Advisor:
                 evaluation = self._reporter.evaluate(snapshot)
                 doc = explain(self._reporter, evaluation)
                 extra = plan_blocks(build_plan(self._reporter.ruleset, evaluation))
-                self._reports[key] = render_explanation(doc, "html", audience, False, extra)
+                figures = self._history_figures(snapshot["athlete_id"], date.fromisoformat(snapshot["date"]))
+                self._reports[key] = render_explanation(doc, "html", audience, False, extra, figures)
                 while len(self._reports) > KEPT_REPORTS:
                     self._reports.popitem(last=False)
             self._reports.move_to_end(key)
@@ -87,6 +88,27 @@ class Advisor:
         if self.config.audit_log is not None:
             with self._audit_lock:
                 AuditLog(self.config.audit_log).append([audit_record(snapshot, result, command)])
+
+    def _history_figures(self, athlete_id: str, day: date, weeks: int = 12) -> list[tuple[str, str]] | None:
+        """The history's plots (caption, SVG) for an athlete in the database, as `explain --athlete`
+        draws them; None without a database, for an athlete not in it, or without matplotlib."""
+        if self.config.db_path is None:
+            return None
+        from runstrong.history import queries
+        from runstrong.history.db import connect
+        from runstrong.history.plots import render_plots
+        from runstrong.history.trends import collect_trends
+
+        connection = connect(self.config.db_path)
+        try:
+            queries.require_athlete(connection, athlete_id)
+            trends = collect_trends(connection, athlete_id, day, weeks)
+            svg = render_plots(trends, "svg").decode()
+        except UserError:  # not in the history, or the plots extra is not installed
+            return None
+        finally:
+            connection.close()
+        return [(f"{athlete_id}: the last {weeks} weeks from the history (runstrong history show)", svg)]
 
     def from_history(self, athlete_id: str, day: date) -> Snapshot | None:
         """The athlete's snapshot built from the history database, or None when the server has no
