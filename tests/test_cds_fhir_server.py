@@ -58,7 +58,7 @@ class FhirServer:
             half = len(entries) // 2
             if query.get("page") == ["2"]:
                 return 200, {"resourceType": "Bundle", "type": "searchset", "entry": entries[half:]}
-            assert query["code"] == ["urn:runstrong:field|,http://loinc.org|93832-4,http://loinc.org|30525-0"]
+            assert query["code"] == ["urn:runstrong:field|,http://loinc.org|93832-4"]
             first = {"resourceType": "Bundle", "type": "searchset", "entry": entries[:half]}
             first["link"] = [{"relation": "next", "url": f"{self.base}/Observation?patient=ana&page=2"}]
             return 200, first

@@ -47,7 +47,7 @@ def test_discovery_lists_one_patient_view_service_with_its_prefetch(cds: TestCli
     assert service["prefetch"]["observations"].startswith(
         "Observation?patient={{context.patientId}}&code=urn:runstrong:field|"
     )
-    assert "http://loinc.org|93832-4" in service["prefetch"]["observations"]
+    assert service["prefetch"]["observations"].endswith("|,http://loinc.org|93832-4")
     assert service["prefetch"]["conditions"] == "Condition?patient={{context.patientId}}&code=urn:runstrong:injury|"
 
 
@@ -327,3 +327,19 @@ def test_the_example_snapshot_and_its_request_give_the_same_result(evaluator: Ev
     request = example("achilles-flare-up")
     found = [pair for key in ("observations", "conditions") for pair in resources(request["prefetch"][key], key)]
     assert to_snapshot("ana", found, "2026-12-01").snapshot == snapshot
+
+
+def test_this_weeks_data_older_than_a_week_is_not_used_and_the_card_says_so(cds: TestClient) -> None:
+    request = example("healthy-runner")
+    for entry in request["prefetch"]["observations"]["entry"]:
+        code = entry["resource"]["code"]["coding"][0]["code"]
+        if code in ("symptoms.red_flags", "profile.running_years"):
+            entry["resource"]["effectiveDateTime"] = "2026-10-20"
+    card = only_card(post(cds, request))
+    assert not card["summary"].startswith("GREEN"), "an old 'no red flags' is not none now"
+    stale = card["detail"].split("**Not used: more than 7 days older than the newest data**")[1]
+    assert "red-flag signs (of 2026-10-20)" in stale and "running" not in stale.split("_Data as of")[0]
+    found = resources(request["prefetch"]["observations"], "observations")
+    mapped = to_snapshot("runner-017", found, "2026-12-01")
+    assert "red_flags" not in mapped.snapshot["symptoms"] and mapped.snapshot["profile"]["running_years"] == 8
+    assert mapped.stale == {"symptoms.red_flags": "2026-10-20"}

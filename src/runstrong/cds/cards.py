@@ -11,6 +11,8 @@ from typing import Any
 from urllib.parse import quote
 
 from runstrong.cds.codes import OVERRIDE_SYSTEM
+from runstrong.cds.fhir import MAX_AGE_DAYS
+from runstrong.snapshot.fields import field_label
 
 MAX_SUMMARY = 139  # the spec: "<140-character summary"
 MAX_UNKNOWN = 5
@@ -50,8 +52,8 @@ def short(text: str, limit: int = MAX_SUMMARY) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
-def detail(result: dict[str, Any]) -> str:
-    """The reasons, the actions and what is not known, as Markdown."""
+def detail(result: dict[str, Any], stale: dict[str, str] | None = None) -> str:
+    """The reasons, the actions, what is not known and the data too old to use, as Markdown."""
     summary = result["summary"]
     parts = []
     if summary["reasons"]:
@@ -63,18 +65,23 @@ def detail(result: dict[str, Any]) -> str:
         lines = [f"- {markdown_text(u['label'])} ({COULD_CHANGE.get(u['could_change'], '')})" for u in unknown]
         lines += [f"- and {more} more (see the consultation)"] if more > 0 else []
         parts.append("**Not known** (not assumed fine; asking could change the advice)\n\n" + "\n".join(lines))
+    if stale:
+        lines = [
+            f"- {markdown_text(field_label(path))} (of {markdown_text(day)})" for path, day in sorted(stale.items())
+        ]
+        parts.append(f"**Not used: more than {MAX_AGE_DAYS} days older than the newest data**\n\n" + "\n".join(lines))
     parts.append(f"_Data as of {markdown_text(result['date'])}._")
     return "\n\n".join(parts)
 
 
-def card(result: dict[str, Any], base_url: str, patient_id: str) -> dict[str, Any]:
-    """The card for one result."""
+def card(result: dict[str, Any], base_url: str, patient_id: str, stale: dict[str, str] | None = None) -> dict[str, Any]:
+    """The card for one result (`stale`: the fields whose Observations were too old to use)."""
     ruleset = result["ruleset"]
     return {
         "uuid": str(uuid.uuid4()),
         "summary": short(result["summary"]["headline"]),
         "indicator": indicator(result),
-        "detail": detail(result),
+        "detail": detail(result, stale),
         "source": {
             "label": f"runstrong {ruleset['runstrong']}, rule set {ruleset['version']} ({ruleset['digest'][:16]})"
         },

@@ -18,9 +18,10 @@ LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 
 #: LOINC codes accepted in place of a field code (each checked against LOINC's own display name).
+#: Not Age (30525-0): an age Observation is the age when it was recorded; the age comes from
+#: Patient.birthDate at the snapshot's date instead.
 LOINC_FIELDS: dict[str, tuple[str, str]] = {
     "93832-4": ("wellbeing.sleep_h_last_night", "Sleep duration"),
-    "30525-0": ("profile.age", "Age"),
 }
 
 #: The UCUM code of each unit the field catalogue names.

@@ -21,6 +21,9 @@ from runstrong.snapshot.validation import Snapshot, did_you_mean, validation_pro
 from runstrong.util.errors import Problem, UserError
 
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+#: How old (before the newest Observation) this week's data may be; sections it does not apply to.
+MAX_AGE_DAYS = 7
+TIMELESS = ("profile", "baselines")
 #: Fields the request itself gives: the patient is the athlete, the date that of the data.
 FROM_CONTEXT = ("athlete_id", "date")
 NONE = "none"  # an Observation saying a list is known and empty
@@ -45,6 +48,7 @@ class Mapped:
     locations: dict[str, str]
     observations_used: int = 0
     out_of_scope: str = ""  # why runstrong does not advise this patient, when it does not
+    stale: dict[str, str] = field(default_factory=dict)  # field -> the date of its too old Observations
 
 
 def fields() -> dict[str, FieldSpec]:
@@ -176,6 +180,19 @@ def observation_entry(resource: dict[str, Any], path: str, where: str) -> Entry 
     return entry
 
 
+def _drop_stale(mapped: Mapped, by_path: dict[str, list[Entry]]) -> None:
+    """This week's fields (not the profile, not the baselines) from Observations more than
+    `MAX_AGE_DAYS` older than the snapshot's date are not used: old news is not known now."""
+    newest = date.fromisoformat(mapped.snapshot["date"])
+    for path in list(by_path):
+        effective = _latest(by_path[path])[0].effective
+        if path.split(".")[0] in TIMELESS or not effective:
+            continue
+        if (newest - date.fromisoformat(effective)).days > MAX_AGE_DAYS:
+            mapped.stale[path] = effective
+            del by_path[path]
+
+
 def _set(snapshot: Snapshot, path: str, value: Any) -> None:
     *parents, last = path.split(".")
     node = snapshot
@@ -252,6 +269,7 @@ def to_snapshot(patient_id: str, resources: list[tuple[str, dict[str, Any]]], to
     mapped.snapshot["date"] = max(dates, default=today)
     mapped.locations["date"] = "the newest effective date of the Observations used"
     mapped.observations_used = sum(len(_latest(entries)) for entries in by_path.values())
+    _drop_stale(mapped, by_path)
     for path in sorted(by_path):
         try:
             _place(mapped, path, by_path[path])

@@ -79,7 +79,7 @@ class CdsService:
             return {"cards": []}
         with self._lock:
             result = recommend(self.evaluator, mapped.snapshot)
-        cards = [card(result, self.base_url, request.patient_id)]
+        cards = [card(result, self.base_url, request.patient_id, mapped.stale)]
         if self.audit_log is not None:
             record = audit_record(mapped.snapshot, result, AUDIT_COMMAND)
             record["cds"] = {
