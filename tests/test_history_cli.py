@@ -120,3 +120,19 @@ def test_the_plots_pain_zones_are_the_tendon_rules_thresholds(ruleset) -> None: 
     thresholds = ruleset.knowledge.thresholds
     assert thresholds["tendon_pain_safe_max"].value == SAFE_MAX
     assert thresholds["tendon_pain_acceptable_max"].value == ACCEPTABLE_MAX
+
+
+def test_without_matplotlib_show_exits_2_and_the_report_comes_without_plots(run, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import runstrong.history.plots as plots
+    from runstrong.util.errors import UserError
+
+    def missing() -> None:
+        raise UserError("plots need the optional matplotlib library: install runstrong[plots]")
+
+    monkeypatch.setattr(plots, "_pyplot", missing)
+    shutil.copy(FIT_DIR / "garmin-fenix-5-run.fit", tmp_path / "run.fit")
+    assert run("history", "import", str(tmp_path / "run.fit"), "--athlete", "ana").exit_code == 0
+    shown = run("history", "show", "--athlete", "ana", "--date", "2017-06-12", "-o", str(tmp_path / "a.png"))
+    assert shown.exit_code == 2 and "runstrong[plots]" in shown.output and not (tmp_path / "a.png").exists()
+    page = run("explain", "--athlete", "ana", "--date", "2017-06-12", "-f", "html")
+    assert page.exit_code == 0 and "<svg" not in page.output and "</html>" in page.output

@@ -97,4 +97,8 @@ def history_figures(athlete_id: str, day: Any, db_path: Path | None, weeks: int 
     finally:
         connection.close()
     caption = f"{athlete_id}: the last {weeks} weeks from the history (runstrong history show)"
-    return [(caption, render_plots(trends, "svg").decode())]
+    try:
+        return [(caption, render_plots(trends, "svg").decode())]
+    except UserError as error:  # matplotlib missing: the report still comes, without its plots
+        click.echo(f"runstrong: warning: the report has no plots: {error}", err=True)
+        return []
