@@ -25,6 +25,7 @@ class FhirServer:
     def __init__(self, prefetch: dict[str, Any]) -> None:
         self.prefetch = prefetch
         self.requests: list[tuple[str, dict[str, list[str]], str | None]] = []
+        self.refused: set[str] = set()  # paths answered 400 (a search the server does not support)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,6 +48,8 @@ class FhirServer:
         self.base = f"http://127.0.0.1:{self.http.server_address[1]}/fhir"
 
     def answer(self, path: str, query: dict[str, list[str]], authorization: str | None) -> tuple[int, Any]:
+        if path in self.refused:
+            return 400, {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "not-supported"}]}
         if authorization != f"Bearer {TOKEN}":
             return 401, {"resourceType": "OperationOutcome", "issue": [{"severity": "error", "code": "login"}]}
         if path == "/fhir/Patient/ana":
@@ -141,3 +144,17 @@ def test_nan_from_the_fhir_server_is_named_on_its_resource(cds: TestClient, fhir
     response = post(cds, _from_server(fhir.base))
     assert response.status_code == 400
     assert response.json()["problems"] == ['Observation/obs-1.valueQuantity.value: expected a number, got "NaN"']
+
+
+def test_conditions_the_server_cannot_give_leave_the_injury_history_unknown_and_the_card_says_so(
+    cds: TestClient, fhir: FhirServer
+) -> None:
+    fhir.refused.add("/fhir/Condition")
+    response = post(cds, _from_server(fhir.base))
+    assert response.status_code == 200, response.text
+    detail = response.json()["cards"][0]["detail"]
+    unread = detail.split("**Not read from the FHIR server** (so not known)")[1]
+    assert "the injury history (Conditions): GET " in unread and "/fhir/Condition" in unread and "HTTP 400" in unread
+    assert "past running injuries" in detail.split("**Not known**")[1]
+    fhir.refused.add("/fhir/Observation")
+    assert post(cds, _from_server(fhir.base)).status_code == 412  # the Observations are needed

@@ -343,3 +343,14 @@ def test_this_weeks_data_older_than_a_week_is_not_used_and_the_card_says_so(cds:
     mapped = to_snapshot("runner-017", found, "2026-12-01")
     assert "red_flags" not in mapped.snapshot["symptoms"] and mapped.snapshot["profile"]["running_years"] == 8
     assert mapped.stale == {"symptoms.red_flags": "2026-10-20"}
+
+
+def test_an_item_with_components_and_a_value_is_refused(cds: TestClient) -> None:
+    request = example("achilles-flare-up")
+    tendon = next(e["resource"] for e in request["prefetch"]["observations"]["entry"] if "component" in e["resource"])
+    tendon["valueBoolean"] = False
+    response = post(cds, request)
+    assert response.status_code == 400
+    assert response.json()["problems"] == [
+        f"Observation/{tendon['id']}: expected components or valueBoolean false (none), not both; got valueBoolean too"
+    ]

@@ -52,8 +52,9 @@ def short(text: str, limit: int = MAX_SUMMARY) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
-def detail(result: dict[str, Any], stale: dict[str, str] | None = None) -> str:
-    """The reasons, the actions, what is not known and the data too old to use, as Markdown."""
+def detail(result: dict[str, Any], stale: dict[str, str] | None = None, unread: list[str] | None = None) -> str:
+    """The reasons, the actions, what is not known, the data too old to use and what the FHIR
+    server could not give, as Markdown."""
     summary = result["summary"]
     parts = []
     if summary["reasons"]:
@@ -70,18 +71,28 @@ def detail(result: dict[str, Any], stale: dict[str, str] | None = None) -> str:
             f"- {markdown_text(field_label(path))} (of {markdown_text(day)})" for path, day in sorted(stale.items())
         ]
         parts.append(f"**Not used: more than {MAX_AGE_DAYS} days older than the newest data**\n\n" + "\n".join(lines))
+    if unread:
+        lines = [f"- {markdown_text(text)}" for text in unread]
+        parts.append("**Not read from the FHIR server** (so not known)\n\n" + "\n".join(lines))
     parts.append(f"_Data as of {markdown_text(result['date'])}._")
     return "\n\n".join(parts)
 
 
-def card(result: dict[str, Any], base_url: str, patient_id: str, stale: dict[str, str] | None = None) -> dict[str, Any]:
-    """The card for one result (`stale`: the fields whose Observations were too old to use)."""
+def card(
+    result: dict[str, Any],
+    base_url: str,
+    patient_id: str,
+    stale: dict[str, str] | None = None,
+    unread: list[str] | None = None,
+) -> dict[str, Any]:
+    """The card for one result (`stale`: the fields whose Observations were too old to use;
+    `unread`: what the FHIR server could not give)."""
     ruleset = result["ruleset"]
     return {
         "uuid": str(uuid.uuid4()),
         "summary": short(result["summary"]["headline"]),
         "indicator": indicator(result),
-        "detail": detail(result, stale),
+        "detail": detail(result, stale, unread),
         "source": {
             "label": f"runstrong {ruleset['runstrong']}, rule set {ruleset['version']} ({ruleset['digest'][:16]})"
         },

@@ -165,6 +165,9 @@ def observation_entry(resource: dict[str, Any], path: str, where: str) -> Entry 
         if resource.get("valueBoolean") is False and "component" not in resource:
             entry.none = True
         elif spec.kind == ITEM_LIST:
+            extra = [key for key in resource if key.startswith("value")]
+            if extra and "component" in resource:
+                raise bad(where, f"expected components or valueBoolean false (none), not both; got {extra[0]} too")
             if not isinstance(resource.get("component"), list) or not resource["component"]:
                 raise bad(where, f"expected components (the fields of one {path} item), or valueBoolean false for none")
             entry.value, entry.locations = _item(resource, path, where)

@@ -23,6 +23,8 @@ from runstrong.util.errors import Problem, UserError
 
 #: The command an audit line of a CDS Hooks decision names.
 AUDIT_COMMAND = "cds-hooks"
+#: What is not known when a prefetch key can be read neither from prefetch nor from the server.
+UNREAD = {"conditions": "the injury history (Conditions)", "patient": "age and sex (the Patient)"}
 Reader = Callable[[str, str | None, str, str], list[tuple[str, dict[str, Any]]]]
 
 
@@ -38,16 +40,24 @@ class CdsService:
         self.reader = reader
         self._lock = threading.Lock()
 
-    def _resources(self, request: HookRequest) -> list[tuple[str, dict[str, Any]]]:
-        """Observations, Conditions and the Patient, from prefetch or else from the FHIR server.
-        Observations are needed: without them (and no server to ask) the call fails with 412."""
+    def _resources(self, request: HookRequest) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+        """Observations, Conditions and the Patient, from prefetch or else from the FHIR server,
+        and what the server could not give. Observations are needed: without them (not in
+        prefetch, and no server to give them) the call fails with 412; without the others the
+        injury history, age and sex stay unknown."""
         found: list[tuple[str, dict[str, Any]]] = []
+        unread: list[str] = []
         for key in ("observations", "conditions", "patient"):
             value = request.prefetch.get(key)
             if value is not None:
                 found += resources(value, f"prefetch.{key}")
             elif request.fhir_server is not None:
-                found += self.reader(request.fhir_server, request.access_token, key, request.patient_id)
+                try:
+                    found += self.reader(request.fhir_server, request.access_token, key, request.patient_id)
+                except DataUnavailable as error:
+                    if key == "observations":
+                        raise
+                    unread += [f"{UNREAD[key]}: {problem.message}" for problem in error.problems]
             elif key == "observations":
                 raise DataUnavailable(
                     Problem(
@@ -55,14 +65,16 @@ class CdsService:
                         "the patient's Observations are needed: not in prefetch, and no fhirServer to read them from",
                     )
                 )
-        return found
+        return found, unread
 
-    def snapshot(self, body: bytes) -> tuple[HookRequest, Mapped]:
-        """The request and the snapshot its resources describe, checked by the snapshot format."""
+    def snapshot(self, body: bytes) -> tuple[HookRequest, Mapped, list[str]]:
+        """The request, the snapshot its resources describe (checked by the snapshot format) and
+        what the FHIR server could not give."""
         request = hook_request(parse_json(body, "(request)"))
         today = datetime.now(UTC).date().isoformat()
         try:
-            mapped = to_snapshot(request.patient_id, self._resources(request), today)
+            found, unread = self._resources(request)
+            mapped = to_snapshot(request.patient_id, found, today)
         except UserError as error:
             if isinstance(error, (BadRequest, DataUnavailable)):
                 raise
@@ -70,16 +82,16 @@ class CdsService:
         problems = located_problems(mapped)
         if problems:
             raise BadRequest(problems)
-        return request, mapped
+        return request, mapped, unread
 
     def call(self, body: bytes) -> dict[str, Any]:
         """The cards for one patient-view request (none when runstrong has nothing on the patient)."""
-        request, mapped = self.snapshot(body)
+        request, mapped, unread = self.snapshot(body)
         if mapped.out_of_scope or not mapped.observations_used:
             return {"cards": []}
         with self._lock:
             result = recommend(self.evaluator, mapped.snapshot)
-        cards = [card(result, self.base_url, request.patient_id, mapped.stale)]
+        cards = [card(result, self.base_url, request.patient_id, stale=mapped.stale, unread=unread)]
         if self.audit_log is not None:
             record = audit_record(mapped.snapshot, result, AUDIT_COMMAND)
             record["cds"] = {
