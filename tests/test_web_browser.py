@@ -20,9 +20,8 @@ import yaml
 
 from runstrong.advice.result import recommend
 from runstrong.engine.evaluator import Evaluator
-from runstrong.rules.ruleset import load_ruleset
+from runstrong.rules.model import RuleSet
 from runstrong.snapshot.validation import parse_snapshot
-from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 from runstrong.web.app import create_app
 from runstrong.web.config import WebConfig
 
@@ -124,7 +123,7 @@ def answer_all(page: Any, answers: dict[str, str]) -> list[str]:
 
 
 def test_an_achilles_consultation_in_the_browser_ends_with_recommends_advice(
-    server: str, page: Any, tmp_path: Path
+    server: str, page: Any, tmp_path: Path, evaluator: Evaluator
 ) -> None:
     data = yaml.safe_load((ROOT / "examples" / "achilles-flare-up.yaml").read_text(encoding="utf-8"))
     del data["symptoms"]["red_flags"], data["symptoms"]["tendon"]  # asked in the consultation
@@ -157,7 +156,7 @@ def test_an_achilles_consultation_in_the_browser_ends_with_recommends_advice(
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the snapshot (YAML)").click()
     saved = parse_snapshot(Path(download.value.path()).read_text(encoding="utf-8"), "saved.yaml")
-    expected = recommend(Evaluator(load_ruleset(default_rules_dir(), default_knowledge_dir())), saved)
+    expected = recommend(evaluator, saved)
     assert advice.get_attribute("data-status") == expected["status"]
     assert advice.get_attribute("data-adjustments") == " ".join(r["adjustment"] for r in expected["recommendations"])
     assert colours(page.screenshot()) > 50
@@ -170,7 +169,7 @@ def test_an_achilles_consultation_in_the_browser_ends_with_recommends_advice(
     assert 1 <= printed <= 8  # a few printed pages
 
 
-def test_the_red_flag_path_in_the_browser_ends_in_a_referral(server: str, page: Any) -> None:
+def test_the_red_flag_path_in_the_browser_ends_in_a_referral(server: str, page: Any, ruleset: RuleSet) -> None:
     page.goto(server + "/")
     page.fill("input[name=athlete_id]", "zed")
     page.get_by_role("button", name="Start", exact=True).click()
@@ -182,10 +181,7 @@ def test_the_red_flag_path_in_the_browser_ends_in_a_referral(server: str, page: 
     advice = page.locator("#advice")
     assert advice.get_attribute("data-status") == "red"
     assert "RED: see a clinician" in advice.inner_text()
-    directions = {
-        name: adjustment.direction
-        for name, adjustment in load_ruleset(default_rules_dir(), default_knowledge_dir()).knowledge.adjustments.items()
-    }
+    directions = {name: adjustment.direction for name, adjustment in ruleset.knowledge.adjustments.items()}
     shown = (advice.get_attribute("data-adjustments") or "").split()
     assert shown and all(directions[name] != "increase" for name in shown)
     assert colours(page.screenshot()) > 50

@@ -13,10 +13,8 @@ from runstrong.advice.render import render_json
 from runstrong.advice.result import recommend
 from runstrong.consult.dialogue import Consultation
 from runstrong.engine.evaluator import Evaluator
-from runstrong.rules.ruleset import load_ruleset
 from runstrong.snapshot.partial import RED_FLAGS, Partial
 from runstrong.snapshot.validation import parse_snapshot, read_snapshot
-from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 from runstrong.web.config import WebConfig
 from web_client import TestClient, hidden, post_answer, question_slot, replay, start, web_client
 
@@ -27,11 +25,6 @@ ACHILLES = ROOT / "examples" / "achilles-flare-up.yaml"
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     return web_client()
-
-
-@pytest.fixture(scope="module")
-def evaluator() -> Evaluator:
-    return Evaluator(load_ruleset(default_rules_dir(), default_knowledge_dir()))
 
 
 def _partial_achilles() -> str:
