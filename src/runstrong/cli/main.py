@@ -58,6 +58,7 @@ def cli() -> None:
       runstrong recommend examples/healthy-base-week4.yaml
       runstrong explain examples/achilles-flare-up.yaml --audience coach
       runstrong consult            an interactive consultation
+      runstrong serve              the consultation and report in a browser, CDS Hooks
       runstrong batch athletes.jsonl -o results.jsonl
       runstrong schema             the snapshot format, as JSON Schema
       runstrong rules list         the rules and what they are for
