@@ -4,6 +4,7 @@ their cards, and the 400 / 404 / 412 / 413 / 415 answers."""
 from __future__ import annotations
 
 import copy
+import json
 import re
 import uuid
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cds_client import TestClient, client, example, post
+from cds_client import DATA, TestClient, client, example, post
 from runstrong.advice.result import recommend
 from runstrong.cds.fhir import to_snapshot
 from runstrong.cds.request import resources
@@ -153,18 +154,12 @@ def _with(request: dict[str, Any], resource_id: str, **changes: Any) -> dict[str
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_or_infinity_in_a_value_quantity_is_400_naming_the_resource(cds: TestClient, constant: str) -> None:
     request = example("achilles-flare-up")
-    text = _json(_with(request, "obs-3", valueQuantity={"value": 123456.5, "unit": "km"}))
+    text = json.dumps(_with(request, "obs-3", valueQuantity={"value": 123456.5, "unit": "km"}))
     response = post(cds, text.replace("123456.5", constant))
     assert response.status_code == 400
     assert response.json()["problems"] == [
         f'Observation/obs-3.valueQuantity.value: expected a number, got "{constant}"'
     ]
-
-
-def _json(data: Any) -> str:
-    import json
-
-    return json.dumps(data)
 
 
 @pytest.mark.parametrize(
@@ -214,7 +209,7 @@ def test_a_bad_observation_is_400_naming_the_element_what_was_expected_and_given
 
 def test_a_list_item_out_of_range_names_its_component_and_the_field(cds: TestClient) -> None:
     request = example("achilles-flare-up")
-    text = _json(request).replace('"valueQuantity": {"value": 6}', '"valueQuantity": {"value": 12}', 1)
+    text = json.dumps(request).replace('"valueQuantity": {"value": 6}', '"valueQuantity": {"value": 12}', 1)
     response = post(cds, text)
     assert response.status_code == 400
     [problem] = response.json()["problems"]
@@ -282,19 +277,31 @@ def test_a_malformed_request_is_400_saying_what_was_wrong(cds: TestClient, body:
     assert any(problem in p for p in response.json()["problems"]), response.json()
 
 
-def test_an_unknown_service_is_404_and_the_body_must_be_json_and_small(cds: TestClient) -> None:
+def test_an_unknown_service_is_404_any_content_type_is_read_and_the_body_must_be_small(cds: TestClient) -> None:
     assert post(cds, example("healthy-runner"), "/cds-services/no-such-service").status_code == 404
     assert post(cds, {"feedback": []}, "/cds-services/no-such-service/feedback").status_code == 404
-    response = cds.post("/cds-services/runstrong-patient-view", content="{}", headers={"Content-Type": "text/plain"})
-    assert response.status_code == 415
+    body = (DATA / "healthy-runner.json").read_bytes()
+    untyped = cds.post("/cds-services/runstrong-patient-view", content=body, headers={"Content-Type": "text/plain"})
+    assert untyped.status_code == 200, "a body is read as JSON whatever its Content-Type says"
     small = client(WebConfig(max_request_bytes=1000))
     assert post(small, example("healthy-runner")).status_code == 413
 
 
 def test_cors_is_offered_only_when_the_server_requires_a_token(cds: TestClient) -> None:
     assert "access-control-allow-origin" not in cds.get("/cds-services").headers
+    page = {"Origin": "https://some.page.example", "Content-Type": "text/plain"}
+    refused = cds.post("/cds-services/runstrong-patient-view", content=json.dumps(example("red-flag")), headers=page)
+    assert refused.status_code == 403 and "need the server to require a token" in refused.json()["problems"][0]
+    same = {"Origin": "http://testserver", "Content-Type": "application/json"}
+    assert (
+        cds.post(
+            "/cds-services/runstrong-patient-view", content=json.dumps(example("red-flag")), headers=same
+        ).status_code
+        == 200
+    )
     assert cds.options("/cds-services/runstrong-patient-view").status_code == 403
     guarded = client(WebConfig(token="s3cret"))
+    assert post_from(guarded, "https://sandbox.example").status_code == 200
     preflight = guarded.options("/cds-services/runstrong-patient-view")
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-origin"] == "*"
@@ -354,3 +361,10 @@ def test_an_item_with_components_and_a_value_is_refused(cds: TestClient) -> None
     assert response.json()["problems"] == [
         f"Observation/{tendon['id']}: expected components or valueBoolean false (none), not both; got valueBoolean too"
     ]
+
+
+def post_from(test_client: TestClient, origin: str) -> Any:
+    headers = {"Origin": origin, "Content-Type": "application/json"}
+    return test_client.post(
+        "/cds-services/runstrong-patient-view", content=json.dumps(example("red-flag")), headers=headers
+    )

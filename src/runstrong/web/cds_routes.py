@@ -4,17 +4,21 @@ Status codes: 200 with cards; 400 for a request that is not one this service can
 names each problem: the field, or the resource element, what was expected and what was given);
 404 for a service this server does not offer, or feedback on a card it never gave; 412 when the
 patient's Observations are neither in prefetch nor readable from a FHIR server; 413 for a body
-over the size limit; 415 for a body that is not JSON; 503 for feedback when no audit log is kept.
+over the size limit; 503 for feedback when no audit log is kept; 403 for a browser's call from
+another origin when CORS is off.
 
 CORS: browser-based CDS clients need it. The answers carry `Access-Control-Allow-Origin: *` only
 when the server requires a bearer token (`WebConfig.token`): without one, any web page open on the
-clinician's machine could call the service and write to its audit log. POSTs must be JSON, which
-a browser never sends cross-origin without asking first (a preflight), so a page cannot reach the
-service behind the policy's back."""
+clinician's machine could call the service and write to its audit log. A browser marks every
+cross-origin call with an `Origin` header, even one it sends without a preflight (a form's POST),
+so without a token such calls are refused (403) before anything is read or written. Clients that
+are not browsers send no `Origin` and are served as usual; the body is read as JSON whatever its
+Content-Type says."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -29,7 +33,6 @@ from runstrong.util.errors import UserError
 from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 from runstrong.web.config import WebConfig
 
-JSON_TYPES = ("application/json", "application/fhir+json")
 STATUS_OF = {BadRequest: 400, UnknownCard: 404, DataUnavailable: 412}
 ERROR_OF = {400: "bad request", 404: "not found", 412: "precondition failed"}
 
@@ -59,10 +62,13 @@ def cds_router(config: WebConfig) -> APIRouter:
     router = APIRouter()
 
     async def body_of(request: Request) -> bytes | JSONResponse:
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind not in JSON_TYPES:
+        origin = request.headers.get("origin")
+        if origin is not None and not cors and urlsplit(origin).netloc != request.headers.get("host"):
             return _error(
-                415, "unsupported media type", [f"expected Content-Type: application/json; got {kind or 'none'}"], cors
+                403,
+                "forbidden",
+                [f"a call from {origin}: calls from other web pages need the server to require a token (CORS)"],
+                cors,
             )
         body = await request.body()
         if len(body) > config.max_request_bytes:
