@@ -15,7 +15,6 @@ RECURRENCES_EXTENSION = "urn:runstrong:recurrences"
 #: The reasons a clinician may give for overriding a card.
 OVERRIDE_SYSTEM = "urn:runstrong:override-reason"
 LOINC = "http://loinc.org"
-UCUM = "http://unitsofmeasure.org"
 
 #: LOINC codes accepted in place of a field code (each checked against LOINC's own display name).
 #: Not Age (30525-0): an age Observation is the age when it was recorded; the age comes from
