@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from runstrong.cds.codes import FIELD_SYSTEM, LOINC, LOINC_FIELDS, RED_FLAG_SYSTEM, UNUSED_STATUSES
@@ -26,7 +27,6 @@ MAX_AGE_DAYS = 7
 TIMELESS = ("profile", "baselines")
 #: Fields the request itself gives: the patient is the athlete, the date that of the data.
 FROM_CONTEXT = ("athlete_id", "date")
-NONE = "none"  # an Observation saying a list is known and empty
 
 
 @dataclass
@@ -51,11 +51,13 @@ class Mapped:
     stale: dict[str, str] = field(default_factory=dict)  # field -> the date of its too old Observations
 
 
+@cache
 def fields() -> dict[str, FieldSpec]:
     """The snapshot fields an Observation may carry, by path."""
     return {p: s for p, s in catalogue().scalars.items() if not s.derived and p not in FROM_CONTEXT}
 
 
+@cache
 def item_fields(path: str) -> dict[str, FieldSpec]:
     """The fields of one item of a list of items, sent as components."""
     return {n: s for n, s in catalogue().lists[path].items() if not s.derived}
