@@ -58,7 +58,7 @@ def _profile(rng: random.Random) -> dict[str, Any]:
         {
             "type": rng.choice(INJURIES),
             "months_ago": rng.choice([2, 5, 9, 14, 30, 60]),
-            "recurrences": rng.choice([0, 0, 1, 2]),
+            "recurrences": rng.choice([0, 0, 0, 1]),
         }
         for _ in range(rng.choices([0, 1, 2, 3], [25, 35, 25, 15])[0])
     ]
@@ -139,7 +139,7 @@ def _symptoms(rng: random.Random, history: list[dict[str, Any]]) -> dict[str, An
         {"joint": rng.choice(["foot", "ankle", "knee", "hip", "lower_back"]), "level": rng.choice([2, 3, 5, 7])}
         for _ in range(rng.random() < 0.08)
     ]
-    flags = sorted(rng.sample(RED_FLAGS, rng.choice([1, 1, 2]))) if rng.random() < 0.07 else []
+    flags = sorted(rng.sample(RED_FLAGS, rng.choice([1, 1, 2]))) if rng.random() < 0.04 else []
     symptoms: dict[str, Any] = {
         "soreness": soreness,
         "tendon": tendon,
@@ -163,7 +163,7 @@ def _wellbeing(rng: random.Random, tired: bool) -> dict[str, Any]:
         "fatigue": min(rng.choice([2, 2, 3, 3, 4]) + (1 if tired else 0), 5),
         "stress": rng.choice([1, 2, 3, 3, 4, 5]),
         "mood": rng.choice([2, 3, 4, 4, 5]),
-        "low_mood_days": rng.choice([0, 0, 0, 2, 5, 16]),
+        "low_mood_days": rng.choice([0, 0, 0, 0, 2, 5, 9, 16]),
     }
     wellbeing["sleep_quality"] = max(wellbeing["sleep_quality"], 1)
     if rng.random() < 0.06:  # the sleep questions skipped

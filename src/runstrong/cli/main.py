@@ -36,6 +36,7 @@ class LazyGroup(click.Group):
         "recommend": "runstrong.cli.recommend:recommend",
         "rules": "runstrong.cli.rules:rules",
         "batch": "runstrong.cli.batch:batch",
+        "cohort": "runstrong.cli.cohort:cohort",
         "consult": "runstrong.cli.consult:consult",
         "explain": "runstrong.cli.explain:explain",
         "audit": "runstrong.cli.audit:audit",

@@ -38,9 +38,10 @@ class _RecordingEngine(KnowledgeEngine):
     __matcher__ = LeanMatcher
     evaluation: Evaluation
     _athletes: dict[int, dict[str, Any]]
+    _items: dict[int, dict[str, Any]]
 
     def record(self, branch: CompiledBranch, bound: dict[str, Any]) -> None:
-        items = {name: _plain(bound[name]) for name in branch.item_names}
+        items = {name: self._plain_item(bound[name]) for name in branch.item_names}
         fact = bound["athlete"]
         athlete = self._athletes.get(id(fact))
         if athlete is None:
@@ -51,6 +52,13 @@ class _RecordingEngine(KnowledgeEngine):
             if name not in self.evaluation.conclusions:
                 self.evaluation.conclusions.append(name)
                 self.declare(Conclusion(name=name))
+
+    def _plain_item(self, fact: Any) -> dict[str, Any]:
+        """An item fact as plain data, worked out once per snapshot (facts live as long as it)."""
+        item = self._items.get(id(fact))
+        if item is None:
+            item = self._items[id(fact)] = _plain(fact)
+        return item
 
 
 def _record(engine: KnowledgeEngine, branch: CompiledBranch, bound: dict[str, Any]) -> None:
@@ -84,6 +92,7 @@ class Evaluator:
         evaluation = Evaluation(snapshot)
         engine.evaluation = evaluation
         engine._athletes = {}
+        engine._items = {}
         engine.agenda = Agenda()
         engine.facts = FactList()
         for node in self._memory_nodes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from experta import Fact
+from experta.utils import freeze
 
 from runstrong.snapshot.derive import derive_item, derived_values
 from runstrong.snapshot.fields import ITEM_LIST, SCALAR_ITEM_FIELD, SCALAR_LIST, catalogue
@@ -75,6 +76,18 @@ def item_values(snapshot: Snapshot) -> list[dict[str, Any]]:
     return items
 
 
+#: Values experta's `freeze` gives back unchanged.
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _fact(kind: type[Fact], values: dict[str, Any]) -> Fact:
+    """`kind(**values)`, the values frozen as experta's constructor freezes them, without its
+    per-key checks (a snapshot's keys and values are known good)."""
+    fact = kind()
+    dict.update(fact, {key: value if type(value) in _PLAIN else freeze(value) for key, value in values.items()})
+    return fact
+
+
 def snapshot_facts(snapshot: Snapshot) -> list[Fact]:
     """The facts to declare for one snapshot, in a fixed order."""
-    return [Athlete(**athlete_values(snapshot)), *(Item(**values) for values in item_values(snapshot))]
+    return [_fact(Athlete, athlete_values(snapshot)), *(_fact(Item, values) for values in item_values(snapshot))]
