@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,3 +72,42 @@ def test_the_cli_runs_on_a_scheduler_address(tmp_path: Path, client: object) -> 
     assert on_dask.exit_code == local.exit_code == 3, on_dask.output
     assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
     assert f"Dask {address}" in on_dask.stdout
+
+
+def test_a_cluster_of_two_worker_processes_at_its_address_gives_the_local_output(tmp_path: Path) -> None:
+    """A real LocalCluster (two worker processes, as a cluster's would be) reached by its
+    scheduler address, as `--dask tcp://HOST:PORT` is used; full and summary rows."""
+    from click.testing import CliRunner
+
+    from runstrong.cli.main import cli
+
+    source = tmp_path / "in.jsonl"
+    mixed_batch(source, good=40)
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    with cluster, distributed.Client(cluster) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        pids = set(client.run(os.getpid).values())
+        assert len(pids) == 2 and os.getpid() not in pids  # two processes of their own
+        runner = CliRunner()
+        for extra in ([], ["--detail", "summary"]):
+            name = "summary" if extra else "full"
+            on_dask = runner.invoke(
+                cli,
+                [
+                    "batch",
+                    str(source),
+                    "-o",
+                    str(tmp_path / f"dask-{name}.jsonl"),
+                    "--dask",
+                    cluster.scheduler_address,
+                    *extra,
+                ],
+            )
+            local = runner.invoke(
+                cli, ["batch", str(source), "-o", str(tmp_path / f"local-{name}.jsonl"), "-j", "1", *extra]
+            )
+            assert on_dask.exit_code == local.exit_code == 3, on_dask.output
+            assert (tmp_path / f"dask-{name}.jsonl").read_bytes() == (tmp_path / f"local-{name}.jsonl").read_bytes()
+            assert (tmp_path / f"dask-{name}.errors.jsonl").read_bytes() == (
+                tmp_path / f"local-{name}.errors.jsonl"
+            ).read_bytes()
