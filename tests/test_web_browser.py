@@ -62,7 +62,7 @@ def serve_in_thread(config: WebConfig) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(create_app(config), host=config.host, port=config.port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while not server.started:
         assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
         time.sleep(0.02)
@@ -89,7 +89,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # generous: the machine may be loaded
     yield context.new_page()
     context.close()
 
