@@ -42,7 +42,8 @@ def _compiled_check() -> Callable[[Any], Any]:
     schema = dict(snapshot_schema())
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # the keywords used mean the same there
     checker = FormatChecker()
-    return fastjsonschema.compile(schema, formats={"date": lambda value: checker.conforms(value, "date")})
+    date = {"date": lambda value: checker.conforms(value, "date")}
+    return fastjsonschema.compile(schema, formats=date, use_default=False)  # never fill in a snapshot
 
 
 def fast_accepts(data: Any) -> bool:
