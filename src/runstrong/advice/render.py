@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from runstrong.advice.because import join_words
 from runstrong.rules.model import Rule, RuleSet
 
 STATUS_WORDS = {
@@ -52,11 +53,20 @@ def _exercise_names(rec: dict[str, Any]) -> str:
 
 
 def _held_back(result: dict[str, Any]) -> str:
-    by_referral = [s["adjustment"] for s in result["suppressed"] if "refer-to-clinician" in s["suppressed_by"]]
+    """The held-back advice in words, grouped by what held it back: titles, then their ids."""
+    suppressed = result["suppressed"]
+    by_referral = [s for s in suppressed if "refer-to-clinician" in s["suppressed_by"]]
     if by_referral:
-        return "Held back by the referral: " + ", ".join(by_referral)
-    folded = [f"{s['adjustment']} ({s['reason']})" for s in result["suppressed"]]
-    return "Held back: " + "; ".join(folded) if folded else ""
+        return "Held back by the referral: " + _titles(by_referral)
+    by_reason: dict[str, list[dict[str, Any]]] = {}
+    for s in suppressed:
+        by_reason.setdefault(s["reason"], []).append(s)
+    parts = [f"{_titles(held)}: {reason}" for reason, held in by_reason.items()]
+    return "Held back: " + "; ".join(parts) if parts else ""
+
+
+def _titles(held: list[dict[str, Any]]) -> str:
+    return f"{join_words([s['title'] for s in held])} [{', '.join(s['adjustment'] for s in held)}]"
 
 
 def _unknown_line(result: dict[str, Any]) -> list[str]:
