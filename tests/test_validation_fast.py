@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from runstrong.snapshot.strict import shape_problems
@@ -82,13 +82,13 @@ def _outcome(check: Any, data: Any) -> Any:
         return "invalid", [(p.where, p.message) for p in error.problems]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(odd_snapshots())
 def test_the_fast_path_gives_what_the_full_path_gives(data: Any) -> None:
     assert _outcome(validate_fast, data) == _outcome(validate, data)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(odd_snapshots())
 def test_the_compiled_schema_accepts_exactly_what_jsonschema_accepts(data: Any) -> None:
     if shape_problems(data):  # NaN, Infinity, huge numbers: refused before either schema check
