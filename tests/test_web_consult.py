@@ -163,3 +163,13 @@ def test_audit_log_gets_the_final_decision(tmp_path: Path) -> None:
     (line,) = log.read_text(encoding="utf-8").splitlines()
     record = json.loads(line)
     assert record["command"] == "web-consult" and record["snapshot"]["athlete_id"] == "fay"
+
+
+def test_a_cds_card_links_to_a_consultation_for_that_patient(client: TestClient) -> None:
+    from cds_client import example, post
+
+    cards = post(client, example("achilles-flare-up")).json()["cards"]
+    url = next(link["url"] for card in cards for link in card.get("links", []) if "/consult?" in link["url"])
+    assert url.startswith("http://127.0.0.1:8765/consult?athlete_id=")
+    page = client.get(url.removeprefix("http://127.0.0.1:8765"))
+    assert page.status_code == 200 and question_slot(page.text) == ("list", RED_FLAGS)
