@@ -104,7 +104,8 @@ def consult_router() -> APIRouter:
             view = consultation_view(consultation)
             stopped = action == "finish" and not view["done"]
             final = advisor.final_snapshot(consultation) if (view["done"] or stopped) and not error else None
-            if final is not None and action != "continue":  # once per decision, not per view of it
+            # once per decision, not per view of it, and never for a GET (a link can make a browser send one)
+            if final is not None and action != "continue" and request.method == "POST":
                 advisor.audit(final, advisor.result(final), "web-consult")
         answers = list(consultation.history)
         asked = view["question"].slot_value if view["question"] else None
