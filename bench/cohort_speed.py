@@ -1,7 +1,7 @@
 """`runstrong batch` on a realistic cohort, side by side with an older commit, in one run.
 
     git archive 8b81e69 | tar -x -C /tmp/rs-base && (cd /tmp/rs-base && uv sync)     # the base
-    git archive 6453302 | tar -x -C /tmp/rs-before && (cd /tmp/rs-before && uv sync) # optional
+    git archive 5819dff | tar -x -C /tmp/rs-before && (cd /tmp/rs-before && uv sync) # optional
     uv run python bench/cohort_speed.py --base /tmp/rs-base --before /tmp/rs-before
     uv run python bench/cohort_speed.py --memory 10000,100000,1000000 --only memory
 
@@ -77,9 +77,9 @@ def _cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def batch(tree: Path, source: Path, out: Path, *extra: str) -> tuple[float, float, list[str]]:
+def batch(tree: Path, source: Path, out: Path, *extra: str, jobs: int = 1) -> tuple[float, float, list[str]]:
     """rows/s as the batch summary states it, the CPU time of the run, and the command."""
-    command = [runstrong(tree), "batch", str(source), "-o", str(out), "-j", "1", *extra]
+    command = [runstrong(tree), "batch", str(source), "-o", str(out), "-j", str(jobs), *extra]
     cpu = _cpu_of_children()
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=tree)
     cpu = _cpu_of_children() - cpu
@@ -94,7 +94,7 @@ def mean_fired(path: Path) -> float:
     return statistics.mean(counts)
 
 
-def throughput(base: Path, work: Path, rows: int, rounds: int) -> list[str]:
+def throughput(base: Path, before: Path | None, work: Path, rows: int, rounds: int) -> list[str]:
     schemas = [schema_of(base), schema_of(HERE)]
     sets = {
         "realistic cohort (bench/cohort.py)": cohort(rows),
@@ -102,10 +102,14 @@ def throughput(base: Path, work: Path, rows: int, rounds: int) -> list[str]:
     }
     lines: list[str] = []
     for name, generated in sets.items():
+        if lines:
+            print("\n".join(lines), flush=True)
+            lines = []
         source = work / "rows.jsonl"
         write_rows(source, generated, schemas)
         runs: dict[str, tuple[Path, list[str]]] = {
             "base": (base, []),
+            **({"before": (before, [])} if before else {}),
             "full": (HERE, []),
             "summary": (HERE, ["--detail", "summary"]),
             "parquet": (HERE, ["--format", "parquet"]),
@@ -119,7 +123,7 @@ def throughput(base: Path, work: Path, rows: int, rounds: int) -> list[str]:
                 rate, seconds, commands[key] = batch(tree, source, out, *extra)
                 best[key] = max(best.get(key, 0.0), rate)
                 cpu[key] = min(cpu.get(key, float("inf")), seconds)
-        two, _, command_two = batch(HERE, source, work / "j2.jsonl", "-j", "2")
+        two, _, command_two = batch(HERE, source, work / "j2.jsonl", jobs=2)
         fired = mean_fired(work / "summary.jsonl")
         lines += [
             f"#### {name}: {rows} rows, {fired:.1f} rules fire per row on average (this tree's rules)",
@@ -130,6 +134,7 @@ def throughput(base: Path, work: Path, rows: int, rounds: int) -> list[str]:
                 f"| {label} | {best[key]:.0f} | {cpu[key]:.1f} | {best[key] / best['base']:.2f}× |"
                 for key, label in (
                     ("base", f"base `{base}` -j 1, full results"),
+                    *((("before", f"before `{before}` -j 1, full results"),) if before else ()),
                     ("full", "this tree -j 1, full results (the default)"),
                     ("summary", "this tree -j 1, `--detail summary`"),
                     ("parquet", "this tree -j 1, `--format parquet`"),
@@ -227,7 +232,7 @@ def main() -> None:
         work = Path(folder)
         for name in args.only.split(","):
             if name == "throughput":
-                print("\n".join(throughput(args.base, work, args.rows, args.rounds)), flush=True)
+                print("\n".join(throughput(args.base, args.before, work, args.rows, args.rounds)), flush=True)
             elif name == "identical" and args.before:
                 print("\n".join(identical(args.before, work, args.rows)), flush=True)
             elif name == "memory":

@@ -17,7 +17,7 @@ def _value(rng: random.Random, schema: dict[str, Any], items: int, present: floa
         required = set(schema.get("required", ()))
         return {
             key: _value(rng, sub, items, present)
-            for key, sub in schema["properties"].items()
+            for key, sub in schema.get("properties", {}).items()
             if key in required or rng.random() < present
         }
     if kind == "array":
