@@ -6,12 +6,12 @@ import re
 from typing import Any
 
 from runstrong import __version__
-from runstrong.advice.resolve import STATUS_RANK, Recommendation, resolve_advice
+from runstrong.advice.resolve import Recommendation, resolve_advice
 from runstrong.advice.summary import Wording, summary
-from runstrong.engine.evaluator import Evaluator, fields_read
+from runstrong.advice.unknown import unknown_fields
+from runstrong.engine.evaluator import Evaluator
 from runstrong.engine.records import Evaluation
 from runstrong.rules.model import RuleSet
-from runstrong.snapshot.fields import catalogue, field_label
 from runstrong.snapshot.validation import Snapshot
 
 
@@ -54,45 +54,11 @@ def _recommendation(ruleset: RuleSet, wording: Wording, rec: Recommendation, pri
     }
 
 
-def _unknown(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, Any]]:
-    """Snapshot fields that rules which did not fire needed but the snapshot lacked."""
-    missing = evaluation.missing
-    scalars = catalogue().scalars
-    fired = set(evaluation.fired_rule_ids)
-    needed: dict[str, list[str]] = {}
-    for rule in ruleset.rules:
-        if rule.id in fired:
-            continue
-        needs = fields_read(rule) & missing
-        for name in sorted(needs) if needs else ():
-            for field in scalars[name].inputs or (name,):
-                if field in missing and rule.id not in needed.setdefault(field, []):
-                    needed[field].append(rule.id)
-    adjustments = ruleset.knowledge.adjustments
-
-    def could_give(rule_ids: list[str]) -> int:
-        ranks = [STATUS_RANK[adjustments[a].status] for r in rule_ids for a in ruleset.rule(r).adjustments]
-        return max(ranks, default=0)
-
-    def rank(entry: tuple[str, list[str]]) -> tuple[int, int, int, str]:
-        name, rules = entry
-        return (name != "symptoms.red_flags", -could_give(rules), -len(rules), name)
-
-    return [
-        {"field": name, "label": field_label(name), "could_change": _change_word(could_give(rules)), "rules": rules}
-        for name, rules in sorted(needed.items(), key=rank)
-    ]
-
-
-def _change_word(rank: int) -> str:
-    return "referral" if rank >= STATUS_RANK["red"] else ("caution" if rank >= STATUS_RANK["amber"] else "detail")
-
-
 def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
     """The full result: status, recommendations, suppressed, unknown, fired, ruleset."""
     advice = resolve_advice(ruleset, evaluation)
     ordered = advice.recommendations
-    unknown = _unknown(ruleset, evaluation)
+    unknown = unknown_fields(ruleset, evaluation)
     wording = Wording(ruleset, advice)
     fired: dict[str, dict[str, Any]] = {}
     for firing in evaluation.firings:
@@ -158,6 +124,6 @@ def brief_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
         },
         "suppressed": [rec.adjustment.id for rec in advice.suppressed],
         "fired": evaluation.fired_rule_ids,
-        "unknown": len(_unknown(ruleset, evaluation)),
+        "unknown": len(unknown_fields(ruleset, evaluation)),
         "ruleset": ruleset.digest,
     }
