@@ -63,7 +63,7 @@ def odd_snapshots(draw: st.DrawFn) -> Any:
     data = copy.deepcopy(draw(snapshots))
     for _ in range(draw(st.integers(0, 3))):
         paths = _paths(data)
-        value = draw(st.sampled_from(ODD_VALUES))
+        value = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))  # a fresh copy: a shared one could nest in itself
         if paths and draw(st.booleans()):
             *parents, last = draw(st.sampled_from(paths))
             node = data
