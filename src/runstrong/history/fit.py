@@ -93,7 +93,14 @@ def _check_file_crc(data: bytes) -> None:
 def read_fit(data: bytes) -> list[Activity]:
     """The activities of a FIT file; a corrupt, truncated or non-activity file raises ImportFailure."""
     _check_file_crc(data)  # fitdecode's own CRC check is off: this one is the same, only faster
-    data = skim(data, fit_crc)  # only the messages read below are left for fitdecode to decode
+    try:  # only the messages read below are left for fitdecode to decode
+        return _read_messages(skim(data, fit_crc))
+    except ImportFailure:  # a file the skim does not cut cleanly: fitdecode reads all of it
+        return _read_messages(data)
+
+
+def _read_messages(data: bytes) -> list[Activity]:
+    """The activities of sound FIT bytes (whole, or as the skim left them)."""
     sessions: list[dict[str, Any]] = []
     file_type = None
     try:

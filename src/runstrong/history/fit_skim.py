@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 from runstrong.history.model import ImportFailure
 
-#: Global message numbers the importer reads: file_id, session, activity, sport.
-KEEP = frozenset({0, 18, 34, 12})
+#: Global message numbers the importer reads: file_id, session, activity, sport; and the developer
+#: data ids and field descriptions, which fitdecode needs to read developer fields in those.
+KEEP = frozenset({0, 18, 34, 12, 206, 207})
 
 
 def _definition(data: bytes, at: int, developer: bool) -> tuple[int, int, int]:
