@@ -166,9 +166,14 @@ def athletes(db_path: Path | None) -> None:
         click.echo("no athletes yet: runstrong history import FILE... --athlete ID")
     for row in rows:
         click.echo(
-            f"{row['id']}: {row['activities']} activities (last {row['last_activity'] or '-'}), "
-            f"{row['checkins']} check-ins, {row['decisions']} decisions"
+            f"{row['id']}: {_count(row['activities'], 'activity', 'activities')} "
+            f"(last {row['last_activity'] or '-'}), {_count(row['checkins'], 'check-in')}, "
+            f"{_count(row['decisions'], 'decision')}"
         )
+
+
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 @history.command("show")
