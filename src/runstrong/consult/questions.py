@@ -42,7 +42,7 @@ from runstrong.snapshot.validation import snapshot_schema
 #: How the gate question of each list is asked.
 LIST_QUESTIONS = {
     "symptoms.red_flags": "Red-flag screen: any night or rest pain, focal bone tenderness, pain on hopping, pain "
-    "worsening during runs, limp, joint swelling, numbness or tingling, an Achilles 'pop', "
+    "worsening during runs, limp, a swollen or warm joint, numbness or tingling, an Achilles 'pop', "
     "calf swelling and warmth, missed periods, pain over a high-risk bone site, needing painkillers "
     "to run, a joint giving way, weakness or foot drop, or pain lasting more than 72 h after a run?",
     "symptoms.soreness": "Any muscle soreness?",
