@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from runstrong import __version__
-from runstrong.snapshot.strict import decode
+from runstrong.snapshot.strict import decode, no_repeated_keys
 from runstrong.snapshot.validation import Snapshot
 from runstrong.util.errors import Problem, UserError
 
@@ -192,15 +192,6 @@ def _kind(value: Any) -> str:
 _EXPECTED: dict[type, str] = {str: "a string", dict: "an object"}
 
 
-def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    record: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in record:
-            raise ValueError(f"the key {key!r} is given twice")
-        record[key] = value
-    return record
-
-
 def _prev(data: Any) -> str | None:
     """A parsed line's `prev`, when it has one that is a SHA-256 in hex."""
     prev = data.get("prev") if isinstance(data, dict) else None
@@ -236,11 +227,11 @@ def parse_line(number: int, raw: bytes, cut: bool) -> Line:
     if not raw.strip():
         return Line(number, raw, None, "a blank line (the log never writes one)", cut)
     try:
-        record = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_repeated_keys)
+        record = json.loads(raw.decode("utf-8"), object_pairs_hook=no_repeated_keys)
     except json.JSONDecodeError as error:
         shortened = ": it is cut short (the file does not end with a newline)" if cut else ""
         return Line(number, raw, None, f"not JSON: {error.msg} (column {error.colno}){shortened}", cut)
-    except ValueError as error:  # from _no_repeated_keys
+    except ValueError as error:  # from no_repeated_keys
         return Line(number, raw, None, f"not an audit record: {error}", cut)
     except RecursionError:
         return Line(number, raw, None, "not an audit record: nested too deeply", cut)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runstrong.cds.values import given
-from runstrong.snapshot.strict import decode
+from runstrong.snapshot.strict import decode, no_repeated_keys
 from runstrong.util.errors import Problem, UserError
 
 HOOK = "patient-view"
@@ -29,15 +29,6 @@ class NotANumber:
 
     def __init__(self, text: str) -> None:
         self.text = text
-
-
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in data:
-            raise ValueError(f"the key {key!r} is given twice")
-        data[key] = value
-    return data
 
 
 def _float(text: str) -> float | NotANumber:
@@ -68,7 +59,7 @@ def parse_json(data: bytes, source: str) -> Any:
     try:
         text = decode(data, source)
         parsed = json.loads(
-            text, object_pairs_hook=_pairs, parse_constant=NotANumber, parse_float=_float, parse_int=_int
+            text, object_pairs_hook=no_repeated_keys, parse_constant=NotANumber, parse_float=_float, parse_int=_int
         )
     except UserError as error:
         raise BadRequest(error.problems) from None

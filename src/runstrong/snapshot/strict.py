@@ -74,7 +74,8 @@ def _precheck(text: str, source: str) -> None:
         raise UserError(Problem(source, f"nested more than {MAX_DEPTH} levels deep; a snapshot is not"))
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict, refusing a key given twice (json's `object_pairs_hook`)."""
     data: dict[str, Any] = {}
     for key, value in pairs:
         if key in data:
@@ -105,7 +106,7 @@ def load_json(text: str, source: str) -> Any:
     _precheck(text, source)
     try:
         return json.loads(
-            text, object_pairs_hook=_pairs, parse_constant=_not_a_number, parse_float=_float, parse_int=_int
+            text, object_pairs_hook=no_repeated_keys, parse_constant=_not_a_number, parse_float=_float, parse_int=_int
         )
     except json.JSONDecodeError as error:
         cut = " (the text is cut short)" if error.pos >= len(text.rstrip()) else ""
