@@ -25,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from consult_latency import scenarios
 from fastapi import FastAPI
 
 from cds_fhir import hook_request
@@ -32,8 +33,6 @@ from runstrong.advice.result import recommend
 from runstrong.cds.service import CdsService
 from runstrong.engine.evaluator import Evaluator
 from runstrong.rules.ruleset import load_ruleset
-from runstrong.snapshot.strict import load_yaml
-from runstrong.snapshot.validation import validate
 from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 from runstrong.web.cds_routes import cds_router
 from runstrong.web.config import WebConfig
@@ -43,16 +42,6 @@ with warnings.catch_warnings():  # Starlette asks for httpx2 for its test client
     from fastapi.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _snapshots() -> list[tuple[str, dict[str, Any]]]:
-    folder = ROOT / "tests" / "scenarios"
-    files = sorted(folder.glob("*.yaml")) or sorted((ROOT / "examples").glob("*.yaml"))
-    found = []
-    for file in files:
-        data = load_yaml(file.read_text(encoding="utf-8"), str(file))
-        found.append((file.stem, validate(data.get("snapshot", data))))
-    return found
 
 
 def _ms(work: Callable[[], Any]) -> float:
@@ -77,7 +66,7 @@ def main() -> None:
     client = TestClient(app)
     headers = {"Content-Type": "application/json"}
     times: dict[str, list[float]] = {"recommend": [], "service call": [], "HTTP POST": []}
-    snapshots = _snapshots()
+    snapshots = scenarios()
     for _, snapshot in snapshots:
         body = json.dumps(hook_request(snapshot)).encode()
         ways: dict[str, Callable[[], Any]] = {

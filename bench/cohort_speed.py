@@ -36,6 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from cohort import cohort
+from peak_memory import MEASURE
 from snapshots import snapshots
 
 HERE = Path(__file__).resolve().parents[1]
@@ -182,15 +183,6 @@ from cohort import cohort
 out = sys.stdout
 for snapshot in cohort(int(sys.argv[1]), 13):
     out.write(json.dumps(snapshot) + "\\n")
-"""
-
-MEASURE = """
-import resource, subprocess, sys
-generator = subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]], stdout=subprocess.PIPE)
-done = subprocess.run(sys.argv[3:], stdin=generator.stdout, capture_output=True, text=True)
-generator.wait()
-print("\\n".join(done.stdout.splitlines()[:2]))
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 

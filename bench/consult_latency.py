@@ -40,7 +40,7 @@ from runstrong.util.paths import default_knowledge_dir, default_rules_dir
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _scenarios() -> list[tuple[str, dict[str, Any]]]:
+def scenarios() -> list[tuple[str, dict[str, Any]]]:
     folder = ROOT / "tests" / "scenarios"
     files = sorted(folder.glob("*.yaml")) or sorted((ROOT / "examples").glob("*.yaml"))
     found = []
@@ -144,7 +144,7 @@ def main() -> None:
     )
     print("|---|---:|---:|---:|---:|---:|---:|")
     everything: list[float] = []
-    for name, snapshot in _scenarios():
+    for name, snapshot in scenarios():
         asked, times, settled = replay(evaluator, snapshot)
         everything += times
         print(
@@ -166,7 +166,7 @@ def main() -> None:
         )
     assess: list[float] = []
     engine: list[float] = []
-    for _name, snapshot in _scenarios():
+    for _name, snapshot in scenarios():
         parts = split(evaluator, snapshot)
         assess += parts[0]
         engine += parts[1]

@@ -35,6 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from naive_experta import NaiveEvaluator
+from peak_memory import MEASURE
 from plain_python import PlainEvaluator
 from snapshots import random_snapshot, snapshots
 
@@ -266,15 +267,6 @@ from snapshots import snapshots
 out = sys.stdout
 for snapshot in snapshots(int(sys.argv[1]), 9):
     out.write(json.dumps(snapshot) + "\\n")
-"""
-
-MEASURE = """
-import resource, subprocess, sys
-generator = subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]], stdout=subprocess.PIPE)
-done = subprocess.run(sys.argv[3:], stdin=generator.stdout, capture_output=True, text=True)
-generator.wait()
-print("\\n".join(done.stdout.splitlines()[:2]))
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
