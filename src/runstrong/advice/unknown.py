@@ -14,7 +14,6 @@ from runstrong.engine.records import Evaluation
 from runstrong.rules.compiler import branches, normal_form, resolve
 from runstrong.rules.conditions import Compare, ItemMatch, Leaf, value_predicate
 from runstrong.rules.model import Rule, RuleSet
-from runstrong.snapshot.facts import athlete_values
 from runstrong.snapshot.fields import catalogue, field_label
 
 #: A branch of a rule's `when` (its disjunctive normal form): the fields it reads, and the tests on
@@ -77,7 +76,7 @@ def unknown_fields(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, A
     scalars = catalogue().scalars
     fired = set(evaluation.fired_rule_ids)
     candidates = [rule for rule in ruleset.rules if rule.id not in fired and fields_read(rule) & missing]
-    athlete = {k: v for k, v in athlete_values(evaluation.snapshot).items() if k in scalars} if candidates else {}
+    athlete = evaluation.athlete
     needed: dict[str, list[str]] = {}
     for rule in candidates:
         needs = _open_fields(ruleset, rule, athlete, missing)

@@ -102,6 +102,7 @@ class Evaluator:
         self._matcher.changed = {}
         engine.running = False
         facts = snapshot_facts(snapshot)
+        evaluation.athlete = dict(facts[0])
         evaluation.missing = facts[0][UNKNOWN_KEY]
         engine._KnowledgeEngine__declare(InitialFact(), *facts)
         engine.run()

@@ -40,6 +40,7 @@ class Evaluation:
     firings: list[Firing] = field(default_factory=list)
     conclusions: list[str] = field(default_factory=list)
     missing: frozenset[str] = frozenset()  # the scalar fields the snapshot lacks (the athlete fact's `_unknown`)
+    athlete: dict[str, Any] = field(default_factory=dict)  # the athlete fact's values (snapshot and derived)
 
     @property
     def fired_rule_ids(self) -> list[str]:
