@@ -44,7 +44,6 @@ class Advice:
     referred_sites: list[str] = field(default_factory=list)
     urgency: str = ""
     red_flags: list[str] = field(default_factory=list)  # the snapshot's red flags the knowledge base knows
-    excluded: list[str] = field(default_factory=list)  # exercises a kept adjustment rules out (`excludes`)
 
 
 def _param_value(ruleset: RuleSet, value: Any, firing: Firing) -> Any:
@@ -203,4 +202,4 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
         status = INSUFFICIENT
     kept.sort(key=lambda r: (r.adjustment.priority, r.adjustment.id))
     sites = list(given[REFERRAL].params["site"]) if REFERRAL in given else []
-    return Advice(status, kept, suppressed, sites, urgency, flags, sorted(excluders))
+    return Advice(status, kept, suppressed, sites, urgency, flags)

@@ -331,8 +331,6 @@ def _add(knowledge: KnowledgeBase, week: Week, rec: Recommendation) -> list[str]
 def leave_out_excluded(knowledge: KnowledgeBase, week: Week, advice: Advice) -> None:
     """Take out of every session the exercises a kept adjustment rules out (`excludes`), e.g. heel
     drops below a step and end-range calf stretches under an insertional Achilles."""
-    if not advice.excluded:
-        return
     excluders = {key: rec.adjustment.id for rec in advice.recommendations for key in rec.adjustment.excludes}
     for session in week.sessions:
         left_out = [e for e in session.exercises if e.key in excluders]
