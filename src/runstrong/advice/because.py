@@ -10,10 +10,12 @@ and "and", and a list tested with `has`/`has_any` shows only the values the rule
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from runstrong.engine.records import Firing
+from runstrong.rules.compiler import CompiledBranch
 from runstrong.rules.conditions import Compare, ItemMatch, ThresholdRef
 from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.model import (
@@ -173,48 +175,11 @@ def _kept(compares: Iterable[Compare], field: str) -> list[Any] | None:
     return kept if tested else None
 
 
-def _bound_items(firing: Firing) -> list[tuple[ItemMatch, dict[str, Any]]]:
-    """Each item condition of the firing's branch with the item it matched."""
-    matches = [leaf for leaf in firing.branch.leaves if isinstance(leaf, ItemMatch) and not leaf.negated]
-    return [(leaf, firing.items[name]) for leaf, name in zip(matches, firing.branch.item_names, strict=True)]
-
-
 def _threshold_words(ruleset: RuleSet, name: str) -> str:
     threshold = ruleset.knowledge.thresholds.get(name)
     if threshold is None:
         return UNKNOWN
     return words(ruleset.knowledge, name, threshold.value, percent=threshold.unit.strip() == "%")
-
-
-def placeholder_words(ruleset: RuleSet, firing: Firing, placeholder: Placeholder) -> str:
-    """One placeholder's value in words, for this firing."""
-    if placeholder.kind == THRESHOLD:
-        return _threshold_words(ruleset, placeholder.name)
-    if placeholder.kind == ATHLETE:
-        compares = [leaf for leaf in firing.branch.leaves if isinstance(leaf, Compare)]
-        spec = catalogue().scalars[placeholder.name]
-        return words(
-            ruleset.knowledge,
-            placeholder.name,
-            firing.athlete.get(placeholder.name),
-            spec.unit == "%",
-            _limits(ruleset, compares, placeholder.name),
-            _kept(compares, placeholder.name),
-        )
-    for leaf, item in _bound_items(firing):
-        if (placeholder.kind == ALIAS and leaf.alias == placeholder.name) or (
-            placeholder.kind != ALIAS and leaf.list == placeholder.name
-        ):
-            item_spec = catalogue().lists[leaf.list].get(placeholder.field)
-            return words(
-                ruleset.knowledge,
-                placeholder.field,
-                item.get(placeholder.field),
-                item_spec is not None and item_spec.unit == "%",
-                _limits(ruleset, leaf.where, placeholder.field),
-                _kept(leaf.where, placeholder.field),
-            )
-    return UNKNOWN
 
 
 def because_text(ruleset: RuleSet, firing: Firing) -> str:
@@ -223,13 +188,114 @@ def because_text(ruleset: RuleSet, firing: Firing) -> str:
     rule = firing.rule
     if not rule.because:
         return rule.title
-    aliases = rule.aliases
+    return _template(ruleset, firing).text(firing)
 
-    def fill(match: re.Match[str]) -> str:
-        placeholder = parse_placeholder(match[1], aliases)
-        return UNKNOWN if placeholder is None else placeholder_words(ruleset, firing, placeholder)
 
-    return capitalise(singular(PLACEHOLDER.sub(fill, rule.because)))
+@dataclass(frozen=True)
+class _Slot:
+    """One placeholder of a template, for one branch: how to read its value from a firing, and
+    what (besides the value) its words depend on."""
+
+    read: Callable[[Firing], Any]
+    field: str
+    percent: bool
+    limits: tuple[float, ...]
+    kept: tuple[Any, ...] | None
+
+
+def _slot(ruleset: RuleSet, branch: CompiledBranch, placeholder: Placeholder) -> _Slot | str:
+    """How to fill in this placeholder on this branch; a text when that does not depend on
+    the firing (a threshold, a placeholder that names no bound item)."""
+    if placeholder.kind == THRESHOLD:
+        return _threshold_words(ruleset, placeholder.name)
+    if placeholder.kind == ATHLETE:
+        compares = [leaf for leaf in branch.leaves if isinstance(leaf, Compare)]
+        name = placeholder.name
+        kept = _kept(compares, name)
+        return _Slot(
+            lambda firing: firing.athlete.get(name),
+            name,
+            catalogue().scalars[name].unit == "%",
+            tuple(_limits(ruleset, compares, name)),
+            None if kept is None else tuple(kept),
+        )
+    matches = [leaf for leaf in branch.leaves if isinstance(leaf, ItemMatch) and not leaf.negated]
+    for leaf, item_name in zip(matches, branch.item_names, strict=True):
+        if (placeholder.kind == ALIAS and leaf.alias == placeholder.name) or (
+            placeholder.kind != ALIAS and leaf.list == placeholder.name
+        ):
+            item_spec = catalogue().lists[leaf.list].get(placeholder.field)
+            field, kept = placeholder.field, _kept(leaf.where, placeholder.field)
+            return _Slot(
+                _item_reader(item_name, field),
+                field,
+                item_spec is not None and item_spec.unit == "%",
+                tuple(_limits(ruleset, leaf.where, field)),
+                None if kept is None else tuple(kept),
+            )
+    return UNKNOWN
+
+
+def _item_reader(item_name: str, field: str) -> Callable[[Firing], Any]:
+    return lambda firing: firing.items[item_name].get(field)
+
+
+def _hashable(value: Any) -> Any:
+    """A value as a cache key that tells apart what `words` tells apart (True from 1)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    return (type(value), value)
+
+
+class _Template:
+    """A rule's `because` template worked out for one branch: the literal text and the slots
+    between it, and the texts already filled in, by the values they were filled from."""
+
+    #: How many filled-in texts a template keeps before it starts again (memory stays bounded).
+    KEEP = 4096
+
+    def __init__(self, ruleset: RuleSet, branch: CompiledBranch) -> None:
+        self.knowledge = ruleset.knowledge
+        rule = branch.rule
+        pieces = PLACEHOLDER.split(rule.because)  # literal, name, literal, name, ..., literal
+        self.parts: list[str | _Slot] = []
+        for index, piece in enumerate(pieces):
+            if index % 2 == 0:
+                self.parts.append(piece)
+                continue
+            placeholder = parse_placeholder(piece, rule.aliases)
+            self.parts.append(UNKNOWN if placeholder is None else _slot(ruleset, branch, placeholder))
+        self.slots = [part for part in self.parts if isinstance(part, _Slot)]
+        self.filled: dict[tuple[Any, ...], str] = {}
+
+    def text(self, firing: Firing) -> str:
+        values = [slot.read(firing) for slot in self.slots]
+        key = tuple(_hashable(value) for value in values)
+        text = self.filled.get(key)
+        if text is None:
+            if len(self.filled) >= self.KEEP:
+                self.filled.clear()
+            given = iter(values)
+            filled = (
+                part
+                if isinstance(part, str)
+                else words(self.knowledge, part.field, next(given), part.percent, part.limits, part.kept)
+                for part in self.parts
+            )
+            text = self.filled[key] = capitalise(singular("".join(filled)))
+        return text
+
+
+_TEMPLATES: dict[tuple[int, int], tuple[RuleSet, CompiledBranch, _Template]] = {}
+
+
+def _template(ruleset: RuleSet, firing: Firing) -> _Template:
+    """The firing's template, worked out once per rule set and branch."""
+    key = (id(ruleset), id(firing.branch))
+    found = _TEMPLATES.get(key)
+    if found is None or found[0] is not ruleset or found[1] is not firing.branch:
+        found = _TEMPLATES[key] = (ruleset, firing.branch, _Template(ruleset, firing.branch))
+    return found[2]
 
 
 def because_texts(ruleset: RuleSet, firings: Iterable[Firing]) -> dict[str, list[str]]:

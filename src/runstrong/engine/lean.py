@@ -2,11 +2,11 @@
 giving the same tokens to the same children, without experta's per-call costs.
 
 experta copies every token on entry to every node (through a constructor that checks each fact's
-type), logs every test, and walks a pattern's field tests one node at a time. Here a run of
-feature tests with one child each is tested as one step, a token is built only when a test adds
-to its context, and no node changes a token it is given (so none needs a copy). Every node of a
-network must be made lean together (`LeanMatcher.lean_network`): the copies are left out because
-no lean node writes to a token.
+type) and logs every test. Here a token is built only when a test adds to its context, and no
+node changes a token it is given (so none needs a copy). The feature tests of the alpha part are
+compiled (`runstrong.engine.alpha`) from the tests `fast_check` gives. Every node of a network
+must be made lean together (`LeanMatcher.lean_network`): the copies are left out because no lean
+node writes to a token.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ from typing import Any
 
 from experta.fieldconstraint import L, P
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck
-from experta.matchers.rete.nodes import FeatureTesterNode, NotNode, OrdinaryMatchNode, WhereNode
+from experta.matchers.rete.nodes import NotNode, OrdinaryMatchNode, WhereNode
 from experta.matchers.rete.token import Token, TokenInfo
 
 Callback = Callable[[Any], None]
 VALID = Token.TagType.VALID
+INVALID = Token.TagType.INVALID
 _new = tuple.__new__
-_ABSENT = object()
+ABSENT = object()
 
 
 def new_token(tag: Any, data: Any, context: dict[Any, Any]) -> Any:
@@ -82,60 +83,13 @@ def fast_check(check: Any) -> Callable[[Any], Any]:
     return general
 
 
-def feature_chain(node: Any) -> Callback:
-    """The activation of a feature-test node and of the run of single-child feature-test nodes
-    below it, tested in one step (experta's FeatureTesterNode, node by node)."""
-    checks = [fast_check(node.matcher)]
-    while len(node.children) == 1 and isinstance(node.children[0].node, FeatureTesterNode):
-        node = node.children[0].node
-        checks.append(fast_check(node.matcher))
-    children = node.children  # leaned in place later; the list itself is kept
-    if len(checks) == 1:
-        (only,) = checks
-
-        def activate_one(token: Any) -> None:
-            (fact,) = token.data
-            match = only(fact)
-            if not match:
-                return
-            if isinstance(match, Mapping):
-                context = _merged(token.context, match)
-                if context is None:
-                    return
-                token = new_token(token.tag, token.data, context)
-            for child in children:
-                child.callback(token)
-
-        return activate_one
-
-    def activate(token: Any) -> None:
-        (fact,) = token.data
-        context = token.context
-        grown = False
-        for check in checks:
-            match = check(fact)
-            if not match:
-                return
-            if isinstance(match, Mapping):
-                merged = _merged(context, match)
-                if merged is None:
-                    return
-                context, grown = merged, True
-        if grown:
-            token = new_token(token.tag, token.data, context)
-        for child in children:
-            child.callback(token)
-
-    return activate
-
-
-def _merged(context: dict[Any, Any], match: Mapping[Any, Any]) -> dict[Any, Any] | None:
+def merged_context(context: dict[Any, Any], match: Mapping[Any, Any]) -> dict[Any, Any] | None:
     """The context with a test's bindings added, or None when they contradict it (experta's rule)."""
     for key, value in match.items():
         if isinstance(key, tuple):
             if key[1] in context and context[key[1]] == value:
                 return None
-        elif context.get(key, value) != value or context.get((False, key), _ABSENT) == value:
+        elif context.get(key, value) != value or context.get((False, key), ABSENT) == value:
             return None
     merged = dict(context)
     merged.update(match)

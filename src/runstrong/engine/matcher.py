@@ -10,7 +10,8 @@ from experta.matchers.rete.mixins import ChildNode, NoMemory
 from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode, NotNode, OrdinaryMatchNode, WhereNode
 from experta.strategies import DepthStrategy
 
-from runstrong.engine.lean import VALID, feature_chain, join_node, new_token, not_node, where_node
+from runstrong.engine.alpha import CompiledAlpha
+from runstrong.engine.lean import INVALID, VALID, join_node, new_token, not_node, where_node
 
 
 class LeanMatcher(ReteMatcher):
@@ -19,15 +20,14 @@ class LeanMatcher(ReteMatcher):
     after every change)."""
 
     changed: dict[Any, None]
+    alpha: CompiledAlpha
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
+        alpha = self.alpha
         for fact in deleting or ():
-            self.root_node.remove(fact)
-        children = self.root_node.children
+            alpha(new_token(INVALID, {fact}, {}))
         for fact in adding or ():
-            token = new_token(VALID, {fact}, {})
-            for child in children:
-                child.callback(token)
+            alpha(new_token(VALID, {fact}, {}))
         added: list[Any] = []
         removed: list[Any] = []
         for node in self.changed:
@@ -49,8 +49,9 @@ class LeanMatcher(ReteMatcher):
         return [node for node in seen.values() if not isinstance(node, NoMemory)]
 
     def lean_network(self) -> None:
-        """Give every node of the network its lean activation, and have every conflict-set node
-        note when it changed. All at once: lean nodes do not copy the tokens they pass on."""
+        """Give every node of the network its lean activation, have every conflict-set node note
+        when it changed, and compile the alpha part. All at once: lean nodes do not copy the tokens
+        they pass on."""
         self.changed = {}
         seen: set[int] = set()
         stack = [self.root_node]
@@ -61,12 +62,13 @@ class LeanMatcher(ReteMatcher):
             seen.add(id(node))
             node.children[:] = [ChildNode(child.node, self._lean_callback(child)) for child in node.children]
             stack.extend(child.node for child in node.children)
+        self.alpha = CompiledAlpha(self.root_node)
 
     def _lean_callback(self, child: Any) -> Any:
         node, callback = child.node, child.callback
         name = getattr(callback, "__name__", "")
         if isinstance(node, FeatureTesterNode):
-            return feature_chain(node)
+            return callback  # its test is compiled into the alpha function (`CompiledAlpha`)
         if isinstance(node, WhereNode):
             return where_node(node)
         if isinstance(node, OrdinaryMatchNode) and name in ("activate_left", "activate_right"):

@@ -1,0 +1,154 @@
+"""The alpha part of experta's RETE network compiled to Python: one generated function per fact
+type runs every feature test below that type's node, in the network's order, and hands each
+token that passes to the same children the nodes would (the way Drools compiles its alpha network).
+
+experta's alpha part is a tree of feature-test nodes under the root: a type test per fact type,
+then one node per field test, shared by the patterns that begin alike. Each node is a call; the
+athlete fact alone passes through about 400 of them per snapshot. The generated function reads
+each field once per test with `dict.get` (a fact class with no field defaults answers exactly as
+its `__getitem__` would) and calls a predicate only, so a failed test costs one comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from experta.fieldconstraint import L, P
+from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.nodes import FeatureTesterNode
+
+from runstrong.engine.lean import ABSENT, fast_check, merged_context, new_token
+
+Callback = Callable[[Any], None]
+#: Python allows at most 100 levels of indentation; a deeper alpha branch is not compiled.
+MAX_DEPTH = 80
+
+
+class _Source:
+    """The text of the generated function and the objects it refers to by name."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {
+            "ABSENT": ABSENT,
+            "Mapping": Mapping,
+            "merged_context": merged_context,
+            "new_token": new_token,
+        }
+
+    def name(self, value: Any, prefix: str) -> str:
+        name = f"{prefix}{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def add(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+
+def _plain_field(check: Any) -> str | None:
+    """The field a feature test reads with `fact[field]`, when it is one plain key."""
+    what = getattr(check, "what", None)
+    if not isinstance(check, FeatureCheck) or not isinstance(what, str) or "__" in what or what.isnumeric():
+        return None
+    return what
+
+
+def _emit_test(
+    source: _Source, node: Any, depth: int, token: str, context: str, plain_get: bool
+) -> tuple[int, str, str]:
+    """The lines that test `node` at `depth`; returns the depth, token and context its children see."""
+    check = node.matcher
+    what = _plain_field(check)
+    how = getattr(check, "how", None)
+    if plain_get and what is not None and isinstance(how, P) and how.__bind__ is None:
+        source.add(depth, f"value = get({what!r}, ABSENT)")
+        source.add(depth, f"if value is not ABSENT and {source.name(how.match, 'match')}(value):")
+        return depth + 1, token, context
+    if plain_get and what is not None and isinstance(how, L) and how.__bind__ is None:
+        source.add(depth, f"value = get({what!r}, ABSENT)")
+        source.add(depth, f"if value is not ABSENT and {source.name(how.value, 'literal')} == value:")
+        return depth + 1, token, context
+    if isinstance(check, TypeCheck):
+        source.add(depth, f"if type(fact) == {source.name(check.fact_type, 'kind')}:")
+        return depth + 1, token, context
+    # Any other test (a binding, a test of several fields): experta's answer, True, False or
+    # bindings to add to the context, which fail when they contradict it.
+    test = source.name(fast_check(check), "test")
+    found, grown_context, grown = f"found{depth}", f"context{depth}", f"token{depth}"
+    source.add(depth, f"{found} = {test}(fact)")
+    source.add(depth, f"if {found}:")
+    source.add(depth + 1, f"if isinstance({found}, Mapping):")
+    source.add(depth + 2, f"{grown_context} = merged_context({context}, {found})")
+    grown_token = f"new_token({token}.tag, {token}.data, {grown_context})"
+    source.add(depth + 2, f"{grown} = None if {grown_context} is None else {grown_token}")
+    source.add(depth + 1, "else:")
+    source.add(depth + 2, f"{grown_context}, {grown} = {context}, {token}")
+    source.add(depth + 1, f"if {grown} is not None:")
+    return depth + 2, grown, grown_context
+
+
+def _emit_children(source: _Source, node: Any, depth: int, token: str, context: str, plain_get: bool) -> None:
+    if not node.children:
+        source.add(depth, "pass")
+    for child in node.children:
+        if isinstance(child.node, FeatureTesterNode):
+            _emit_node(source, child.node, depth, token, context, plain_get)
+        else:
+            source.add(depth, f"{source.name(child.callback, 'child')}({token})")
+
+
+def _emit_node(source: _Source, node: Any, depth: int, token: str, context: str, plain_get: bool) -> None:
+    if depth > MAX_DEPTH:
+        raise RecursionError(f"an alpha branch deeper than {MAX_DEPTH // 2} tests")
+    inner, token, context = _emit_test(source, node, depth, token, context, plain_get)
+    _emit_children(source, node, inner, token, context, plain_get)
+
+
+def _has_defaults(fact_type: type) -> bool:
+    """Whether a fact class gives defaults for missing fields (then `fact[key]` and `get` differ)."""
+    return bool(getattr(fact_type, "__fields__", None))
+
+
+def compile_type_node(node: Any) -> Callback:
+    """One generated function for a type node and every feature test below it."""
+    check = node.matcher
+    plain_get = isinstance(check, TypeCheck) and not _has_defaults(check.fact_type)
+    source = _Source()
+    source.add(0, "def activate(token):")
+    source.add(1, "(fact,) = token.data")
+    source.add(1, "get = fact.get")
+    source.add(1, "context = token.context")
+    _emit_children(source, node, 1, "token", "context", plain_get)
+    namespace = dict(source.names)
+    exec(compile("\n".join(source.lines), f"<alpha network: {check}>", "exec"), namespace)
+    activate: Callback = namespace["activate"]
+    return activate
+
+
+class CompiledAlpha:
+    """The root's dispatch: a fact goes, in the root's order, to the compiled function of each
+    type node for its type (a type node tests `type(fact) == T`, so no other passes it) and to
+    any other child of the root."""
+
+    def __init__(self, root: Any) -> None:
+        self.children: list[tuple[type | None, Callback]] = []
+        for child in root.children:
+            check = child.node.matcher if isinstance(child.node, FeatureTesterNode) else None
+            if isinstance(check, TypeCheck):
+                self.children.append((check.fact_type, compile_type_node(child.node)))
+            else:
+                self.children.append((None, child.callback))
+        self._by_type: dict[type, tuple[Callback, ...]] = {}
+
+    def _for_type(self, fact_type: type) -> tuple[Callback, ...]:
+        found = self._by_type[fact_type] = tuple(
+            callback for kind, callback in self.children if kind is None or kind == fact_type
+        )
+        return found
+
+    def __call__(self, token: Any) -> None:
+        (fact,) = token.data
+        fact_type = type(fact)
+        for activate in self._by_type.get(fact_type) or self._for_type(fact_type):
+            activate(token)
