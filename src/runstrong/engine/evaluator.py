@@ -53,6 +53,34 @@ class _RecordingEngine(KnowledgeEngine):
                 self.evaluation.conclusions.append(name)
                 self.declare(Conclusion(name=name))
 
+    def run(self, steps: float = float("inf")) -> None:
+        """experta's `run`, without the text of a log line for every firing (experta builds it,
+        every fact in words, even when nothing logs it)."""
+        self.running = True
+        while steps > 0 and self.running:
+            added, removed = self.get_activations()
+            self.strategy.update_agenda(self.agenda, added, removed)
+            activation = self.agenda.get_next()
+            if activation is None:
+                break
+            steps -= 1
+            activation.rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
+        self.running = False
+
+    def declare_snapshot(self, facts: list[Any]) -> None:
+        """Declare the initial fact and a snapshot's facts into an empty fact list, as experta's
+        `declare` would, without its duplicate check (which hashes every field of every fact):
+        a snapshot's facts are distinct by construction (one athlete fact, items by list and
+        index) and none is ever retracted."""
+        factlist = self.facts
+        for index, fact in enumerate(facts, factlist.last_index):
+            fact.__factid__ = index
+            factlist[index] = fact
+        factlist.last_index += len(facts)
+        factlist.added.extend(facts)
+        added, removed = self.get_activations()
+        self.strategy.update_agenda(self.agenda, added, removed)
+
     def _plain_item(self, fact: Any) -> dict[str, Any]:
         """An item fact as plain data, worked out once per snapshot (facts live as long as it)."""
         item = self._items.get(id(fact))
@@ -104,7 +132,7 @@ class Evaluator:
         facts = snapshot_facts(snapshot)
         evaluation.athlete = dict(facts[0])
         evaluation.missing = facts[0][UNKNOWN_KEY]
-        engine._KnowledgeEngine__declare(InitialFact(), *facts)
+        engine.declare_snapshot([InitialFact(), *facts])
         engine.run()
         return evaluation
 

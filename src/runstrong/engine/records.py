@@ -12,9 +12,10 @@ from runstrong.snapshot.facts import UNKNOWN_KEY
 from runstrong.snapshot.validation import Snapshot
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Firing:
-    """One activation of a rule: the branch that matched and the facts it matched."""
+    """One activation of a rule: the branch that matched and the facts it matched. Two firings
+    are the same only when they are one activation (experta fires a branch once per set of facts)."""
 
     rule: Rule
     branch: CompiledBranch
