@@ -45,24 +45,20 @@ def decode(data: bytes, source: str) -> str:
         ) from None
 
 
+#: A JSON string (to its closing quote, or to the end of a text cut short) and anything that is
+#: not a bracket or brace: what `_nesting` leaves out before it counts.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
 def _nesting(text: str) -> int:
     """The deepest nesting of brackets and braces outside strings (a cheap look before parsing)."""
     depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    for char in _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)):
+        if char in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif char in "]}":
+        else:
             depth -= 1
     return deepest
 
@@ -140,9 +136,43 @@ def _path(parts: list[Any]) -> str:
     return text or "(snapshot)"
 
 
+def _within_limits(data: Any) -> bool:
+    """True when `shape_problems` finds nothing, by the same walk without the paths; False also
+    for any value it does not know, which `shape_problems` then looks at."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str:
+            if len(value) > MAX_STRING or _SURROGATE.search(value):
+                return False
+        elif kind is float:
+            if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+                return False
+        elif kind is int:
+            if abs(value) > MAX_MAGNITUDE:
+                return False
+        elif kind is dict:
+            if len(value) > MAX_LIST or any(type(key) is not str for key in value):
+                return False
+            stack.extend(value.values())
+        elif kind is list:
+            if len(value) > MAX_LIST:
+                return False
+            stack.extend(value)
+        elif value is not None and kind is not bool:
+            return False
+    return True
+
+
 def shape_problems(data: Any) -> list[Problem]:
     """What breaks the limits: list and string lengths, numbers that are not finite or too large.
     Checked before the schema, so that a bad document is refused quickly and cheaply."""
+    return [] if _within_limits(data) else limit_problems(data)
+
+
+def limit_problems(data: Any) -> list[Problem]:
+    """`shape_problems`, each with the path to the value, by a walk that builds every path."""
     problems: list[Problem] = []
     stack: list[tuple[Any, list[Any]]] = [(data, [])]
     while stack and len(problems) < 20:
