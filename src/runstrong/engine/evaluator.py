@@ -9,7 +9,6 @@ from experta import Rule as ExpertaRule
 from experta.agenda import Agenda
 from experta.fact import InitialFact
 from experta.factlist import FactList
-from experta.matchers.rete.nodes import ConflictSetNode
 
 from runstrong.engine.matcher import LeanMatcher, OrderedStrategy
 from runstrong.engine.records import Evaluation, Firing
@@ -97,8 +96,8 @@ def _record(engine: KnowledgeEngine, branch: CompiledBranch, bound: dict[str, An
 class Evaluator:
     """Builds the engine once for a rule set and evaluates snapshots, clearing it in between.
 
-    Clearing is experta's `reset()` done leanly: the nodes that keep a memory are collected
-    once, and the initial fact and the snapshot's facts are declared in one step.
+    Clearing is experta's `reset()` done leanly: only the memories written to are emptied, and
+    the initial fact and the snapshot's facts are declared in one step.
     """
 
     def __init__(self, ruleset: RuleSet) -> None:
@@ -110,8 +109,6 @@ class Evaluator:
         matcher = self._matcher = self._engine.matcher
         assert isinstance(matcher, LeanMatcher)
         matcher.lean_network()
-        self._memory_nodes = matcher.memory_nodes()
-        self._conflict_nodes = [node for node in self._memory_nodes if isinstance(node, ConflictSetNode)]
 
     def evaluate(self, snapshot: Snapshot) -> Evaluation:
         """Run every rule on one (validated) snapshot."""
@@ -123,11 +120,7 @@ class Evaluator:
         engine._items = {}
         engine.agenda = Agenda()
         engine.facts = FactList()
-        for node in self._memory_nodes:
-            node._reset()
-        for node in self._conflict_nodes:
-            node.added, node.removed = set(), set()
-        self._matcher.changed = {}
+        self._matcher.clear()
         engine.running = False
         facts = snapshot_facts(snapshot)
         evaluation.athlete = dict(facts[0])

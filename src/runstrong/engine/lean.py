@@ -15,12 +15,15 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from typing import Any
 
+from experta.activation import Activation
 from experta.fieldconstraint import L, P
 from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck
-from experta.matchers.rete.nodes import NotNode, OrdinaryMatchNode, WhereNode
+from experta.matchers.rete.nodes import ConflictSetNode, NotNode, OrdinaryMatchNode, WhereNode
 from experta.matchers.rete.token import Token, TokenInfo
 
 Callback = Callable[[Any], None]
+#: The memory nodes a lean activation has written to since the network was last cleared.
+Touched = dict[Any, None]
 VALID = Token.TagType.VALID
 INVALID = Token.TagType.INVALID
 _new = tuple.__new__
@@ -115,11 +118,12 @@ def where_node(node: WhereNode) -> Callback:
     return activate
 
 
-def join_node(node: OrdinaryMatchNode, left: bool) -> Callback:
+def join_node(node: OrdinaryMatchNode, left: bool, touched: Touched) -> Callback:
     """One input of a two-input match node (experta's OrdinaryMatchNode activation)."""
     matcher, children = node.matcher, node.children
 
     def activate(token: Any) -> None:
+        touched[node] = None
         own, other = (node.left_memory, node.right_memory) if left else (node.right_memory, node.left_memory)
         if token.tag is VALID:
             own.append(_info(token))
@@ -141,11 +145,12 @@ def join_node(node: OrdinaryMatchNode, left: bool) -> Callback:
     return activate
 
 
-def not_node(node: NotNode, left: bool) -> Callback:
+def not_node(node: NotNode, left: bool, touched: Touched) -> Callback:
     """One input of a NOT node (experta's NotNode activation)."""
     matcher, children = node.matcher, node.children
 
     def activate_left(token: Any) -> None:
+        touched[node] = None
         info = _info(token)
         valid = token.tag is VALID
         if not node.right_memory:
@@ -171,6 +176,7 @@ def not_node(node: NotNode, left: bool) -> Callback:
             del node.left_memory[info]
 
     def activate_right(token: Any) -> None:
+        touched[node] = None
         info = _info(token)
         if token.tag is VALID:
             node.right_memory.append(info)
@@ -188,3 +194,31 @@ def not_node(node: NotNode, left: bool) -> Callback:
                         child.callback(new)
 
     return activate_left if left else activate_right
+
+
+def conflict_set_node(node: ConflictSetNode, touched: Touched, changed: Touched) -> Callback:
+    """A rule's conflict set (experta's ConflictSetNode activation), its new and withdrawn
+    activations kept in lists (a token is remembered once, so an activation is never added
+    twice) rather than sets, which hash every activation with its rule and facts."""
+    rule = node.rule
+
+    def activate(token: Any) -> None:
+        touched[node] = None
+        changed[node] = None
+        info = _info(token)
+        activation = Activation(rule, info.data, {k: v for k, v in token.context.items() if isinstance(k, str)})
+        if token.tag is VALID:
+            if info not in node.memory:
+                node.memory.add(info)
+                if activation in node.removed:
+                    node.removed.remove(activation)
+                else:
+                    node.added.append(activation)
+        else:
+            node.memory.remove(info)
+            if activation in node.added:
+                node.added.remove(activation)
+            else:
+                node.removed.append(activation)
+
+    return activate

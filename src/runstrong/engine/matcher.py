@@ -6,20 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 from experta.matchers.rete import ReteMatcher
-from experta.matchers.rete.mixins import ChildNode, NoMemory
+from experta.matchers.rete.mixins import ChildNode
 from experta.matchers.rete.nodes import ConflictSetNode, FeatureTesterNode, NotNode, OrdinaryMatchNode, WhereNode
 from experta.strategies import DepthStrategy
 
 from runstrong.engine.alpha import CompiledAlpha
-from runstrong.engine.lean import INVALID, VALID, join_node, new_token, not_node, where_node
+from runstrong.engine.lean import (
+    INVALID,
+    VALID,
+    Touched,
+    conflict_set_node,
+    join_node,
+    new_token,
+    not_node,
+    where_node,
+)
 
 
 class LeanMatcher(ReteMatcher):
     """experta's RETE matcher with lean node activations (`runstrong.engine.lean`), collecting
     activations only from the conflict-set nodes that changed (experta polls every one of them
-    after every change)."""
+    after every change), and clearing only the memories that were written to."""
 
-    changed: dict[Any, None]
+    changed: Touched
+    touched: Touched
     alpha: CompiledAlpha
 
     def changes(self, adding: Any = None, deleting: Any = None) -> tuple[list[Any], list[Any]]:
@@ -33,26 +43,24 @@ class LeanMatcher(ReteMatcher):
         for node in self.changed:
             added.extend(node.added)
             removed.extend(node.removed)
-            node.added, node.removed = set(), set()
-        self.changed = {}
+            node.added, node.removed = [], []
+        self.changed.clear()
         return added, removed
 
-    def memory_nodes(self) -> list[Any]:
-        """Every node of the network that keeps a memory, each once."""
-        seen: dict[int, Any] = {}
-        stack = [self.root_node]
-        while stack:
-            node = stack.pop()
-            if id(node) not in seen:
-                seen[id(node)] = node
-                stack.extend(child.node for child in node.children)
-        return [node for node in seen.values() if not isinstance(node, NoMemory)]
+    def clear(self) -> None:
+        """Empty every memory of the network (experta's `reset`), by emptying the ones written to
+        since the last time: the others are empty."""
+        for node in self.touched:
+            node._reset()
+            if isinstance(node, ConflictSetNode):
+                node.added, node.removed = [], []
+        self.touched.clear()
+        self.changed.clear()
 
     def lean_network(self) -> None:
-        """Give every node of the network its lean activation, have every conflict-set node note
-        when it changed, and compile the alpha part. All at once: lean nodes do not copy the tokens
-        they pass on."""
-        self.changed = {}
+        """Give every node of the network its lean activation and compile the alpha part. All at
+        once: lean nodes do not copy the tokens they pass on."""
+        self.changed, self.touched = {}, {}
         seen: set[int] = set()
         stack = [self.root_node]
         while stack:
@@ -60,6 +68,8 @@ class LeanMatcher(ReteMatcher):
             if id(node) in seen:
                 continue
             seen.add(id(node))
+            if isinstance(node, ConflictSetNode):
+                node.added, node.removed = [], []
             node.children[:] = [ChildNode(child.node, self._lean_callback(child)) for child in node.children]
             stack.extend(child.node for child in node.children)
         self.alpha = CompiledAlpha(self.root_node)
@@ -72,17 +82,11 @@ class LeanMatcher(ReteMatcher):
         if isinstance(node, WhereNode):
             return where_node(node)
         if isinstance(node, OrdinaryMatchNode) and name in ("activate_left", "activate_right"):
-            return join_node(node, name == "activate_left")
+            return join_node(node, name == "activate_left", self.touched)
         if isinstance(node, NotNode) and name in ("activate_left", "activate_right"):
-            return not_node(node, name == "activate_left")
+            return not_node(node, name == "activate_left", self.touched)
         if isinstance(node, ConflictSetNode):
-            activate = node._activate
-
-            def noted(token: Any) -> None:
-                activate(token)
-                self.changed[node] = None
-
-            return noted
+            return conflict_set_node(node, self.touched, self.changed)
         raise TypeError(f"no lean activation for {type(node).__name__} ({name})")
 
 
