@@ -119,20 +119,22 @@ def where_node(node: WhereNode) -> Callback:
 
 
 def join_node(node: OrdinaryMatchNode, left: bool, touched: Touched) -> Callback:
-    """One input of a two-input match node (experta's OrdinaryMatchNode activation)."""
+    """One input of a two-input match node (experta's OrdinaryMatchNode activation). Its
+    memories keep each token's facts and its context itself (no lean node changes a context),
+    where experta keeps the context's items and rebuilds a dict of them for every comparison."""
     matcher, children = node.matcher, node.children
 
     def activate(token: Any) -> None:
         touched[node] = None
         own, other = (node.left_memory, node.right_memory) if left else (node.right_memory, node.left_memory)
+        context = token.context
+        entry = (frozenset(token.data), context)
         if token.tag is VALID:
-            own.append(_info(token))
+            own.append(entry)
         else:
             with suppress(ValueError):
-                own.remove(_info(token))
-        context = token.context
-        for other_data, other_items in other:
-            other_context = dict(other_items)
+                own.remove(entry)
+        for other_data, other_context in other:
             if matcher(context, other_context) if left else matcher(other_context, context):
                 new_context = {k: v for k, v in context.items() if isinstance(k, str)}
                 for k, v in other_context.items():
