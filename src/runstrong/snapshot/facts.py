@@ -57,7 +57,7 @@ def athlete_values(snapshot: Snapshot) -> dict[str, Any]:
         else:
             values[path] = value
     values.update(derived_values(snapshot))
-    values[UNKNOWN_KEY] = frozenset(path for path in scalars if path not in values)
+    values[UNKNOWN_KEY] = frozenset(scalars.keys() - values.keys())
     return values
 
 
@@ -80,11 +80,20 @@ def item_values(snapshot: Snapshot) -> list[dict[str, Any]]:
 _PLAIN = (str, int, float, bool, type(None))
 
 
+def _frozen(value: Any) -> Any:
+    """`freeze(value)`: a plain value, or a tuple or frozenset of plain values, as it is (what
+    `freeze` gives back for them is equal to it), anything else through `freeze`."""
+    kind = type(value)
+    if kind in _PLAIN or ((kind is frozenset or kind is tuple) and all(type(v) in _PLAIN for v in value)):
+        return value
+    return freeze(value)
+
+
 def _fact(kind: type[Fact], values: dict[str, Any]) -> Fact:
     """`kind(**values)`, the values frozen as experta's constructor freezes them, without its
     per-key checks (a snapshot's keys and values are known good)."""
     fact = kind()
-    dict.update(fact, {key: value if type(value) in _PLAIN else freeze(value) for key, value in values.items()})
+    dict.update(fact, {key: _frozen(value) for key, value in values.items()})
     return fact
 
 
