@@ -28,6 +28,7 @@ from runstrong.rules.model import (
     parse_placeholder,
 )
 from runstrong.snapshot.fields import catalogue
+from runstrong.util.memo import PerObject, value_key
 
 #: What a placeholder whose value is missing renders as (`rules check` makes sure that a fired
 #: rule's placeholders are always known).
@@ -240,13 +241,6 @@ def _item_reader(item_name: str, field: str) -> Callable[[Firing], Any]:
     return lambda firing: firing.items[item_name].get(field)
 
 
-def _hashable(value: Any) -> Any:
-    """A value as a cache key that tells apart what `words` tells apart (True from 1)."""
-    if isinstance(value, (list, tuple)):
-        return tuple(_hashable(v) for v in value)
-    return (type(value), value)
-
-
 class _Template:
     """A rule's `because` template worked out for one branch: the literal text and the slots
     between it, and the texts already filled in, by the values they were filled from."""
@@ -270,7 +264,7 @@ class _Template:
 
     def text(self, firing: Firing) -> str:
         values = [slot.read(firing) for slot in self.slots]
-        key = tuple(_hashable(value) for value in values)
+        key = tuple(value_key(value) for value in values)
         text = self.filled.get(key)
         if text is None:
             if len(self.filled) >= self.KEEP:
@@ -286,16 +280,13 @@ class _Template:
         return text
 
 
-_TEMPLATES: dict[tuple[int, int], tuple[RuleSet, CompiledBranch, _Template]] = {}
+_TEMPLATES: PerObject[PerObject[_Template]] = PerObject()
 
 
 def _template(ruleset: RuleSet, firing: Firing) -> _Template:
     """The firing's template, worked out once per rule set and branch."""
-    key = (id(ruleset), id(firing.branch))
-    found = _TEMPLATES.get(key)
-    if found is None or found[0] is not ruleset or found[1] is not firing.branch:
-        found = _TEMPLATES[key] = (ruleset, firing.branch, _Template(ruleset, firing.branch))
-    return found[2]
+    branch = firing.branch
+    return _TEMPLATES.get(ruleset, PerObject).get(branch, lambda: _Template(ruleset, branch))
 
 
 def because_texts(ruleset: RuleSet, firings: Iterable[Firing]) -> dict[str, list[str]]:

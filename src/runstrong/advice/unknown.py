@@ -15,11 +15,12 @@ from runstrong.rules.compiler import branches, normal_form, resolve
 from runstrong.rules.conditions import Compare, ItemMatch, Leaf, value_predicate
 from runstrong.rules.model import Rule, RuleSet
 from runstrong.snapshot.fields import catalogue, field_label
+from runstrong.util.memo import PerObject
 
 #: A branch of a rule's `when` (its disjunctive normal form): the fields it reads, and the tests on
 #: athlete values that would rule it out (field, the test a known value must pass).
 Branch = tuple[frozenset[str], tuple[tuple[str, Callable[[Any], bool] | None], ...]]
-_BRANCHES: dict[int, tuple[Rule, list[Branch]]] = {}
+_BRANCHES: PerObject[list[Branch]] = PerObject()
 
 
 def _compile(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Branch:
@@ -38,11 +39,7 @@ def _compile(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Branch:
 
 
 def _branches(ruleset: RuleSet, rule: Rule) -> list[Branch]:
-    cached = _BRANCHES.get(id(rule))
-    if cached is None or cached[0] is not rule:
-        compiled = [_compile(ruleset, leaves) for leaves in branches(normal_form(rule.when))]
-        cached = _BRANCHES[id(rule)] = (rule, compiled)
-    return cached[1]
+    return _BRANCHES.get(rule, lambda: [_compile(ruleset, leaves) for leaves in branches(normal_form(rule.when))])
 
 
 def _ruled_out(tests: tuple[tuple[str, Callable[[Any], bool] | None], ...], athlete: dict[str, Any]) -> bool:
@@ -99,18 +96,14 @@ def unknown_fields(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, A
     ]
 
 
-_RANKS: dict[int, tuple[Rule, int]] = {}
+_RANKS: PerObject[int] = PerObject()
 _label = cache(field_label)
 
 
 def _rule_rank(ruleset: RuleSet, rule: Rule) -> int:
     """The most cautious status the rule's adjustments could give."""
-    cached = _RANKS.get(id(rule))
-    if cached is None or cached[0] is not rule:
-        adjustments = ruleset.knowledge.adjustments
-        rank = max((STATUS_RANK[adjustments[a].status] for a in rule.adjustments), default=0)
-        cached = _RANKS[id(rule)] = (rule, rank)
-    return cached[1]
+    adjustments = ruleset.knowledge.adjustments
+    return _RANKS.get(rule, lambda: max((STATUS_RANK[adjustments[a].status] for a in rule.adjustments), default=0))
 
 
 def _change_word(rank: int) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import string
+from typing import Any
 
 from runstrong.advice.because import words
 from runstrong.advice.resolve import REFERRAL, Advice, Recommendation
 from runstrong.rules.knowledge import KnowledgeBase
+from runstrong.util.memo import PerObject, value_key
 
 #: What stopping all loading of a site means, for the referral's instruction.
 STOP_EXAMPLES = {
@@ -40,8 +42,27 @@ def _broadest(knowledge: KnowledgeBase, sites: list[str]) -> list[str]:
     return [s for s in sites if not any(s != o and s in knowledge.site_parts(o) for o in sites)]
 
 
+#: Instructions already written, per knowledge base, by adjustment and params (a referral's also
+#: depends on the red flags, so it is not kept); at most `KEEP` each, then started again.
+_WRITTEN: PerObject[dict[tuple[str, Any], str]] = PerObject()
+KEEP = 4096
+
+
 def instruction(knowledge: KnowledgeBase, advice: Advice, rec: Recommendation) -> str:
     """The adjustment's instruction for this athlete, for the site it is about."""
+    if rec.adjustment.id == REFERRAL:
+        return _instruction(knowledge, advice, rec)
+    written = _WRITTEN.get(knowledge, dict)
+    key = (rec.adjustment.id, value_key(rec.params))
+    text = written.get(key)
+    if text is None:
+        if len(written) >= KEEP:
+            written.clear()
+        text = written[key] = _instruction(knowledge, advice, rec)
+    return text
+
+
+def _instruction(knowledge: KnowledgeBase, advice: Advice, rec: Recommendation) -> str:
     adjustment = rec.adjustment
     values = _values(knowledge, rec)
     if adjustment.id == REFERRAL:

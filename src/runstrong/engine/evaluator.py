@@ -17,6 +17,7 @@ from runstrong.rules.conditions import Compare, ItemMatch
 from runstrong.rules.model import Rule, RuleSet, leaves
 from runstrong.snapshot.facts import UNKNOWN_KEY, Conclusion, snapshot_facts
 from runstrong.snapshot.validation import Snapshot
+from runstrong.util.memo import PerObject
 
 
 def _plain(fact: Any) -> dict[str, Any]:
@@ -130,21 +131,22 @@ class Evaluator:
         return evaluation
 
 
-_FIELDS_USED: dict[int, tuple[Rule, frozenset[str]]] = {}
+_FIELDS_READ: PerObject[frozenset[str]] = PerObject()
+
+
+def _fields_of(rule: Rule) -> frozenset[str]:
+    used = set()
+    for leaf in leaves(rule.when):
+        if isinstance(leaf, Compare):
+            used.add(leaf.field)
+        elif isinstance(leaf, ItemMatch):
+            used.add(leaf.list)
+    return frozenset(used)
 
 
 def fields_read(rule: Rule) -> frozenset[str]:
     """The athlete fields and lists a rule's conditions read (worked out once per rule)."""
-    cached = _FIELDS_USED.get(id(rule))
-    if cached is None or cached[0] is not rule:
-        used = set()
-        for leaf in leaves(rule.when):
-            if isinstance(leaf, Compare):
-                used.add(leaf.field)
-            elif isinstance(leaf, ItemMatch):
-                used.add(leaf.list)
-        cached = _FIELDS_USED[id(rule)] = (rule, frozenset(used))
-    return cached[1]
+    return _FIELDS_READ.get(rule, lambda: _fields_of(rule))
 
 
 def fields_used(rule: Rule) -> set[str]:
