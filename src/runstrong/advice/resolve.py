@@ -75,7 +75,9 @@ def _collect(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Recommendati
             if action.adjustment is None:
                 continue
             adjustment = catalogue[action.adjustment]
-            rec = given.setdefault(action.adjustment, Recommendation(adjustment))
+            rec = given.get(action.adjustment)
+            if rec is None:
+                rec = given[action.adjustment] = Recommendation(adjustment)
             if firing.rule.id not in rec.rules:
                 rec.rules.append(firing.rule.id)
             if firing not in rec.firings:

@@ -21,6 +21,7 @@ from runstrong.util.memo import PerObject
 #: athlete values that would rule it out (field, the test a known value must pass).
 Branch = tuple[frozenset[str], tuple[tuple[str, Callable[[Any], bool] | None], ...]]
 _BRANCHES: PerObject[list[Branch]] = PerObject()
+_READS: PerObject[list[tuple[Rule, frozenset[str]]]] = PerObject()
 
 
 def _compile(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Branch:
@@ -40,6 +41,11 @@ def _compile(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Branch:
 
 def _branches(ruleset: RuleSet, rule: Rule) -> list[Branch]:
     return _BRANCHES.get(rule, lambda: [_compile(ruleset, leaves) for leaves in branches(normal_form(rule.when))])
+
+
+def _rules_reading(ruleset: RuleSet) -> list[tuple[Rule, frozenset[str]]]:
+    """Each rule with the fields it reads."""
+    return _READS.get(ruleset, lambda: [(rule, fields_read(rule)) for rule in ruleset.rules])
 
 
 def _ruled_out(tests: tuple[tuple[str, Callable[[Any], bool] | None], ...], athlete: dict[str, Any]) -> bool:
@@ -72,7 +78,7 @@ def unknown_fields(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, A
     missing = evaluation.missing
     scalars = catalogue().scalars
     fired = set(evaluation.fired_rule_ids)
-    candidates = [rule for rule in ruleset.rules if rule.id not in fired and fields_read(rule) & missing]
+    candidates = [rule for rule, reads in _rules_reading(ruleset) if rule.id not in fired and reads & missing]
     athlete = evaluation.athlete
     needed: dict[str, list[str]] = {}
     for rule in candidates:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from experta.fieldconstraint import L, P
-from experta.matchers.rete.check import FeatureCheck, TypeCheck
+from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
 from experta.matchers.rete.nodes import FeatureTesterNode
 
 from runstrong.engine.lean import ABSENT, fast_check, merged_context, new_token
@@ -72,6 +72,13 @@ def _emit_test(
     if isinstance(check, TypeCheck):
         source.add(depth, f"if type(fact) == {source.name(check.fact_type, 'kind')}:")
         return depth + 1, token, context
+    if isinstance(check, FactCapture):  # binds the fact itself: the test fails on a contradicting binding
+        bind, grown_context, grown = source.name(check.bind, "bind"), f"context{depth}", f"token{depth}"
+        source.add(depth, f"if {context}.get({bind}, fact) == fact and {context}.get((False, {bind}), ABSENT) != fact:")
+        source.add(depth + 1, f"{grown_context} = dict({context})")
+        source.add(depth + 1, f"{grown_context}[{bind}] = fact")
+        source.add(depth + 1, f"{grown} = new_token({token}.tag, {token}.data, {grown_context})")
+        return depth + 1, grown, grown_context
     # Any other test (a binding, a test of several fields): experta's answer, True, False or
     # bindings to add to the context, which fail when they contradict it.
     test = source.name(fast_check(check), "test")
