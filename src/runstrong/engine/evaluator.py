@@ -24,8 +24,14 @@ def _plain(fact: Any) -> dict[str, Any]:
     return {key: _thaw(value) for key, value in fact.items() if not str(key).startswith("__")}
 
 
+#: Values that are plain data already.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _thaw(value: Any) -> Any:
-    if isinstance(value, (tuple, list)) or type(value).__name__ == "frozenlist":
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, (tuple, list)):  # experta's frozenlist is a tuple
         return [_thaw(v) for v in value]
     if isinstance(value, frozenset):
         return sorted(value)
