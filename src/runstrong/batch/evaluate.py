@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -85,7 +86,8 @@ def _csv_result(result: dict[str, Any]) -> str:
 
 
 class RowEvaluator:
-    """Turns rows into outcomes with one engine, built once (one per worker process).
+    """Turns rows into outcomes with one engine, built once (one per worker process, which it
+    settles: what exists when it is built is frozen out of the garbage collector's walks).
 
     `fmt` is `jsonl`, `csv` or `parquet` (whose rows are written by the reading process, so the
     outcome carries the brief result as data); `detail` is `full` or `summary` (for JSON Lines).
@@ -98,6 +100,10 @@ class RowEvaluator:
         self.audit = audit
         self.detail = detail
         self.brief = fmt == "parquet" or (fmt == "jsonl" and detail == "summary")
+        # The rules, the network and the knowledge live as long as the process: moved out of the
+        # garbage collector's sight, its full collections do not walk them again every few rows.
+        gc.collect()
+        gc.freeze()
 
     def __call__(self, row: Row) -> Outcome:
         row = row.parsed()
