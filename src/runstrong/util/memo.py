@@ -3,6 +3,7 @@ hashed (frozen dataclasses that hold dicts: rules, rule sets, knowledge bases)."
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -20,15 +21,25 @@ def value_key(value: Any) -> Any:
 
 
 class PerObject(Generic[V]):
-    """A table of one value per object. Each value is kept with its object, so the object lives
-    as long as the table and its id is never taken by another while the value is kept."""
+    """A table of one value per object, kept as long as the object lives (it is held weakly, so
+    a value must not refer back to its object)."""
 
     def __init__(self) -> None:
-        self._table: dict[int, tuple[object, V]] = {}
+        self._table: dict[int, tuple[weakref.ref[Any], V]] = {}
 
     def get(self, owner: object, make: Callable[[], V]) -> V:
         """The value for `owner`, made by `make()` the first time."""
-        found = self._table.get(id(owner))
-        if found is None or found[0] is not owner:
-            found = self._table[id(owner)] = (owner, make())
-        return found[1]
+        key = id(owner)
+        found = self._table.get(key)
+        if found is not None and found[0]() is owner:
+            return found[1]
+        table = self._table
+        value = make()
+        table[key] = (weakref.ref(owner, lambda ref: _forget(table, key, ref)), value)
+        return value
+
+
+def _forget(table: dict[int, tuple[weakref.ref[Any], Any]], key: int, ref: weakref.ref[Any]) -> None:
+    """Drop an object's entry once it is gone (unless another object has taken its id since)."""
+    if key in table and table[key][0] is ref:
+        del table[key]
