@@ -12,7 +12,8 @@ Reports, as Markdown on stdout:
      the ratio; this tree's `--detail summary`, `--format parquet` and `-j 2` beside them;
   2. identical results: with --before, the --before tree and this one run on the same rows with
      the same rules (the --before tree's), their JSON Lines compared as parsed JSON;
-  3. peak RSS of `runstrong batch - -j 1 --detail summary` with the cohort streamed through stdin.
+  3. peak RSS of `runstrong batch - -j 1 --detail summary` with the cohort streamed through stdin;
+  4. scaling (`--only scaling`): `-j 1` against `-j 2`, interleaved, full and summary results.
 Each tree runs with its own environment (`TREE/.venv/bin/runstrong`) and its own bundled rules.
 """
 
@@ -206,6 +207,38 @@ def memory(work: Path, sizes: list[int]) -> list[str]:
     return [*lines, ""]
 
 
+def scaling(work: Path, rows: int, rounds: int) -> list[str]:
+    """`-j 1` against `-j 2` on the same cohort rows, full and summary results, interleaved."""
+    source = work / "scaling.jsonl"
+    write_rows(source, cohort(rows), [schema_of(HERE)])
+    runs = {(jobs, detail): None for detail in ("full", "summary") for jobs in (1, 2)}
+    best: dict[tuple[int, str], float] = {}
+    cpu: dict[tuple[int, str], float] = {}
+    for _ in range(rounds):
+        for jobs, detail in runs:
+            rate, seconds, _ = batch(HERE, source, work / "scaling-out.jsonl", "--detail", detail, jobs=jobs)
+            best[jobs, detail] = max(best.get((jobs, detail), 0.0), rate)
+            cpu[jobs, detail] = min(cpu.get((jobs, detail), float("inf")), seconds)
+    lines = [
+        f"#### `-j 2` against `-j 1`: {rows} cohort rows, best of {rounds} interleaved rounds",
+        "",
+        "| results | `-j 1` rows/s | `-j 2` rows/s | `-j 2` / `-j 1` | CPU s `-j 1` / `-j 2` |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for detail in ("full", "summary"):
+        one, two = best[1, detail], best[2, detail]
+        lines.append(
+            f"| {detail} | {one:.0f} | {two:.0f} | **{two / one:.2f}×** | {cpu[1, detail]:.1f} / {cpu[2, detail]:.1f} |"
+        )
+    lines += [
+        "",
+        f"- command: `runstrong batch ROWS -o OUT -j 1|2 --detail full|summary`; load average now "
+        f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores",
+        "",
+    ]
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", type=Path, default=Path("/tmp/rs-base"), help="the tree to compare with")
@@ -213,7 +246,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--memory", default="10000,100000", help="row counts, comma-separated")
-    parser.add_argument("--only", default="throughput,identical", help="throughput, identical, memory")
+    parser.add_argument("--only", default="throughput,identical", help="throughput, identical, memory, scaling")
     args = parser.parse_args()
     print(f"### `uv run python bench/cohort_speed.py {' '.join(sys.argv[1:])}`".rstrip() + "\n")
     print(
@@ -227,6 +260,8 @@ def main() -> None:
                 print("\n".join(throughput(args.base, args.before, work, args.rows, args.rounds)), flush=True)
             elif name == "identical" and args.before:
                 print("\n".join(identical(args.before, work, args.rows)), flush=True)
+            elif name == "scaling":
+                print("\n".join(scaling(work, args.rows, args.rounds)), flush=True)
             elif name == "memory":
                 print("\n".join(memory(work, [int(size) for size in args.memory.split(",")])), flush=True)
     print(f"load average after the run {os.getloadavg()[0]:.2f}")
