@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from runstrong import __version__
@@ -11,27 +13,63 @@ from runstrong.advice.summary import Wording, summary
 from runstrong.advice.unknown import unknown_fields
 from runstrong.engine.evaluator import Evaluator
 from runstrong.engine.records import Evaluation
+from runstrong.rules.knowledge import Adjustment
 from runstrong.rules.model import RuleSet
 from runstrong.snapshot.validation import Snapshot
+from runstrong.util.memo import PerObject
 
 
-def _evidence(ruleset: RuleSet, rule_ids: list[str]) -> list[dict[str, str]]:
+def _evidence(ruleset: RuleSet, rule_ids: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
+    """Each source the rules cite, once, in the rules' order: key, grade and citation."""
     keys: dict[str, None] = {}
     for rule_id in rule_ids:
         for key in ruleset.rule(rule_id).evidence:
             keys.setdefault(key, None)
-    return [
-        {
-            "key": key,
-            "grade": ruleset.knowledge.evidence[key].grade,
-            "citation": ruleset.knowledge.evidence[key].citation,
-        }
-        for key in keys
-    ]
+    evidence = ruleset.knowledge.evidence
+    return tuple((key, evidence[key].grade, evidence[key].citation) for key in keys)
+
+
+@dataclass(frozen=True)
+class _Fixed:
+    """The parts of a recommendation that depend only on the adjustment, its rules and its
+    exercises (the catalogue's words), worked out once and copied into each result."""
+
+    practice: str
+    rules: tuple[tuple[str, str, str], ...]
+    evidence: tuple[tuple[str, str, str], ...]
+    exercises: tuple[tuple[str, str, str], ...]
+
+
+def _fixed_parts(
+    ruleset: RuleSet, adjustment: Adjustment, rules: tuple[str, ...], exercises: tuple[str, ...]
+) -> _Fixed:
+    catalogue = ruleset.knowledge.exercises
+    return _Fixed(
+        " ".join(adjustment.practice.split()),
+        tuple((rule_id, ruleset.rule(rule_id).title, ruleset.rule(rule_id).grade) for rule_id in rules),
+        _evidence(ruleset, rules),
+        tuple((key, catalogue[key].name, catalogue[key].prescription) for key in exercises),
+    )
+
+
+#: The fixed parts already worked out, per rule set; at most `KEEP` each, then started again.
+_FIXED: PerObject[dict[tuple[str, tuple[str, ...], tuple[str, ...]], _Fixed]] = PerObject()
+KEEP = 4096
+
+
+def _fixed(ruleset: RuleSet, rec: Recommendation) -> _Fixed:
+    known = _FIXED.get(ruleset, dict)
+    key = (rec.adjustment.id, tuple(rec.rules), tuple(rec.exercises))
+    fixed = known.get(key)
+    if fixed is None:
+        if len(known) >= KEEP:
+            known.clear()
+        fixed = known[key] = _fixed_parts(ruleset, rec.adjustment, key[1], key[2])
+    return fixed
 
 
 def _recommendation(ruleset: RuleSet, wording: Wording, rec: Recommendation, priority: int) -> dict[str, Any]:
-    exercises = ruleset.knowledge.exercises
+    fixed = _fixed(ruleset, rec)
     return {
         "adjustment": rec.adjustment.id,
         "title": rec.adjustment.title,
@@ -41,15 +79,11 @@ def _recommendation(ruleset: RuleSet, wording: Wording, rec: Recommendation, pri
         "group": rec.adjustment.group,
         "priority": priority,
         "params": dict(sorted(rec.params.items())),
-        "practice": " ".join(rec.adjustment.practice.split()),
-        "rules": [
-            {"id": rule_id, "title": ruleset.rule(rule_id).title, "grade": ruleset.rule(rule_id).grade}
-            for rule_id in rec.rules
-        ],
-        "evidence": _evidence(ruleset, rec.rules),
+        "practice": fixed.practice,
+        "rules": [{"id": rule_id, "title": title, "grade": grade} for rule_id, title, grade in fixed.rules],
+        "evidence": [{"key": key, "grade": grade, "citation": citation} for key, grade, citation in fixed.evidence],
         "exercises": [
-            {"key": key, "name": exercises[key].name, "prescription": exercises[key].prescription}
-            for key in rec.exercises
+            {"key": key, "name": name, "prescription": prescription} for key, name, prescription in fixed.exercises
         ],
     }
 
