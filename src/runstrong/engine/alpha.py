@@ -74,7 +74,9 @@ def _emit_test(
         return depth + 1, token, context
     if isinstance(check, FactCapture):  # binds the fact itself: the test fails on a contradicting binding
         bind, grown_context, grown = source.name(check.bind, "bind"), f"context{depth}", f"token{depth}"
-        source.add(depth, f"if {context}.get({bind}, fact) == fact and {context}.get((False, {bind}), ABSENT) != fact:")
+        source.add(depth, f"bound = {context}.get({bind}, ABSENT)")
+        source.add(depth, f"refused = {context}.get((False, {bind}), ABSENT)")
+        source.add(depth, "if (bound is ABSENT or bound == fact) and (refused is ABSENT or refused != fact):")
         source.add(depth + 1, f"{grown_context} = dict({context})")
         source.add(depth + 1, f"{grown_context}[{bind}] = fact")
         source.add(depth + 1, f"{grown} = new_token({token}.tag, {token}.data, {grown_context})")

@@ -17,7 +17,7 @@ from typing import Any
 
 from experta.activation import Activation
 from experta.fieldconstraint import L, P
-from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck, WhereCheck
+from experta.matchers.rete.check import FactCapture, FeatureCheck, SameContextCheck, TypeCheck, WhereCheck
 from experta.matchers.rete.nodes import ConflictSetNode, NotNode, OrdinaryMatchNode, WhereNode
 from experta.matchers.rete.token import Token, TokenInfo
 
@@ -118,11 +118,31 @@ def where_node(node: WhereNode) -> Callback:
     return activate
 
 
+def same_context(left: Mapping[Any, Any], right: Mapping[Any, Any]) -> bool:
+    """experta's SameContextCheck (the two sides' bindings agree), with a value bound on both
+    sides to one fact taken as equal without comparing the fact field by field (a fact equals
+    itself: its values are never NaN)."""
+    for key, value in left.items():
+        if key[0] is False:
+            raise RuntimeError(f'Negated value "{key[1]}" present before capture.')
+        other = right.get(key, ABSENT)
+        if other is not ABSENT and other is not value and value != other:
+            return False
+        refused = right.get((False, key), ABSENT)
+        if refused is not ABSENT and (refused is value or value == refused):
+            return False
+    return True
+
+
+def _matcher(node: Any) -> Callable[[Any, Any], Any]:
+    return same_context if type(node.matcher) is SameContextCheck else node.matcher
+
+
 def join_node(node: OrdinaryMatchNode, left: bool, touched: Touched) -> Callback:
     """One input of a two-input match node (experta's OrdinaryMatchNode activation). Its
     memories keep each token's facts and its context itself (no lean node changes a context),
     where experta keeps the context's items and rebuilds a dict of them for every comparison."""
-    matcher, children = node.matcher, node.children
+    matcher, children = _matcher(node), node.children
 
     def activate(token: Any) -> None:
         touched[node] = None
@@ -149,7 +169,7 @@ def join_node(node: OrdinaryMatchNode, left: bool, touched: Touched) -> Callback
 
 def not_node(node: NotNode, left: bool, touched: Touched) -> Callback:
     """One input of a NOT node (experta's NotNode activation)."""
-    matcher, children = node.matcher, node.children
+    matcher, children = _matcher(node), node.children
 
     def activate_left(token: Any) -> None:
         touched[node] = None
