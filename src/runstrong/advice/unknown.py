@@ -78,7 +78,9 @@ def unknown_fields(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, A
     missing = evaluation.missing
     scalars = catalogue().scalars
     fired = set(evaluation.fired_rule_ids)
-    candidates = [rule for rule, reads in _rules_reading(ruleset) if rule.id not in fired and not reads.isdisjoint(missing)]
+    candidates = [
+        rule for rule, reads in _rules_reading(ruleset) if rule.id not in fired and not reads.isdisjoint(missing)
+    ]
     athlete = evaluation.athlete
     needed: dict[str, list[str]] = {}
     for rule in candidates:
