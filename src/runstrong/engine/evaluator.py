@@ -45,6 +45,7 @@ class _RecordingEngine(KnowledgeEngine):
     evaluation: Evaluation
     _athletes: dict[int, dict[str, Any]]
     _items: dict[int, dict[str, Any]]
+    branch_of: dict[Any, CompiledBranch]  # the branch behind each experta rule, by its body
 
     def record(self, branch: CompiledBranch, bound: dict[str, Any]) -> None:
         items = {name: self._plain_item(bound[name]) for name in branch.item_names}
@@ -61,7 +62,8 @@ class _RecordingEngine(KnowledgeEngine):
 
     def run(self, steps: float = float("inf")) -> None:
         """experta's `run`, without the text of a log line for every firing (experta builds it,
-        every fact in words, even when nothing logs it)."""
+        every fact in words, even when nothing logs it), each activation recorded directly:
+        what the body of its experta rule does (`build_engine_class`), without the calls between."""
         self.running = True
         while steps > 0 and self.running:
             added, removed = self.get_activations()
@@ -70,7 +72,8 @@ class _RecordingEngine(KnowledgeEngine):
             if activation is None:
                 break
             steps -= 1
-            activation.rule(self, **{k: v for k, v in activation.context.items() if not k.startswith("__")})
+            bound = {k: v for k, v in activation.context.items() if not k.startswith("__")}
+            self.record(self.branch_of[activation.rule._wrapped], bound)
         self.running = False
 
     def declare_snapshot(self, facts: list[Any]) -> None:
@@ -112,6 +115,9 @@ class Evaluator:
         engine_class = build_engine_class(ruleset, _record, _RecordingEngine)
         rules = [value for value in vars(engine_class).values() if isinstance(value, ExpertaRule)]
         self._engine = engine_class()
+        self._engine.branch_of = {
+            getattr(engine_class, name)._wrapped: branch for name, branch in engine_class.branches.items()
+        }
         self._engine.strategy = OrderedStrategy({rule._wrapped: index for index, rule in enumerate(rules)})
         matcher = self._matcher = self._engine.matcher
         assert isinstance(matcher, LeanMatcher)

@@ -199,8 +199,10 @@ Recorder = Callable[[KnowledgeEngine, CompiledBranch, dict[str, Any]], None]
 def build_engine_class(
     ruleset: RuleSet, record: Recorder, base: type[KnowledgeEngine] = KnowledgeEngine
 ) -> type[KnowledgeEngine]:
-    """An experta engine class with one experta rule per branch of every rule."""
+    """An experta engine class with one experta rule per branch of every rule; its attribute
+    `branches` names the branch behind each experta rule (by the rule's attribute name)."""
     namespace: dict[str, Any] = {}
+    compiled: dict[str, CompiledBranch] = {}
     for rule in ruleset.rules:
         for index, leaves in enumerate(branches(normal_form(rule.when))):
             patterns, branch = compile_branch(ruleset, rule, index, leaves)
@@ -209,4 +211,6 @@ def build_engine_class(
                 record(engine, _branch, bound)
 
             namespace[f"{rule.id}_{index}"] = ExpertaRule(*patterns, salience=rule.salience)(fire)
+            compiled[f"{rule.id}_{index}"] = branch
+    namespace["branches"] = compiled
     return type("RunstrongEngine", (base,), namespace)
