@@ -6,11 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runstrong.rules.compiler import CompiledBranch
-from runstrong.rules.conditions import Compare, ItemMatch
 from runstrong.rules.model import Rule
 from runstrong.snapshot.facts import UNKNOWN_KEY
 from runstrong.snapshot.validation import Snapshot
-from runstrong.util.memo import PerObject
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,25 +24,11 @@ class Firing:
     def matched_values(self) -> dict[str, Any]:
         """The athlete fields this branch tested, with their values, plus the bound items."""
         athlete = self.athlete
-        values: dict[str, Any] = {name: athlete.get(name) for name in _tested_fields(self.branch)}
+        values: dict[str, Any] = {name: athlete.get(name) for name in self.branch.tested_fields}
         hidden = ("list", "index", UNKNOWN_KEY)
         for item in self.items.values():
             values[f"{item['list']}[{item['index']}]"] = {k: v for k, v in item.items() if k not in hidden}
         return values
-
-
-_TESTED: PerObject[list[str]] = PerObject()
-
-
-def _tested_fields(branch: CompiledBranch) -> list[str]:
-    """The athlete fields a branch tests and the lists it requires to have no match, sorted."""
-
-    def work_out() -> list[str]:
-        fields = {leaf.field for leaf in branch.leaves if isinstance(leaf, Compare)}
-        fields |= {leaf.list for leaf in branch.leaves if isinstance(leaf, ItemMatch) and leaf.negated}
-        return sorted(fields)
-
-    return _TESTED.get(branch, work_out)
 
 
 @dataclass

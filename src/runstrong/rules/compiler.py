@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations, product
 from typing import Any
 
@@ -149,6 +150,13 @@ class CompiledBranch:
     index: int
     leaves: tuple[Leaf, ...]
     item_names: tuple[str, ...]
+
+    @cached_property
+    def tested_fields(self) -> tuple[str, ...]:
+        """The athlete fields this branch tests and the lists it requires to have no match, sorted."""
+        fields = {leaf.field for leaf in self.leaves if isinstance(leaf, Compare)}
+        fields |= {leaf.list for leaf in self.leaves if isinstance(leaf, ItemMatch) and leaf.negated}
+        return tuple(sorted(fields))
 
 
 def _item_pattern(ruleset: RuleSet, item: ItemMatch) -> Any:
