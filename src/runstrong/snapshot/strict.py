@@ -47,7 +47,7 @@ def decode(data: bytes, source: str) -> str:
 
 #: A JSON string (to its closing quote, or to the end of a text cut short) and anything that is
 #: not a bracket or brace: what `_nesting` leaves out before it counts.
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
