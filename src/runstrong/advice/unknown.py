@@ -89,17 +89,14 @@ def unknown_fields(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, A
             for field in scalars[name].inputs or (name,):
                 if field in missing and rule.id not in needed.setdefault(field, []):
                     needed[field].append(rule.id)
-    ranks = {rule_id: _rule_rank(ruleset, ruleset.rule(rule_id)) for rules in needed.values() for rule_id in rules}
-
-    def could_give(rule_ids: list[str]) -> int:
-        return max((ranks[r] for r in rule_ids), default=0)
+    gives = {name: max(_rule_rank(ruleset, ruleset.rule(r)) for r in rules) for name, rules in needed.items()}
 
     def rank(entry: tuple[str, list[str]]) -> tuple[int, int, int, str]:
         name, rules = entry
-        return (name != "symptoms.red_flags", -could_give(rules), -len(rules), name)
+        return (name != "symptoms.red_flags", -gives[name], -len(rules), name)
 
     return [
-        {"field": name, "label": _label(name), "could_change": _change_word(could_give(rules)), "rules": rules}
+        {"field": name, "label": _label(name), "could_change": _change_word(gives[name]), "rules": rules}
         for name, rules in sorted(needed.items(), key=rank)
     ]
 
