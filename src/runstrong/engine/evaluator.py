@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from experta import KnowledgeEngine
-from experta import Rule as ExpertaRule
 from experta.agenda import Agenda
 from experta.fact import InitialFact
 from experta.factlist import FactList
@@ -15,7 +14,7 @@ from runstrong.engine.records import Evaluation, Firing
 from runstrong.rules.compiler import CompiledBranch, build_engine_class
 from runstrong.rules.conditions import Compare, ItemMatch
 from runstrong.rules.model import Rule, RuleSet, leaves
-from runstrong.snapshot.facts import UNKNOWN_KEY, Conclusion, snapshot_facts
+from runstrong.snapshot.facts import PLAIN_TYPES, UNKNOWN_KEY, Conclusion, snapshot_facts
 from runstrong.snapshot.validation import Snapshot
 from runstrong.util.memo import PerObject
 
@@ -24,12 +23,8 @@ def _plain(fact: Any) -> dict[str, Any]:
     return {key: _thaw(value) for key, value in fact.items() if not str(key).startswith("__")}
 
 
-#: Values that are plain data already.
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
 def _thaw(value: Any) -> Any:
-    if type(value) in _PLAIN:
+    if type(value) in PLAIN_TYPES:
         return value
     if isinstance(value, (tuple, list)):  # experta's frozenlist is a tuple
         return [_thaw(v) for v in value]
@@ -113,12 +108,10 @@ class Evaluator:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         engine_class = build_engine_class(ruleset, _record, _RecordingEngine)
-        rules = [value for value in vars(engine_class).values() if isinstance(value, ExpertaRule)]
+        bodies = [getattr(engine_class, name)._wrapped for name in engine_class.branches]  # in rule order
         self._engine = engine_class()
-        self._engine.branch_of = {
-            getattr(engine_class, name)._wrapped: branch for name, branch in engine_class.branches.items()
-        }
-        self._engine.strategy = OrderedStrategy({rule._wrapped: index for index, rule in enumerate(rules)})
+        self._engine.branch_of = dict(zip(bodies, engine_class.branches.values(), strict=True))
+        self._engine.strategy = OrderedStrategy({body: index for index, body in enumerate(bodies)})
         matcher = self._matcher = self._engine.matcher
         assert isinstance(matcher, LeanMatcher)
         matcher.lean_network()

@@ -17,7 +17,7 @@ from typing import Any
 
 from experta.activation import Activation
 from experta.fieldconstraint import L, P
-from experta.matchers.rete.check import FactCapture, FeatureCheck, SameContextCheck, TypeCheck, WhereCheck
+from experta.matchers.rete.check import FeatureCheck, SameContextCheck, WhereCheck
 from experta.matchers.rete.nodes import ConflictSetNode, NotNode, OrdinaryMatchNode, WhereNode
 from experta.matchers.rete.token import Token, TokenInfo
 
@@ -40,14 +40,9 @@ def _info(token: Any) -> Any:
 
 
 def fast_check(check: Any) -> Callable[[Any], Any]:
-    """A node's test as a plain function with the same answers (True, False or a mapping to add
-    to the context), without experta's logging and path parsing."""
-    if isinstance(check, TypeCheck):
-        fact_type = check.fact_type
-        return lambda fact: type(fact) == fact_type  # noqa: E721 - experta's test, exactly
-    if isinstance(check, FactCapture):
-        bind = check.bind
-        return lambda fact: {bind: fact}
+    """A feature test as a plain function with the same answers (True, False or a mapping to add
+    to the context), without experta's logging and path parsing (type tests and fact captures
+    are written into the compiled alpha network itself); any other test as it is."""
     what = getattr(check, "what", None)
     if not isinstance(check, FeatureCheck) or not isinstance(what, str) or "__" in what or what.isnumeric():
         return check  # type: ignore[no-any-return]

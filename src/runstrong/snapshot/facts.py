@@ -76,15 +76,15 @@ def item_values(snapshot: Snapshot) -> list[dict[str, Any]]:
     return items
 
 
-#: Values experta's `freeze` gives back unchanged.
-_PLAIN = (str, int, float, bool, type(None))
+#: The types of plain values: experta's `freeze` gives them back unchanged.
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def _frozen(value: Any) -> Any:
     """`freeze(value)`: a plain value, or a tuple or frozenset of plain values, as it is (what
     `freeze` gives back for them is equal to it), anything else through `freeze`."""
     kind = type(value)
-    if kind in _PLAIN or ((kind is frozenset or kind is tuple) and all(type(v) in _PLAIN for v in value)):
+    if kind in PLAIN_TYPES or ((kind is frozenset or kind is tuple) and all(type(v) in PLAIN_TYPES for v in value)):
         return value
     return freeze(value)
 
