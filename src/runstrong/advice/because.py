@@ -28,7 +28,7 @@ from runstrong.rules.model import (
     parse_placeholder,
 )
 from runstrong.snapshot.fields import catalogue
-from runstrong.util.memo import PerObject, value_key
+from runstrong.util.memo import PerObject, remembered, value_key
 
 #: What a placeholder whose value is missing renders as (`rules check` makes sure that a fired
 #: rule's placeholders are always known).
@@ -245,9 +245,6 @@ class _Template:
     """A rule's `because` template worked out for one branch: the literal text and the slots
     between it, and the texts already filled in, by the values they were filled from."""
 
-    #: How many filled-in texts a template keeps before it starts again (memory stays bounded).
-    KEEP = 4096
-
     def __init__(self, ruleset: RuleSet, branch: CompiledBranch) -> None:
         self.knowledge = ruleset.knowledge
         rule = branch.rule
@@ -260,24 +257,21 @@ class _Template:
             placeholder = parse_placeholder(piece, rule.aliases)
             self.parts.append(UNKNOWN if placeholder is None else _slot(ruleset, branch, placeholder))
         self.slots = [part for part in self.parts if isinstance(part, _Slot)]
-        self.filled: dict[tuple[Any, ...], str] = {}
+        self.filled: dict[tuple[Any, ...], str] = {}  # a bounded table
 
     def text(self, firing: Firing) -> str:
         values = [slot.read(firing) for slot in self.slots]
-        key = tuple(value_key(value) for value in values)
-        text = self.filled.get(key)
-        if text is None:
-            if len(self.filled) >= self.KEEP:
-                self.filled.clear()
-            given = iter(values)
-            filled = (
-                part
-                if isinstance(part, str)
-                else words(self.knowledge, part.field, next(given), part.percent, part.limits, part.kept)
-                for part in self.parts
-            )
-            text = self.filled[key] = capitalise(singular("".join(filled)))
-        return text
+        return remembered(self.filled, tuple(value_key(value) for value in values), lambda: self._fill(values))
+
+    def _fill(self, values: list[Any]) -> str:
+        given = iter(values)
+        filled = (
+            part
+            if isinstance(part, str)
+            else words(self.knowledge, part.field, next(given), part.percent, part.limits, part.kept)
+            for part in self.parts
+        )
+        return capitalise(singular("".join(filled)))
 
 
 _TEMPLATES: PerObject[PerObject[_Template]] = PerObject()

@@ -16,7 +16,7 @@ from runstrong.engine.records import Evaluation
 from runstrong.rules.knowledge import Adjustment
 from runstrong.rules.model import RuleSet
 from runstrong.snapshot.validation import Snapshot
-from runstrong.util.memo import PerObject
+from runstrong.util.memo import PerObject, remembered
 
 
 def _evidence(ruleset: RuleSet, rule_ids: Iterable[str]) -> tuple[tuple[str, str, str], ...]:
@@ -52,20 +52,17 @@ def _fixed_parts(
     )
 
 
-#: The fixed parts already worked out, per rule set; at most `KEEP` each, then started again.
+#: The fixed parts already worked out, per rule set (a bounded table each).
 _FIXED: PerObject[dict[tuple[str, tuple[str, ...], tuple[str, ...]], _Fixed]] = PerObject()
-KEEP = 4096
 
 
 def _fixed(ruleset: RuleSet, rec: Recommendation) -> _Fixed:
-    known = _FIXED.get(ruleset, dict)
-    key = (rec.adjustment.id, tuple(rec.rules), tuple(rec.exercises))
-    fixed = known.get(key)
-    if fixed is None:
-        if len(known) >= KEEP:
-            known.clear()
-        fixed = known[key] = _fixed_parts(ruleset, rec.adjustment, key[1], key[2])
-    return fixed
+    rules, exercises = tuple(rec.rules), tuple(rec.exercises)
+    return remembered(
+        _FIXED.get(ruleset, dict),
+        (rec.adjustment.id, rules, exercises),
+        lambda: _fixed_parts(ruleset, rec.adjustment, rules, exercises),
+    )
 
 
 def _recommendation(ruleset: RuleSet, wording: Wording, rec: Recommendation, priority: int) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from runstrong.advice.because import words
 from runstrong.advice.resolve import REFERRAL, Advice, Recommendation
 from runstrong.rules.knowledge import KnowledgeBase
-from runstrong.util.memo import PerObject, value_key
+from runstrong.util.memo import PerObject, remembered, value_key
 
 #: What stopping all loading of a site means, for the referral's instruction.
 STOP_EXAMPLES = {
@@ -42,24 +42,17 @@ def _broadest(knowledge: KnowledgeBase, sites: list[str]) -> list[str]:
     return [s for s in sites if not any(s != o and s in knowledge.site_parts(o) for o in sites)]
 
 
-#: Instructions already written, per knowledge base, by adjustment and params (a referral's also
-#: depends on the red flags, so it is not kept); at most `KEEP` each, then started again.
+#: Instructions already written, per knowledge base, by adjustment and params (a bounded table
+#: each; a referral's also depends on the red flags, so it is not kept).
 _WRITTEN: PerObject[dict[tuple[str, Any], str]] = PerObject()
-KEEP = 4096
 
 
 def instruction(knowledge: KnowledgeBase, advice: Advice, rec: Recommendation) -> str:
     """The adjustment's instruction for this athlete, for the site it is about."""
     if rec.adjustment.id == REFERRAL:
         return _instruction(knowledge, advice, rec)
-    written = _WRITTEN.get(knowledge, dict)
     key = (rec.adjustment.id, value_key(rec.params))
-    text = written.get(key)
-    if text is None:
-        if len(written) >= KEEP:
-            written.clear()
-        text = written[key] = _instruction(knowledge, advice, rec)
-    return text
+    return remembered(_WRITTEN.get(knowledge, dict), key, lambda: _instruction(knowledge, advice, rec))
 
 
 def _instruction(knowledge: KnowledgeBase, advice: Advice, rec: Recommendation) -> str:

@@ -7,7 +7,22 @@ import weakref
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+K = TypeVar("K")
 V = TypeVar("V")
+
+#: How many values a bounded table keeps before it starts again (memory stays flat on any cohort).
+KEEP = 4096
+
+
+def remembered(table: dict[K, V], key: K, make: Callable[[], V]) -> V:
+    """`table[key]`, made by `make()` and kept the first time (a table of `KEEP` values is
+    emptied first). Values are never None."""
+    value = table.get(key)
+    if value is None:
+        if len(table) >= KEEP:
+            table.clear()
+        value = table[key] = make()
+    return value
 
 
 def value_key(value: Any) -> Any:
