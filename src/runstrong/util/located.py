@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
-
+from runstrong.util.compiled_schema import accepts
 from runstrong.util.errors import Problem
 from runstrong.util.yamlio import LineDict, LineList
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 _TYPE_WORDS = {
     "integer": "a whole number",
@@ -151,6 +152,10 @@ def schema_problems(file: Path, data: Any, schema: dict[str, Any]) -> list[Probl
         top = top_level_problem(file, data)
         if top is not None:
             return [top]
+    if accepts(schema, data):
+        return []
+    from jsonschema import Draft202012Validator
+
     errors = list(Draft202012Validator(schema).iter_errors(data))
     meant = {
         (tuple(error.absolute_path), did_you_mean(key, options))
