@@ -10,10 +10,12 @@ import pytest
 from experta import KnowledgeEngine
 from experta.matchers.rete import ReteMatcher
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from runstrong.engine.evaluator import Evaluator, _record, _RecordingEngine
 from runstrong.engine.records import Evaluation
 from runstrong.rules.compiler import build_engine_class
+from runstrong.rules.conditions import INLINE, ValueTest
 from runstrong.rules.model import RuleSet
 from runstrong.snapshot.facts import snapshot_facts
 from runstrong.snapshot.validation import Snapshot, validate
@@ -74,3 +76,25 @@ def test_random_snapshots_fire_the_same(engines: tuple[Evaluator, StockEvaluator
     lean, stock = engines
     snapshot = validate(data)
     assert _firings(lean.evaluate(snapshot)) == _firings(stock.evaluate(snapshot))
+
+
+VALUES = st.one_of(st.integers(-3, 12), st.floats(-3, 12, allow_nan=False), st.sampled_from(["calf", "knee", "mon"]))
+OPERANDS = st.one_of(VALUES, st.tuples(VALUES, VALUES), st.lists(VALUES, max_size=3).map(tuple))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(sorted(INLINE)), OPERANDS, VALUES | st.lists(VALUES, max_size=3).map(tuple), st.booleans())
+def test_a_written_out_comparison_answers_as_its_predicate(op: str, operand: Any, value: Any, negated: bool) -> None:
+    """The compiled alpha network writes `value >= operand` where the predicate would be called."""
+    test = ValueTest(op, operand, negated)
+    expression = test.expression("operand")
+    assert expression is not None
+    try:
+        expected: Any = bool(test(value))
+    except TypeError as error:
+        expected = type(error)
+    try:
+        written: Any = bool(eval(expression, {}, {"value": value, "operand": operand}))
+    except TypeError as error:
+        written = type(error)
+    assert written == expected

@@ -6,7 +6,8 @@ experta's alpha part is a tree of feature-test nodes under the root: a type test
 then one node per field test, shared by the patterns that begin alike. Each node is a call; the
 athlete fact alone passes through about 400 of them per snapshot. The generated function reads
 each field once per test with `dict.get` (a fact class with no field defaults answers exactly as
-its `__getitem__` would) and calls a predicate only, so a failed test costs one comparison.
+its `__getitem__` would) and writes a rule's comparison out (`value >= operand`), calling only
+the predicates that have no such form, so a failed test costs one comparison.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from experta.matchers.rete.check import FactCapture, FeatureCheck, TypeCheck
 from experta.matchers.rete.nodes import FeatureTesterNode
 
 from runstrong.engine.lean import ABSENT, fast_check, merged_context, new_token
+from runstrong.rules.conditions import ValueTest
 
 Callback = Callable[[Any], None]
 #: Python allows at most 100 levels of indentation; a deeper alpha branch is not compiled.
@@ -54,6 +56,15 @@ def _plain_field(check: Any) -> str | None:
     return what
 
 
+def _predicate(source: _Source, match: Any) -> str:
+    """A field test's predicate on `value`: a comparison written out, or a call."""
+    if isinstance(match, ValueTest):
+        written = match.expression(source.name(match.operand, "operand"))
+        if written is not None:
+            return written
+    return f"{source.name(match, 'match')}(value)"
+
+
 def _emit_test(
     source: _Source, node: Any, depth: int, token: str, context: str, plain_get: bool
 ) -> tuple[int, str, str]:
@@ -63,7 +74,7 @@ def _emit_test(
     how = getattr(check, "how", None)
     if plain_get and what is not None and isinstance(how, P) and how.__bind__ is None:
         source.add(depth, f"value = get({what!r}, ABSENT)")
-        source.add(depth, f"if value is not ABSENT and {source.name(how.match, 'match')}(value):")
+        source.add(depth, f"if value is not ABSENT and {_predicate(source, how.match)}:")
         return depth + 1, token, context
     if plain_get and what is not None and isinstance(how, L) and how.__bind__ is None:
         source.add(depth, f"value = get({what!r}, ABSENT)")

@@ -238,12 +238,51 @@ _BINARY: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def value_predicate(op: str, operand: Any, negated: bool = False) -> Callable[[Any], bool]:
+#: The same tests as Python expressions on `value`, `{operand}` standing for the operand's name in
+#: generated code (`runstrong.engine.alpha`); `has_any` stays a call.
+INLINE: dict[str, str] = {
+    "<": "value < {operand}",
+    "<=": "value <= {operand}",
+    ">": "value > {operand}",
+    ">=": "value >= {operand}",
+    "==": "value == {operand}",
+    "!=": "value != {operand}",
+    "in": "value in {operand}",
+    "not_in": "value not in {operand}",
+    "has": "{operand} in value",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class ValueTest:
+    """The test a known value must pass: `value op operand`, negated when asked (`operand` is
+    resolved: no ThresholdRef). Compared by identity, like the functions experta's network keys on."""
+
+    op: str
+    operand: Any
+    negated: bool = False
+    _test: Callable[[Any, Any], bool] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_test", _BINARY[self.op])
+
+    def __call__(self, value: Any) -> bool:
+        result = self._test(value, self.operand)
+        return not result if self.negated else result
+
+    def expression(self, operand: str) -> str | None:
+        """This test as a Python expression on `value`, with the operand named `operand`; None
+        for a test that has none (`has_any`)."""
+        template = INLINE.get(self.op)
+        if template is None:
+            return None
+        text = template.format(operand=operand)
+        return f"not ({text})" if self.negated else text
+
+
+def value_predicate(op: str, operand: Any, negated: bool = False) -> ValueTest:
     """The test a known value must pass; `operand` is already resolved (no ThresholdRef)."""
-    test = _BINARY[op]
-    if negated:
-        return lambda value: not test(value, operand)
-    return lambda value: test(value, operand)
+    return ValueTest(op, operand, negated)
 
 
 def compare_values(op: str, left: Any, right: Any, negated: bool = False) -> bool:
