@@ -13,62 +13,80 @@ from runstrong.engine.evaluator import fields_read
 from runstrong.engine.records import Evaluation
 from runstrong.rules.compiler import branches, normal_form, resolve
 from runstrong.rules.conditions import Compare, ItemMatch, Leaf, value_predicate
-from runstrong.rules.model import Rule, RuleSet
+from runstrong.rules.model import RuleSet
 from runstrong.snapshot.fields import catalogue, field_label
 from runstrong.util.memo import PerObject
 
-#: A branch of a rule's `when` (its disjunctive normal form): the fields it reads, and the tests on
-#: athlete values that would rule it out (field, the test a known value must pass).
-Branch = tuple[frozenset[str], tuple[tuple[str, Callable[[Any], bool] | None], ...]]
-_BRANCHES: PerObject[list[Branch]] = PerObject()
-_READS: PerObject[list[tuple[Rule, frozenset[str]]]] = PerObject()
+ABSENT = object()
 
 
-def _compile(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Branch:
+def _ruled_out_check(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Callable[[dict[str, Any]], bool]:
+    """Whether some test of a branch is on a known athlete value and fails (`is unknown` on a
+    known value fails; a comparison the value cannot take leaves the branch open), written out
+    as one generated function (`ValueTest.expression`)."""
+    names: dict[str, Any] = {"ABSENT": ABSENT}
+    lines = ["def ruled_out(athlete):", "    get = athlete.get"]
+    for leaf in leaves:
+        if not isinstance(leaf, Compare) or leaf.op == "is known":
+            continue
+        lines += [f"    value = get({leaf.field!r}, ABSENT)", "    if value is not ABSENT:"]
+        if leaf.op == "is unknown":
+            lines.append("        return True")
+            continue
+        test = value_predicate(leaf.op, resolve(ruleset, leaf.operand), leaf.negated)
+        operand, call = f"operand{len(names)}", f"test{len(names)}"
+        names[operand], names[call] = test.operand, test
+        lines += [
+            "        try:",
+            f"            if not ({test.expression(operand) or f'{call}(value)'}):",
+            "                return True",
+            "        except TypeError:",
+            "            pass",
+        ]
+    lines.append("    return False")
+    exec(compile("\n".join(lines), "<ruled out>", "exec"), names)
+    check: Callable[[dict[str, Any]], bool] = names["ruled_out"]
+    return check
+
+
+#: A branch of a rule's `when` (its disjunctive normal form): the fields it reads, and whether
+#: known athlete values rule it out.
+Branch = tuple[frozenset[str], Callable[[dict[str, Any]], bool]]
+
+
+def _branch(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Branch:
     reads = {leaf.field for leaf in leaves if isinstance(leaf, Compare)}
     reads |= {leaf.list for leaf in leaves if isinstance(leaf, ItemMatch)}
-    tests: list[tuple[str, Callable[[Any], bool] | None]] = []
-    for leaf in leaves:
-        if isinstance(leaf, Compare) and leaf.op != "is known":
-            test = (
-                None
-                if leaf.op == "is unknown"
-                else value_predicate(leaf.op, resolve(ruleset, leaf.operand), leaf.negated)
-            )
-            tests.append((leaf.field, test))
-    return frozenset(reads), tuple(tests)
+    return frozenset(reads), _ruled_out_check(ruleset, leaves)
 
 
-def _branches(ruleset: RuleSet, rule: Rule) -> list[Branch]:
-    return _BRANCHES.get(rule, lambda: [_compile(ruleset, leaves) for leaves in branches(normal_form(rule.when))])
+class _Index:
+    """What `unknown_fields` needs of a rule set, worked out once: each rule's id, the fields it
+    reads and its branches; the most cautious status each rule's adjustments could give; the
+    fields each scalar is worked out from."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        adjustments = ruleset.knowledge.adjustments
+        self.rules = [
+            (rule.id, fields_read(rule), [_branch(ruleset, leaves) for leaves in branches(normal_form(rule.when))])
+            for rule in ruleset.rules
+        ]
+        self.rank = {
+            rule.id: max((STATUS_RANK[adjustments[a].status] for a in rule.adjustments), default=0)
+            for rule in ruleset.rules
+        }
+        self.inputs = {name: scalar.inputs or (name,) for name, scalar in catalogue().scalars.items()}
 
 
-def _rules_reading(ruleset: RuleSet) -> list[tuple[Rule, frozenset[str]]]:
-    """Each rule with the fields it reads."""
-    return _READS.get(ruleset, lambda: [(rule, fields_read(rule)) for rule in ruleset.rules])
+_INDEX: PerObject[_Index] = PerObject()
 
 
-def _ruled_out(tests: tuple[tuple[str, Callable[[Any], bool] | None], ...], athlete: dict[str, Any]) -> bool:
-    """Some test is on a known athlete value and fails (`is unknown` on a known value fails)."""
-    for name, test in tests:
-        if name not in athlete:
-            continue
-        if test is None:
-            return True
-        try:
-            if not test(athlete[name]):
-                return True
-        except TypeError:  # a comparison the value cannot take: leave the branch open
-            continue
-    return False
-
-
-def _open_fields(ruleset: RuleSet, rule: Rule, athlete: dict[str, Any], missing: frozenset[str]) -> set[str]:
-    """The missing fields read in a branch of `rule` that no known value has ruled out."""
+def _open_fields(branches: list[Branch], athlete: dict[str, Any], missing: frozenset[str]) -> set[str]:
+    """The missing fields read in a branch of a rule that no known value has ruled out."""
     found: set[str] = set()
-    for reads, tests in _branches(ruleset, rule):
+    for reads, ruled_out in branches:
         wanted = reads & missing
-        if wanted - found and not _ruled_out(tests, athlete):
+        if wanted - found and not ruled_out(athlete):
             found |= wanted
     return found
 
@@ -76,39 +94,34 @@ def _open_fields(ruleset: RuleSet, rule: Rule, athlete: dict[str, Any], missing:
 def unknown_fields(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, Any]]:
     """Missing fields that rules which did not fire could still use, most important first."""
     missing = evaluation.missing
-    scalars = catalogue().scalars
+    index = _INDEX.get(ruleset, lambda: _Index(ruleset))
+    inputs = index.inputs
     fired = set(evaluation.fired_rule_ids)
-    candidates = [
-        rule for rule, reads in _rules_reading(ruleset) if rule.id not in fired and not reads.isdisjoint(missing)
-    ]
     athlete = evaluation.athlete
     needed: dict[str, list[str]] = {}
-    for rule in candidates:
-        needs = _open_fields(ruleset, rule, athlete, missing)
-        for name in sorted(needs):
-            for field in scalars[name].inputs or (name,):
-                if field in missing and rule.id not in needed.setdefault(field, []):
-                    needed[field].append(rule.id)
-    gives = {name: max(_rule_rank(ruleset, ruleset.rule(r)) for r in rules) for name, rules in needed.items()}
+    for rule_id, reads, rule_branches in index.rules:
+        if rule_id in fired or reads.isdisjoint(missing):
+            continue
+        for name in sorted(_open_fields(rule_branches, athlete, missing)):
+            for field in inputs[name]:
+                if field in missing:
+                    rules = needed.setdefault(field, [])
+                    if rule_id not in rules:
+                        rules.append(rule_id)
+    rank = index.rank
+    gives = {name: max(rank[r] for r in rules) for name, rules in needed.items()}
 
-    def rank(entry: tuple[str, list[str]]) -> tuple[int, int, int, str]:
+    def order(entry: tuple[str, list[str]]) -> tuple[int, int, int, str]:
         name, rules = entry
         return (name != "symptoms.red_flags", -gives[name], -len(rules), name)
 
     return [
         {"field": name, "label": _label(name), "could_change": _change_word(gives[name]), "rules": rules}
-        for name, rules in sorted(needed.items(), key=rank)
+        for name, rules in sorted(needed.items(), key=order)
     ]
 
 
-_RANKS: PerObject[int] = PerObject()
 _label = cache(field_label)
-
-
-def _rule_rank(ruleset: RuleSet, rule: Rule) -> int:
-    """The most cautious status the rule's adjustments could give."""
-    adjustments = ruleset.knowledge.adjustments
-    return _RANKS.get(rule, lambda: max((STATUS_RANK[adjustments[a].status] for a in rule.adjustments), default=0))
 
 
 def _change_word(rank: int) -> str:
