@@ -79,18 +79,24 @@ def resolve(ruleset: RuleSet, operand: Any) -> Any:
     return operand
 
 
+def _present(_value: Any) -> bool:
+    """`is known`: any value passes (the field must be present)."""
+    return True
+
+
 def compare_predicate(ruleset: RuleSet, compare: Compare) -> Callable[[Any], bool]:
-    """The test the compared value must pass (the field must be present)."""
+    """The test the compared value must pass (the field must be present). Equal tests are one
+    object (`value_predicate`), which experta's network shares between the rules that make it."""
     if compare.op == "is known":
-        return lambda _value: True
+        return _present
     return value_predicate(compare.op, resolve(ruleset, compare.operand), compare.negated)
 
 
 def field_constraints(ruleset: RuleSet, compares: list[Compare]) -> dict[str, Any]:
     by_field: dict[str, Any] = {}
     for compare in compares:
-        if compare.op == "is unknown":
-            field, check = UNKNOWN_KEY, P(lambda unknown, name=compare.field: name in unknown)
+        if compare.op == "is unknown":  # the field is among the athlete fact's unknown ones
+            field, check = UNKNOWN_KEY, P(value_predicate("has", compare.field))
         else:
             field, check = compare.field, P(compare_predicate(ruleset, compare))
         by_field[field] = by_field[field] & check if field in by_field else check

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from runstrong.util.memo import remembered, value_key
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -280,9 +282,14 @@ class ValueTest:
         return f"not ({text})" if self.negated else text
 
 
+_TESTS: dict[tuple[str, Any, bool], ValueTest] = {}
+
+
 def value_predicate(op: str, operand: Any, negated: bool = False) -> ValueTest:
-    """The test a known value must pass; `operand` is already resolved (no ThresholdRef)."""
-    return ValueTest(op, operand, negated)
+    """The test a known value must pass; `operand` is already resolved (no ThresholdRef). Equal
+    tests (`1` and `True` told apart) are one object: experta's network shares a test between
+    the rules that make it only when it is the same object."""
+    return remembered(_TESTS, (op, value_key(operand), negated), lambda: ValueTest(op, operand, negated))
 
 
 def compare_values(op: str, left: Any, right: Any, negated: bool = False) -> bool:
