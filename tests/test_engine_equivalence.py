@@ -28,6 +28,10 @@ class _StockEngine(_RecordingEngine):
     __matcher__ = ReteMatcher
     run = KnowledgeEngine.run
 
+    def _append_facts(self, facts: list[Any]) -> None:  # a rule's conclusions, declared experta's way
+        for fact in facts:
+            self.declare(fact)
+
 
 def _firings(evaluation: Evaluation) -> list[tuple[Any, ...]]:
     """What fired, on which values, in an order that does not depend on the engine."""

@@ -53,7 +53,7 @@ class _RecordingEngine(KnowledgeEngine):
         for name in branch.rule.conclusions:
             if name not in self.evaluation.conclusions:
                 self.evaluation.conclusions.append(name)
-                self.declare(Conclusion(name=name))
+                self._append_facts([Conclusion(name=name)])  # the run loop passes it on
 
     def run(self, steps: float = float("inf")) -> None:
         """experta's `run`, without the text of a log line for every firing (experta builds it,
@@ -71,17 +71,21 @@ class _RecordingEngine(KnowledgeEngine):
             self.record(self.branch_of[activation.rule._wrapped], bound)
         self.running = False
 
-    def declare_snapshot(self, facts: list[Any]) -> None:
-        """Declare the initial fact and a snapshot's facts into an empty fact list, as experta's
-        `declare` would, without its duplicate check (which hashes every field of every fact):
-        a snapshot's facts are distinct by construction (one athlete fact, items by list and
-        index) and none is ever retracted."""
+    def _append_facts(self, facts: list[Any]) -> None:
+        """Add facts to the fact list as experta's `declare` would, without its checks of each
+        fact and its duplicate check (which hashes every field): the facts are distinct by
+        construction (one athlete fact, items by list and index, each conclusion once) and none
+        is ever retracted."""
         factlist = self.facts
         for index, fact in enumerate(facts, factlist.last_index):
             fact.__factid__ = index
             factlist[index] = fact
         factlist.last_index += len(facts)
         factlist.added.extend(facts)
+
+    def declare_snapshot(self, facts: list[Any]) -> None:
+        """Declare the initial fact and a snapshot's facts into an empty fact list."""
+        self._append_facts(facts)
         added, removed = self.get_activations()
         self.strategy.update_agenda(self.agenda, added, removed)
 
