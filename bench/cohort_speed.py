@@ -109,22 +109,25 @@ def throughput(base: Path, before: Path | None, work: Path, rows: int, rounds: i
             lines = []
         source = work / "rows.jsonl"
         write_rows(source, generated, schemas)
-        runs: dict[str, tuple[Path, list[str]]] = {
+        runs: dict[str, tuple[Path, list[str]]] = {  # the base and this tree's default back to back
             "base": (base, []),
-            **({"before": (before, [])} if before else {}),
             "full": (HERE, []),
             "summary": (HERE, ["--detail", "summary"]),
             "parquet": (HERE, ["--format", "parquet"]),
+            **({"before": (before, [])} if before else {}),
         }
         best: dict[str, float] = {}
         cpu: dict[str, float] = {}
         commands: dict[str, list[str]] = {}
+        paired: list[float] = []  # each round's full-results rate over the base's, run just before it
         for _ in range(rounds):
+            rates: dict[str, float] = {}
             for key, (tree, extra) in runs.items():
                 out = work / (f"{key}.parquet" if key == "parquet" else f"{key}.jsonl")
-                rate, seconds, commands[key] = batch(tree, source, out, *extra)
-                best[key] = max(best.get(key, 0.0), rate)
+                rates[key], seconds, commands[key] = batch(tree, source, out, *extra)
+                best[key] = max(best.get(key, 0.0), rates[key])
                 cpu[key] = min(cpu.get(key, float("inf")), seconds)
+            paired.append(rates["full"] / rates["base"])
         two, _, command_two = batch(HERE, source, work / "j2.jsonl", jobs=2)
         fired = mean_fired(work / "summary.jsonl")
         lines += [
@@ -144,7 +147,9 @@ def throughput(base: Path, before: Path | None, work: Path, rows: int, rounds: i
             ),
             f"| this tree `-j 2`, full results (once, after the rounds) | {two:.0f} | | {two / best['base']:.2f}× |",
             "",
-            f"- full results, this tree vs base: **{best['full'] / best['base']:.2f}×** rows/s; "
+            f"- full results, this tree vs base: **{best['full'] / best['base']:.2f}×** rows/s (best against "
+            f"best); round by round (the two run back to back): {', '.join(f'{r:.2f}×' for r in paired)}, "
+            f"median {statistics.median(paired):.2f}×; "
             f"`-j 2` vs `-j 1`: {two / best['full']:.2f}× (load average now {os.getloadavg()[0]:.2f} on "
             f"{os.cpu_count()} cores)",
             f"- commands: `{' '.join(commands['base'])}`; `{' '.join(commands['full'])}`; "
