@@ -102,5 +102,5 @@ class OrderedStrategy(DepthStrategy):
         self.order = order
 
     def get_key(self, activation: Any) -> Any:
-        facts = sorted((fact["__factid__"] for fact in activation.facts), reverse=True)
+        facts = sorted([fact["__factid__"] for fact in activation.facts], reverse=True)
         return activation.rule.salience, facts, -self.order.get(activation.rule._wrapped, 0)
