@@ -1,13 +1,14 @@
-"""Derived values, computed from a snapshot before the rules run."""
+"""Derived values, computed from a snapshot before the rules run (from its values by dotted
+path, as `snapshot.facts` flattens them: every value a derivation reads is a leaf or a list)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from runstrong.snapshot.validation import Snapshot, get_path
-
 Number = float | int
+#: A snapshot's values by dotted path (`running.week_km`); a missing one is None.
+Reader = Callable[[str], Any]
 
 
 def _pct_change(new: Number | None, old: Number | None) -> float | None:
@@ -27,100 +28,98 @@ def _ratio(top: Number | None, bottom: Number | None) -> float | None:
     return top / bottom
 
 
-def _sides(snapshot: Snapshot, path: str) -> tuple[Number, Number] | None:
-    left, right = get_path(snapshot, f"{path}.left"), get_path(snapshot, f"{path}.right")
+def _sides(get: Reader, path: str) -> tuple[Number, Number] | None:
+    left, right = get(f"{path}.left"), get(f"{path}.right")
     return None if left is None or right is None else (left, right)
 
 
-def _weaker(snapshot: Snapshot, path: str) -> Number | None:
-    sides = _sides(snapshot, path)
+def _weaker(get: Reader, path: str) -> Number | None:
+    sides = _sides(get, path)
     return None if sides is None else min(sides)
 
 
-def _asymmetry_pct(snapshot: Snapshot, path: str) -> float | None:
-    sides = _sides(snapshot, path)
+def _asymmetry_pct(get: Reader, path: str) -> float | None:
+    sides = _sides(get, path)
     if sides is None or max(sides) == 0:
         return None
     return abs(sides[0] - sides[1]) / max(sides) * 100
 
 
-def _count(snapshot: Snapshot, path: str, keep: Callable[[dict[str, Any]], bool]) -> int | None:
-    items = get_path(snapshot, path)
+def _count(get: Reader, path: str, keep: Callable[[dict[str, Any]], bool]) -> int | None:
+    items = get(path)
     return None if items is None else sum(1 for item in items if keep(item))
 
 
-def _plyometric_contacts(snapshot: Snapshot) -> int | None:
-    sessions = get_path(snapshot, "plan.gym_sessions")
+def _plyometric_contacts(get: Reader) -> int | None:
+    sessions = get("plan.gym_sessions")
     if sessions is None or any("plyometric_contacts" not in s for s in sessions):
         return None
     return sum(int(s["plyometric_contacts"]) for s in sessions)
 
 
-def _recent_injuries(snapshot: Snapshot) -> int | None:
-    history = get_path(snapshot, "profile.injury_history")
+def _recent_injuries(get: Reader) -> int | None:
+    history = get("profile.injury_history")
     if history is None or any("months_ago" not in injury for injury in history):
         return None
     return sum(1 for injury in history if injury["months_ago"] <= 12)
 
 
-def _difference(snapshot: Snapshot, path: str, new: str, old: str) -> Number | None:
-    a, b = get_path(snapshot, f"{path}.{new}"), get_path(snapshot, f"{path}.{old}")
+def _difference(get: Reader, path: str, new: str, old: str) -> Number | None:
+    a, b = get(f"{path}.{new}"), get(f"{path}.{old}")
     return None if a is None or b is None else a - b
 
 
-def _worst_level(snapshot: Snapshot, path: str, field: str) -> Number | None:
-    items = get_path(snapshot, path)
+def _worst_level(get: Reader, path: str, field: str) -> Number | None:
+    items = get(path)
     if items is None or any(field not in item for item in items):
         return None
     return max((item[field] for item in items), default=0)
 
 
-def _sd_from_baseline(current: Number | None, snapshot: Snapshot, metric: str, worse: int) -> float | None:
+def _sd_from_baseline(current: Number | None, get: Reader, metric: str, worse: int) -> float | None:
     """How many of the athlete's own SDs `current` lies from their baseline, positive = worse; unknown if SD is 0."""
-    mean, sd = get_path(snapshot, f"baselines.{metric}.mean"), get_path(snapshot, f"baselines.{metric}.sd")
+    mean, sd = get(f"baselines.{metric}.mean"), get(f"baselines.{metric}.sd")
     if current is None or mean is None or not sd:
         return None
     return float(worse * (current - mean) / sd)
 
 
-DERIVATIONS: dict[str, Callable[[Snapshot], Any]] = {
-    "derived.week_change_pct": lambda s: _pct_change(
-        get_path(s, "running.week_km"), get_path(s, "running.prev_week_km")
+DERIVATIONS: dict[str, Callable[[Reader], Any]] = {
+    "derived.week_change_pct": lambda get: _pct_change(get("running.week_km"), get("running.prev_week_km")),
+    "derived.cadence_drop_pct": lambda get: _pct_drop(get("running.cadence_spm"), get("running.cadence_baseline_spm")),
+    "derived.long_run_spike_ratio": lambda get: _ratio(
+        get("running.planned_long_run_km"), get("running.longest_run_30d_km")
     ),
-    "derived.cadence_drop_pct": lambda s: _pct_drop(
-        get_path(s, "running.cadence_spm"), get_path(s, "running.cadence_baseline_spm")
+    "derived.bar_speed_drop_pct": lambda get: _pct_drop(
+        get("metrics.bar_speed_mps.current"), get("metrics.bar_speed_mps.baseline")
     ),
-    "derived.long_run_spike_ratio": lambda s: _ratio(
-        get_path(s, "running.planned_long_run_km"), get_path(s, "running.longest_run_30d_km")
+    "derived.reps_at_fixed_load_change": lambda get: _difference(
+        get, "metrics.reps_at_fixed_load", "current", "previous"
     ),
-    "derived.bar_speed_drop_pct": lambda s: _pct_drop(
-        get_path(s, "metrics.bar_speed_mps.current"), get_path(s, "metrics.bar_speed_mps.baseline")
+    "derived.circuit_time_change_pct": lambda get: _pct_change(
+        get("metrics.circuit_time_s.current"), get("metrics.circuit_time_s.previous")
     ),
-    "derived.reps_at_fixed_load_change": lambda s: _difference(s, "metrics.reps_at_fixed_load", "current", "previous"),
-    "derived.circuit_time_change_pct": lambda s: _pct_change(
-        get_path(s, "metrics.circuit_time_s.current"), get_path(s, "metrics.circuit_time_s.previous")
-    ),
-    "derived.heel_raise_min_reps": lambda s: _weaker(s, "metrics.heel_raise_reps"),
-    "derived.heel_raise_asymmetry_pct": lambda s: _asymmetry_pct(s, "metrics.heel_raise_reps"),
-    "derived.knee_to_wall_min_cm": lambda s: _weaker(s, "metrics.knee_to_wall_cm"),
-    "derived.gym_sessions_count": lambda s: _count(s, "plan.gym_sessions", lambda _: True),
-    "derived.high_gym_sessions_count": lambda s: _count(
-        s, "plan.gym_sessions", lambda item: item.get("intensity") == "high"
+    "derived.heel_raise_min_reps": lambda get: _weaker(get, "metrics.heel_raise_reps"),
+    "derived.heel_raise_asymmetry_pct": lambda get: _asymmetry_pct(get, "metrics.heel_raise_reps"),
+    "derived.knee_to_wall_min_cm": lambda get: _weaker(get, "metrics.knee_to_wall_cm"),
+    "derived.gym_sessions_count": lambda get: _count(get, "plan.gym_sessions", lambda _: True),
+    "derived.high_gym_sessions_count": lambda get: _count(
+        get, "plan.gym_sessions", lambda item: item.get("intensity") == "high"
     ),
     "derived.plyometric_contacts_week": _plyometric_contacts,
     "derived.recent_injury_count": _recent_injuries,
-    "derived.sleep_below_baseline_sd": lambda s: _sd_from_baseline(
-        get_path(s, "wellbeing.sleep_h_last_night"), s, "sleep_h", -1
+    "derived.sleep_below_baseline_sd": lambda get: _sd_from_baseline(
+        get("wellbeing.sleep_h_last_night"), get, "sleep_h", -1
     ),
-    "derived.fatigue_above_baseline_sd": lambda s: _sd_from_baseline(get_path(s, "wellbeing.fatigue"), s, "fatigue", 1),
-    "derived.soreness_above_baseline_sd": lambda s: _sd_from_baseline(
-        _worst_level(s, "symptoms.soreness", "level"), s, "soreness", 1
+    "derived.fatigue_above_baseline_sd": lambda get: _sd_from_baseline(get("wellbeing.fatigue"), get, "fatigue", 1),
+    "derived.soreness_above_baseline_sd": lambda get: _sd_from_baseline(
+        _worst_level(get, "symptoms.soreness", "level"), get, "soreness", 1
     ),
-    "derived.tendon_pain_above_baseline_sd": lambda s: _sd_from_baseline(
-        _worst_level(s, "symptoms.tendon", "pain_during_load"), s, "tendon_pain", 1
+    "derived.tendon_pain_above_baseline_sd": lambda get: _sd_from_baseline(
+        _worst_level(get, "symptoms.tendon", "pain_during_load"), get, "tendon_pain", 1
     ),
-    "derived.cadence_below_baseline_sd": lambda s: _sd_from_baseline(
-        get_path(s, "running.cadence_spm"), s, "cadence_spm", -1
+    "derived.cadence_below_baseline_sd": lambda get: _sd_from_baseline(
+        get("running.cadence_spm"), get, "cadence_spm", -1
     ),
 }
 
@@ -136,9 +135,11 @@ def derive_item(list_path: str, item: dict[str, Any]) -> dict[str, Any]:
 PRECISION = 6
 
 
-def derived_values(snapshot: Snapshot) -> dict[str, Any]:
-    """Every derived value that can be computed from `snapshot` (unknown ones are left out)."""
-    values = {name: derive(snapshot) for name, derive in DERIVATIONS.items()}
+def derived_values(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Every derived value that can be computed from a snapshot's values by dotted path
+    (unknown ones are left out)."""
+    get = flat.get
+    values = {name: derive(get) for name, derive in DERIVATIONS.items()}
     return {
         name: round(value, PRECISION) if isinstance(value, float) else value
         for name, value in values.items()

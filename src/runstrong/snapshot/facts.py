@@ -56,7 +56,7 @@ def athlete_values(snapshot: Snapshot) -> dict[str, Any]:
             values[path] = tuple(value)
         else:
             values[path] = value
-    values.update(derived_values(snapshot))
+    values.update(derived_values(flat))
     values[UNKNOWN_KEY] = frozenset(scalars.keys() - values.keys())
     return values
 
