@@ -42,10 +42,18 @@ def _flatten(node: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
             out[path] = value
 
 
-def athlete_values(snapshot: Snapshot) -> dict[str, Any]:
-    """The athlete fact's values: scalar fields by path, list sizes or values, derived values."""
+def _flattened(snapshot: Snapshot) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     _flatten(snapshot, "", flat)
+    return flat
+
+
+def athlete_values(snapshot: Snapshot) -> dict[str, Any]:
+    """The athlete fact's values: scalar fields by path, list sizes or values, derived values."""
+    return _athlete_values(_flattened(snapshot))
+
+
+def _athlete_values(flat: dict[str, Any]) -> dict[str, Any]:
     scalars = catalogue().scalars
     values: dict[str, Any] = {}
     for path, value in flat.items():
@@ -63,8 +71,10 @@ def athlete_values(snapshot: Snapshot) -> dict[str, Any]:
 
 def item_values(snapshot: Snapshot) -> list[dict[str, Any]]:
     """One dict per list item: `list`, `index`, its fields, derived fields and `_unknown`."""
-    flat: dict[str, Any] = {}
-    _flatten(snapshot, "", flat)
+    return _item_values(_flattened(snapshot))
+
+
+def _item_values(flat: dict[str, Any]) -> list[dict[str, Any]]:
     items = []
     for list_path, item_fields in catalogue().lists.items():
         for index, item in enumerate(flat.get(list_path) or ()):
@@ -99,4 +109,5 @@ def _fact(kind: type[Fact], values: dict[str, Any]) -> Fact:
 
 def snapshot_facts(snapshot: Snapshot) -> list[Fact]:
     """The facts to declare for one snapshot, in a fixed order."""
-    return [_fact(Athlete, athlete_values(snapshot)), *(_fact(Item, values) for values in item_values(snapshot))]
+    flat = _flattened(snapshot)
+    return [_fact(Athlete, _athlete_values(flat)), *(_fact(Item, values) for values in _item_values(flat))]
