@@ -219,21 +219,28 @@ def scaling(work: Path, rows: int, rounds: int) -> list[str]:
     runs = {(jobs, detail): None for detail in ("full", "summary") for jobs in (1, 2)}
     best: dict[tuple[int, str], float] = {}
     cpu: dict[tuple[int, str], float] = {}
+    paired: dict[str, list[float]] = {"full": [], "summary": []}  # each round's -j 2 over its -j 1
     for _ in range(rounds):
+        rates: dict[tuple[int, str], float] = {}
         for jobs, detail in runs:
             rate, seconds, _ = batch(HERE, source, work / "scaling-out.jsonl", "--detail", detail, jobs=jobs)
+            rates[jobs, detail] = rate
             best[jobs, detail] = max(best.get((jobs, detail), 0.0), rate)
             cpu[jobs, detail] = min(cpu.get((jobs, detail), float("inf")), seconds)
+        for detail in paired:
+            paired[detail].append(rates[2, detail] / rates[1, detail])
     lines = [
         f"#### `-j 2` against `-j 1`: {rows} cohort rows, best of {rounds} interleaved rounds",
         "",
-        "| results | `-j 1` rows/s | `-j 2` rows/s | `-j 2` / `-j 1` | CPU s `-j 1` / `-j 2` |",
-        "|---|---:|---:|---:|---:|",
+        "| results | `-j 1` rows/s | `-j 2` rows/s | `-j 2` / `-j 1` | round by round (median) | CPU s `-j 1` / `-j 2` |",
+        "|---|---:|---:|---:|---|---:|",
     ]
     for detail in ("full", "summary"):
         one, two = best[1, detail], best[2, detail]
+        rounds_text = ", ".join(f"{r:.2f}×" for r in paired[detail])
         lines.append(
-            f"| {detail} | {one:.0f} | {two:.0f} | **{two / one:.2f}×** | {cpu[1, detail]:.1f} / {cpu[2, detail]:.1f} |"
+            f"| {detail} | {one:.0f} | {two:.0f} | **{two / one:.2f}×** | {rounds_text} "
+            f"({statistics.median(paired[detail]):.2f}×) | {cpu[1, detail]:.1f} / {cpu[2, detail]:.1f} |"
         )
     lines += [
         "",
