@@ -232,7 +232,8 @@ def scaling(work: Path, rows: int, rounds: int) -> list[str]:
     lines = [
         f"#### `-j 2` against `-j 1`: {rows} cohort rows, best of {rounds} interleaved rounds",
         "",
-        "| results | `-j 1` rows/s | `-j 2` rows/s | `-j 2` / `-j 1` | round by round (median) | CPU s `-j 1` / `-j 2` |",
+        "| results | `-j 1` rows/s | `-j 2` rows/s | `-j 2` / `-j 1` | round by round (median) "
+        "| CPU s `-j 1` / `-j 2` |",
         "|---|---:|---:|---:|---|---:|",
     ]
     for detail in ("full", "summary"):
