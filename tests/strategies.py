@@ -44,3 +44,15 @@ def from_schema(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
 
 
 snapshots = from_schema(snapshot_schema())
+
+
+def value_paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path (keys and indexes) of every value inside `node`, for tests that replace one."""
+    found = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += value_paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += value_paths(value, (*prefix, index))
+    return found

@@ -18,6 +18,7 @@ from runstrong.rules.reader import BUNDLED_RULE_SCHEMA, RULE_SCHEMA
 from runstrong.util.compiled_schema import accepts, compiled, is_iso_date, same_in_draft_7
 from runstrong.util.located import schema_problems
 from runstrong.util.yamlio import load_with_lines
+from strategies import value_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES: list[tuple[Path, dict[str, Any]]] = [
@@ -29,24 +30,13 @@ LOADED = {path: load_with_lines(path) for path, _ in FILES}
 ODD_VALUES: list[Any] = [True, False, None, 0, 1, 1.0, -1, 2.5, math.nan, "", "x", "GP01", [], ["x", "x"], {}, {"a": 1}]
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
 @st.composite
 def odd_files(draw: st.DrawFn) -> tuple[dict[str, Any], Any]:
     """A shipped rule or knowledge file with up to three values replaced, or keys added."""
     path, schema = draw(st.sampled_from(FILES))
     data = copy.deepcopy(LOADED[path])
     for _ in range(draw(st.integers(0, 3))):
-        paths = _paths(data)
+        paths = value_paths(data)
         value = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))
         *parents, last = draw(st.sampled_from(paths))
         node = data

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from runstrong.snapshot.strict import shape_problems
 from runstrong.snapshot.validation import fast_accepts, validate, validate_fast, validation_problems
 from runstrong.util.errors import InvalidSnapshot
-from strategies import snapshots
+from strategies import snapshots, value_paths
 
 #: Values that break a field in the ways the strict boundary must refuse (and a few it accepts).
 ODD_VALUES = [
@@ -46,23 +46,12 @@ ODD_VALUES = [
 ]
 
 
-def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
 @st.composite
 def odd_snapshots(draw: st.DrawFn) -> Any:
     """A valid snapshot with up to three values replaced, or a field added, by odd values."""
     data = copy.deepcopy(draw(snapshots))
     for _ in range(draw(st.integers(0, 3))):
-        paths = _paths(data)
+        paths = value_paths(data)
         value = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))  # a fresh copy: a shared one could nest in itself
         if paths and draw(st.booleans()):
             *parents, last = draw(st.sampled_from(paths))
