@@ -10,42 +10,39 @@ from typing import Any
 
 from runstrong.advice.resolve import STATUS_RANK
 from runstrong.engine.evaluator import fields_read
+from runstrong.engine.lean import ABSENT
 from runstrong.engine.records import Evaluation
 from runstrong.rules.compiler import branches, normal_form, resolve
 from runstrong.rules.conditions import Compare, ItemMatch, Leaf, value_predicate
 from runstrong.rules.model import RuleSet
 from runstrong.snapshot.fields import catalogue, field_label
+from runstrong.util.codegen import Source
 from runstrong.util.memo import PerObject
-
-ABSENT = object()
 
 
 def _ruled_out_check(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Callable[[dict[str, Any]], bool]:
     """Whether some test of a branch is on a known athlete value and fails (`is unknown` on a
     known value fails; a comparison the value cannot take leaves the branch open), written out
-    as one generated function (`ValueTest.expression`)."""
-    names: dict[str, Any] = {"ABSENT": ABSENT}
-    lines = ["def ruled_out(athlete):", "    get = athlete.get"]
+    as one generated function (`ValueTest.code`)."""
+    source = Source({"ABSENT": ABSENT})
+    source.add(0, "def ruled_out(athlete):")
+    source.add(1, "get = athlete.get")
     for leaf in leaves:
         if not isinstance(leaf, Compare) or leaf.op == "is known":
             continue
-        lines += [f"    value = get({leaf.field!r}, ABSENT)", "    if value is not ABSENT:"]
+        source.add(1, f"value = get({leaf.field!r}, ABSENT)")
+        source.add(1, "if value is not ABSENT:")
         if leaf.op == "is unknown":
-            lines.append("        return True")
+            source.add(2, "return True")
             continue
         test = value_predicate(leaf.op, resolve(ruleset, leaf.operand), leaf.negated)
-        operand, call = f"operand{len(names)}", f"test{len(names)}"
-        names[operand], names[call] = test.operand, test
-        lines += [
-            "        try:",
-            f"            if not ({test.expression(operand) or f'{call}(value)'}):",
-            "                return True",
-            "        except TypeError:",
-            "            pass",
-        ]
-    lines.append("    return False")
-    exec(compile("\n".join(lines), "<ruled out>", "exec"), names)
-    check: Callable[[dict[str, Any]], bool] = names["ruled_out"]
+        source.add(2, "try:")
+        source.add(3, f"if not ({test.code(source)}):")
+        source.add(4, "return True")
+        source.add(2, "except TypeError:")
+        source.add(3, "pass")
+    source.add(1, "return False")
+    check: Callable[[dict[str, Any]], bool] = source.function("ruled_out", "<ruled out>")
     return check
 
 

@@ -21,31 +21,11 @@ from experta.matchers.rete.nodes import FeatureTesterNode
 
 from runstrong.engine.lean import ABSENT, fast_check, merged_context, new_token
 from runstrong.rules.conditions import ValueTest
+from runstrong.util.codegen import Source
 
 Callback = Callable[[Any], None]
 #: Python allows at most 100 levels of indentation; a deeper alpha branch is not compiled.
 MAX_DEPTH = 80
-
-
-class _Source:
-    """The text of the generated function and the objects it refers to by name."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.names: dict[str, Any] = {
-            "ABSENT": ABSENT,
-            "Mapping": Mapping,
-            "merged_context": merged_context,
-            "new_token": new_token,
-        }
-
-    def name(self, value: Any, prefix: str) -> str:
-        name = f"{prefix}{len(self.names)}"
-        self.names[name] = value
-        return name
-
-    def add(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
 
 
 def _plain_field(check: Any) -> str | None:
@@ -56,17 +36,13 @@ def _plain_field(check: Any) -> str | None:
     return what
 
 
-def _predicate(source: _Source, match: Any) -> str:
-    """A field test's predicate on `value`: a comparison written out, or a call."""
-    if isinstance(match, ValueTest):
-        written = match.expression(source.name(match.operand, "operand"))
-        if written is not None:
-            return written
-    return f"{source.name(match, 'match')}(value)"
+def _predicate(source: Source, match: Any) -> str:
+    """A field test's predicate on `value`: a rule's comparison written out, or a call."""
+    return match.code(source) if isinstance(match, ValueTest) else f"{source.name(match, 'match')}(value)"
 
 
 def _emit_test(
-    source: _Source, node: Any, depth: int, token: str, context: str, plain_get: bool
+    source: Source, node: Any, depth: int, token: str, context: str, plain_get: bool
 ) -> tuple[int, str, str]:
     """The lines that test `node` at `depth`; returns the depth, token and context its children see."""
     check = node.matcher
@@ -108,7 +84,7 @@ def _emit_test(
     return depth + 2, grown, grown_context
 
 
-def _emit_children(source: _Source, node: Any, depth: int, token: str, context: str, plain_get: bool) -> None:
+def _emit_children(source: Source, node: Any, depth: int, token: str, context: str, plain_get: bool) -> None:
     if not node.children:
         source.add(depth, "pass")
     for child in node.children:
@@ -118,7 +94,7 @@ def _emit_children(source: _Source, node: Any, depth: int, token: str, context: 
             source.add(depth, f"{source.name(child.callback, 'child')}({token})")
 
 
-def _emit_node(source: _Source, node: Any, depth: int, token: str, context: str, plain_get: bool) -> None:
+def _emit_node(source: Source, node: Any, depth: int, token: str, context: str, plain_get: bool) -> None:
     if depth > MAX_DEPTH:
         raise RecursionError(f"an alpha branch deeper than {MAX_DEPTH // 2} tests")
     inner, token, context = _emit_test(source, node, depth, token, context, plain_get)
@@ -134,15 +110,13 @@ def compile_type_node(node: Any) -> Callback:
     """One generated function for a type node and every feature test below it."""
     check = node.matcher
     plain_get = isinstance(check, TypeCheck) and not _has_defaults(check.fact_type)
-    source = _Source()
+    source = Source({"ABSENT": ABSENT, "Mapping": Mapping, "merged_context": merged_context, "new_token": new_token})
     source.add(0, "def activate(token):")
     source.add(1, "(fact,) = token.data")
     source.add(1, "get = fact.get")
     source.add(1, "context = token.context")
     _emit_children(source, node, 1, "token", "context", plain_get)
-    namespace = dict(source.names)
-    exec(compile("\n".join(source.lines), f"<alpha network: {check}>", "exec"), namespace)
-    activate: Callback = namespace["activate"]
+    activate: Callback = source.function("activate", f"<alpha network: {check}>")
     return activate
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from runstrong.util.codegen import Source
 from runstrong.util.memo import remembered, value_key
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -280,6 +281,11 @@ class ValueTest:
             return None
         text = template.format(operand=operand)
         return f"not ({text})" if self.negated else text
+
+    def code(self, source: Source) -> str:
+        """This test on `value` in generated code: its expression, or a call of it."""
+        written = self.expression(source.name(self.operand, "operand"))
+        return written if written is not None else f"{source.name(self, 'test')}(value)"
 
 
 _TESTS: dict[tuple[str, Any, bool], ValueTest] = {}
