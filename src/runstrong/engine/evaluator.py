@@ -21,11 +21,7 @@ from runstrong.util.memo import PerObject
 
 def _plain(fact: Any) -> dict[str, Any]:
     """A fact's values as plain data, without experta's special keys (`__factid__`)."""
-    return {
-        key: value if type(value) in PLAIN_TYPES else _thaw(value)
-        for key, value in fact.items()
-        if type(key) is not str or not key.startswith("__")
-    }
+    return {key: _thaw(value) for key, value in fact.items() if type(key) is not str or not key.startswith("__")}
 
 
 def _thaw(value: Any) -> Any:
