@@ -6,8 +6,7 @@ check with the compiled schemas).
 fastjsonschema knows the drafts up to 7; a schema is compiled only when every keyword it uses
 means the same there as in draft 2020-12, so a compiled check is never more lenient than
 jsonschema's on documents as the JSON and YAML readers give them (lists, never tuples). Where
-it is stricter (a `pattern`'s `$` before a last newline), the document simply
-goes the full way.
+it is stricter (a `pattern`'s `$` before a last newline), the document goes the full way.
 """
 
 from __future__ import annotations
