@@ -49,7 +49,10 @@ def _rules(rec: dict[str, Any]) -> str:
 
 
 def _exercise_names(rec: dict[str, Any]) -> str:
-    return ", ".join(e["name"] for e in rec["exercises"])
+    """Each exercise with its dose (the one source of dose: runstrong.advice.dose)."""
+    return "; ".join(
+        f"{e['name']}: {e['prescription']}" if e.get("prescription") else e["name"] for e in rec["exercises"]
+    )
 
 
 def _held_back(result: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runstrong import __version__
+from runstrong.advice.dose import Context, context, left_out, prescribe
 from runstrong.advice.resolve import Recommendation, resolve_advice
 from runstrong.advice.summary import Wording, summary
 from runstrong.advice.unknown import unknown_fields
@@ -37,7 +38,7 @@ class _Fixed:
     practice: str
     rules: tuple[tuple[str, str, str], ...]
     evidence: tuple[tuple[str, str, str], ...]
-    exercises: tuple[tuple[str, str, str], ...]
+    exercises: tuple[tuple[str, str], ...]
 
 
 def _fixed_parts(
@@ -48,7 +49,7 @@ def _fixed_parts(
         " ".join(adjustment.practice.split()),
         tuple((rule_id, ruleset.rule(rule_id).title, ruleset.rule(rule_id).grade) for rule_id in rules),
         _evidence(ruleset, rules),
-        tuple((key, catalogue[key].name, catalogue[key].prescription) for key in exercises),
+        tuple((key, catalogue[key].name) for key in exercises),
     )
 
 
@@ -65,7 +66,19 @@ def _fixed(ruleset: RuleSet, rec: Recommendation) -> _Fixed:
     )
 
 
-def _recommendation(ruleset: RuleSet, wording: Wording, rec: Recommendation, priority: int) -> dict[str, Any]:
+def _exercise(ruleset: RuleSet, dose_context: Context, rec: Recommendation, key: str, name: str) -> dict[str, Any]:
+    """An exercise a recommendation lists, with its dose from the one source (advice.dose)."""
+    parts = ruleset.knowledge.programming.parts if ruleset.knowledge.programming else {}
+    part = next((p for p in ("warm_up", "cool_down") if parts.get(p, {}).get("advice") == rec.adjustment.id), "main")
+    dose = prescribe(ruleset.knowledge, dose_context, key, part)
+    if dose is None:
+        return {"key": key, "name": name}
+    return {"key": key, "name": name, "prescription": dose.text(), "dose": dose.as_dict()}
+
+
+def _recommendation(
+    ruleset: RuleSet, wording: Wording, rec: Recommendation, priority: int, dose_context: Context, skip: set[str]
+) -> dict[str, Any]:
     fixed = _fixed(ruleset, rec)
     return {
         "adjustment": rec.adjustment.id,
@@ -80,7 +93,7 @@ def _recommendation(ruleset: RuleSet, wording: Wording, rec: Recommendation, pri
         "rules": [{"id": rule_id, "title": title, "grade": grade} for rule_id, title, grade in fixed.rules],
         "evidence": [{"key": key, "grade": grade, "citation": citation} for key, grade, citation in fixed.evidence],
         "exercises": [
-            {"key": key, "name": name, "prescription": prescription} for key, name, prescription in fixed.exercises
+            _exercise(ruleset, dose_context, rec, key, name) for key, name in fixed.exercises if key not in skip
         ],
     }
 
@@ -91,6 +104,8 @@ def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
     ordered = advice.recommendations
     unknown = unknown_fields(ruleset, evaluation)
     wording = Wording(ruleset, advice)
+    dose_context = context(ruleset.knowledge, advice, dict(evaluation.snapshot))
+    skip = left_out(ruleset.knowledge, dict(evaluation.snapshot))
     fired: dict[str, dict[str, Any]] = {}
     for firing in evaluation.firings:
         entry = fired.setdefault(firing.rule.id, {"rule": firing.rule.id, "title": firing.rule.title, "matches": []})
@@ -102,7 +117,9 @@ def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
         "date": evaluation.snapshot["date"],
         "status": advice.status,
         "summary": summary(ruleset, advice, unknown, wording),
-        "recommendations": [_recommendation(ruleset, wording, rec, n) for n, rec in enumerate(ordered, 1)],
+        "recommendations": [
+            _recommendation(ruleset, wording, rec, n, dose_context, skip) for n, rec in enumerate(ordered, 1)
+        ],
         "suppressed": [
             {
                 "adjustment": rec.adjustment.id,

@@ -13,7 +13,6 @@ from runstrong.engine.evaluator import Evaluator
 from runstrong.plan.block import MAX_WEEKS, build_block
 from runstrong.plan.build import build_plan
 from runstrong.plan.render import RENDERERS
-from runstrong.util.errors import UserError
 
 
 @click.command()
@@ -32,7 +31,7 @@ from runstrong.util.errors import UserError
     type=click.IntRange(1, MAX_WEEKS),
     default=1,
     show_default=True,
-    help="The coming block: week 1 is this week's plan, the later weeks projections (phase, deloads, capped load).",
+    help="The coming block: week 1 is this week's plan, each later week planned again from its projected state.",
 )
 @athlete_options
 @ruleset_options
@@ -51,24 +50,22 @@ def plan(
 
     Or --athlete ID [--date D]: the snapshot built from the history (`runstrong history`).
 
-    From the planned sessions (plan.gym_sessions) or else the phase's template, with the advice
-    of `runstrong recommend` applied (deload, fewer sessions, swaps for a painful site, the
-    referral, load changes, plyometrics) and the scheduling rules checked: no high-intensity
-    gym on a key run day, 48 h (or 72 h) between high-load sessions on the same muscles, gym on
-    easy or rest days where possible.
+    From the planned sessions (plan.gym_sessions) or else the phase's session templates, each
+    session with a warm-up, its main part (sets, reps, tempo, effort, rest, the load change),
+    ramp-up sets, a cool-down, its length and when to do it on a run day; the home programme;
+    the advice of `runstrong recommend` applied (the same doses); the calendar's rules (no heavy
+    leg work on or beside a key run or the long run, 48-72 h between hard sessions, the race).
 
-    --weeks N (1-12): the coming block; week 1 is exactly this week's plan, the later weeks are
-    projections (phase progression before plan.race_in_days, a deload every 4-6 weeks, load
-    progression capped at +5 % a week and none when the advice decreases) that the next
-    check-in revises. JSON: {"weeks": [...]} when N > 1.
+    --weeks N (1-12): the coming block; week 1 is exactly this week's plan, each later week is
+    planned again from the state projected for it (the race closer, the phase and deloads moved
+    on, the advice followed), marked as a projection the next check-in revises.
+    JSON: {"weeks": [...]} when N > 1; ics: every week's sessions on their dates.
     """
     data = snapshot_input(snapshot, athlete_id, day, db_path)
     ruleset = open_ruleset(rules_dir, knowledge_dir)
     evaluation = Evaluator(ruleset).evaluate(data)
     result = build_plan(ruleset, evaluation) if weeks == 1 else {"weeks": build_block(ruleset, evaluation, weeks)}
     if fmt == "ics":
-        if weeks > 1:
-            raise UserError("--format ics takes one week: leave out --weeks")
         from runstrong.plan.calendar import render_ics  # icalendar only when asked for
 
         click.echo(render_ics(result), nl=False)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 DERIVED_ITEM_FIELDS: dict[str, tuple[tuple[str, ...], bool]] = {
     "derived.gym_sessions_count": ((), True),
     "derived.high_gym_sessions_count": (("intensity",), False),
+    "derived.strength_gym_sessions_count": (("intensity",), False),
     "derived.plyometric_contacts_week": (("plyometric_contacts",), True),
     "derived.recent_injury_count": (("months_ago",), True),
 }

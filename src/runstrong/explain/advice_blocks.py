@@ -66,7 +66,13 @@ def advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
         rec = recs.get(action["adjustment"])
         children: list[Item] = []
         if rec and rec["exercises"]:
-            children.append("Exercises: " + ", ".join(e["name"] for e in rec["exercises"]))
+            children.append(
+                "Exercises: "
+                + "; ".join(
+                    f"{e['name']} ({e['prescription']})" if e.get("prescription") else e["name"]
+                    for e in rec["exercises"]
+                )
+            )
         if rec and audience != "athlete":
             children += [f"Based on: {text}" for text in rec["because"]]
             children.append("Sources: " + "; ".join(short_source(e) for e in rec["evidence"]))

@@ -1,16 +1,31 @@
-"""The plan for one snapshot: the week, the resolved advice applied in order, the schedule
-checked; as the JSON-ready structure every format renders."""
+"""The plan for one snapshot: the usual week for this athlete, the resolved advice applied through
+its effects, the calendar's rules (hard runs, the race), every session finished as a coach writes
+it and the schedule checked; as the JSON-ready structure every format renders."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from runstrong.advice.dose import Context, context, dose_source, meanwhile, threshold
 from runstrong.advice.resolve import Advice, resolve_advice
 from runstrong.engine.records import Evaluation
-from runstrong.plan import apply, schedule
+from runstrong.plan import effects, schedule
+from runstrong.plan.athlete import who
+from runstrong.plan.choose import Filters, week_filters
 from runstrong.plan.model import DAYS, Week
+from runstrong.plan.session import finish
 from runstrong.plan.week import build_week
+from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.model import RuleSet
+from runstrong.util.errors import UserError
+
+RUNNING_WORDS = {
+    "stop": "no running this week: walk, cycle or pool-run instead",
+    "down": "runs shorter, easy and flat this week",
+    "hold": "keep this week's running distance, the long run within 110 % of the month's longest",
+    "up": "the walk-run programme moves on (see the advice)",
+}
 
 
 def plan_week(ruleset: RuleSet, evaluation: Evaluation) -> tuple[Week, Advice]:
@@ -19,47 +34,140 @@ def plan_week(ruleset: RuleSet, evaluation: Evaluation) -> tuple[Week, Advice]:
     return apply_advice(ruleset, dict(evaluation.snapshot), advice), advice
 
 
-def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice) -> Week:
-    """The week for `snapshot` with `advice` applied in order and the schedule checked."""
+def rules_for(knowledge: KnowledgeBase, advice: Advice, hours: int) -> schedule.Rules:
+    programming = knowledge.programming
+    assert programming is not None
+    taper = programming.modifiers["taper"]
+    return schedule.Rules(
+        hours=hours,
+        no_gym_days=int(taper["no_gym_days"]),
+        last_heavy_days=int(taper["last_heavy_days"]),
+        race_week_days=threshold(knowledge, "race_week_days"),
+        race_week_sessions=int(taper["race_week_sessions"]),
+    )
+
+
+def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, ctx: Context | None = None) -> Week:
+    """The week for `snapshot` with `advice` applied and the schedule checked."""
     knowledge = ruleset.knowledge
-    week = build_week(knowledge, snapshot, advice.status)
-    apply.restrict(knowledge, week, advice)
-    apply.swap_painful(knowledge, week, advice)
-    apply.reduce_sessions(week, advice)
-    schedule.place(week, advice)
-    apply.emphasise_upper_body(knowledge, week, advice)
-    apply.plyometrics(knowledge, week, advice)
-    apply.add_work(knowledge, week, advice)
-    apply.change_loads(week, advice)
-    apply.leave_out_excluded(ruleset.knowledge, week, advice)
-    week.constraints = schedule.check(week, advice)
+    programming = knowledge.programming
+    if programming is None:
+        raise UserError("the knowledge base has no programming.yaml: runstrong plan needs its programming model")
+    athlete = who(knowledge, snapshot)
+    ctx = ctx or context(knowledge, advice, snapshot)
+    leave_out = athlete.leave_out
+    full = week_filters(knowledge, advice, leave_out, unloaded_only=meanwhile(advice) == "reduced")
+    week = build_week(knowledge, snapshot, advice.status, ctx, Filters(leave_out=leave_out), athlete)
+    week.notes += athlete.notes
+    rules = rules_for(knowledge, advice, athlete.spacing_hours(programming, schedule.min_hours(advice)))
+    schedule.place(week, advice, rules, record=False)
+    effects.referral(knowledge, week, advice, ctx, full)
+    effects.fewer_sessions(week, advice)
+    effects.swaps(knowledge, week, advice, ctx, full)
+    room = {"no_new": _race_hold(knowledge, snapshot), "max_new": athlete.max_new(programming)}
+    effects.added_work(knowledge, week, advice, ctx, full, room)
+    schedule.place(week, advice, rules)
+    effects.hard_day_sessions(knowledge, week, advice, ctx, full)
+    effects.intensity(week, advice)
+    finish(knowledge, week, advice, ctx, full)
+    _running(week, advice)
+    _taper(knowledge, week, ctx)
+    done = {a["adjustment"] for a in week.applied}
+    for rec in advice.recommendations:
+        if rec.adjustment.id not in done:
+            week.applied_effect(rec.adjustment.id, "nothing to change in the gym week (see the advice)")
+    week.constraints = schedule.check(week, rules)
     return week
 
 
-def plan_result(week: Week, advice: Advice) -> dict[str, Any]:
+def _race_hold(knowledge: KnowledgeBase, snapshot: dict[str, Any]) -> str:
+    """Why no new exercise comes in this week before a race; empty when it may."""
+    race = (snapshot.get("plan") or {}).get("race_in_days")
+    days = threshold(knowledge, "race_no_new_exercise_days")
+    if isinstance(race, int) and race <= days:
+        return f"the race is in {race} days: no new exercise in the last {days // 7} weeks"
+    return ""
+
+
+def _running(week: Week, advice: Advice) -> None:
+    for rec in effects.with_effect(advice, "running"):
+        value = rec.adjustment.effects["running"]
+        if value == "stop":
+            week.running_stopped = True
+        week.running_note = week.running_note or RUNNING_WORDS.get(value, "")
+        week.applied_effect(rec.adjustment.id, RUNNING_WORDS.get(value, "running as the advice says"))
+
+
+def _taper(knowledge: KnowledgeBase, week: Week, ctx: Context) -> None:
+    if ctx.taper:
+        programming = knowledge.programming
+        assert programming is not None
+        taper = programming.modifiers["taper"]
+        week.notes.append(
+            f"taper: the race is close, so about {round(float(taper['sets_factor']) * 100)} % of the usual sets at "
+            f"the usual loads, no new exercise, the last heavy session {taper['last_heavy_days']}-14 days out"
+        )
+
+
+def _dates(week: Week) -> dict[str, str]:
+    date = dt.date.fromisoformat(week.date)
+    monday = date - dt.timedelta(days=date.weekday())
+    return {day: str(monday + dt.timedelta(days=n)) for n, day in enumerate(DAYS)}
+
+
+def _loads(knowledge: KnowledgeBase, week: Week) -> list[dict[str, str]]:
+    """How to choose the load, once for each goal in the week, with its sources."""
+    seen: dict[str, dict[str, str]] = {}
+    for entry in [i for s in week.ordered() for i in s.main] + week.daily:
+        dose = entry.dose
+        if dose.goal not in seen:
+            seen[dose.goal] = {
+                "goal": dose.goal,
+                "title": dose.title,
+                "first_load": dose.first_load,
+                "progression": dose.progression,
+                "source": dose_source(knowledge, dose),
+            }
+    return list(seen.values())
+
+
+def plan_result(week: Week, advice: Advice, knowledge: KnowledgeBase) -> dict[str, Any]:
     """The plan as JSON-ready data: all seven days, Monday first."""
     ordered = week.ordered()
+    dates = _dates(week)
     return {
         "athlete_id": week.athlete_id,
         "date": week.date,
         "status": week.status,
         "phase": week.phase,
         "source": week.source,
-        "key_run_days": week.key_run_days,
+        "key_run_days": week.calendar.key_run_days,
+        "long_run_day": week.calendar.long_run_day,
+        "race_day": week.calendar.race_day(),
         "days": [
-            {"day": day, "running": week.running(day), "sessions": [s.as_dict() for s in ordered if s.day == day]}
+            {
+                "day": day,
+                "date": dates[day],
+                "running": week.running(day),
+                "sessions": [s.as_dict() for s in ordered if s.day == day],
+            }
             for day in DAYS
         ],
+        "daily": [entry.as_dict() for entry in week.daily],
+        "running_note": week.running_note,
+        "loads": _loads(knowledge, week),
         "constraints": [c.as_dict() for c in week.constraints],
         "applied": list(week.applied),
         "dropped": list(week.dropped),
         "advice": [rec.adjustment.id for rec in advice.recommendations],
+        "advice_titles": {rec.adjustment.id: rec.adjustment.title for rec in advice.recommendations},
         "referred_sites": list(advice.referred_sites),
-        "notes": list(week.notes),
+        "notes": list(dict.fromkeys(week.notes)),
         "total_sets": week.total_sets(),
         "planned_sets": week.sets_before,
     }
 
 
 def build_plan(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
-    return plan_result(*plan_week(ruleset, evaluation))
+    week, advice = plan_week(ruleset, evaluation)
+    return plan_result(week, advice, ruleset.knowledge)

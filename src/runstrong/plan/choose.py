@@ -1,18 +1,72 @@
-"""Choosing exercises for a session (by muscle group, phase pool and the sites to protect) and
-dosing them (sets x reps or hold seconds, tempo, reps in reserve) from the phase's template."""
+"""Which exercises a session may hold (never one loading a referred site, one loading a painful
+site with strength or jumping work, one a kept adjustment excludes or one taking a position it
+avoids) and which one fills a slot (the phase's pool first, then the catalogue)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-from runstrong.plan.model import PlannedExercise
+from runstrong.advice.dose import Context, prescribe
+from runstrong.advice.resolve import Advice
+from runstrong.plan.model import Item
 from runstrong.rules.knowledge import KnowledgeBase
 
 DEFAULT_PHASE = "base_strength"
-#: How many exercises a session gets at most.
-MAX_EXERCISES = 4
 STRENGTH_KINDS = ("strength", "plyometric", "power")
-ISOMETRIC_HOLD_S = 45
+#: Equipment a light session (or a referral's "no added load") keeps.
+UNLOADED = ("bodyweight", "band", "isometric", "mobility")
+
+
+@dataclass
+class Filters:
+    """What no session of the week may hold."""
+
+    referred: set[str] = field(default_factory=set)  # every site inside a referred site
+    stopped: set[str] = field(default_factory=set)  # painful sites: no strength or jumping work
+    excluded: dict[str, str] = field(default_factory=dict)  # exercise -> the adjustment excluding it
+    avoid: dict[str, str] = field(default_factory=dict)  # position -> the adjustment avoiding it
+    leave_out: set[str] = field(default_factory=set)  # not for this athlete (the simpler lifts first)
+    unloaded_only: bool = False  # a referral: no added load
+
+    def why_not(self, knowledge: KnowledgeBase, key: str) -> str:
+        """Why the exercise may not be in the week; empty when it may."""
+        exercise = knowledge.exercises[key]
+        if key in self.excluded:
+            return f"left out by {self.excluded[key]}"
+        positions = [p for p in getattr(exercise, "positions", ()) or () if p in self.avoid]
+        if positions:
+            return f"its position ({positions[0].replace('_', ' ')}) is avoided by {self.avoid[positions[0]]}"
+        if set(exercise.loads) & self.referred:
+            return "it loads a referred site"
+        if exercise.kind in STRENGTH_KINDS and set(exercise.loads) & self.stopped:
+            return "it loads a painful site"
+        if self.unloaded_only and exercise.equipment not in UNLOADED:
+            return "no added load until assessed"
+        return ""
+
+    def allowed(self, knowledge: KnowledgeBase, key: str, advised: bool = False) -> bool:
+        """Whether it may be in the week; advice that names it (a swap, rehab) may bring in one of
+        the lifts left out for the athlete, never one the advice rules out."""
+        return not self.why_not(knowledge, key) and (advised or key not in self.leave_out)
+
+
+def site_parts(knowledge: KnowledgeBase, sites: list[Any]) -> set[str]:
+    return {part for site in sites if isinstance(site, str) for part in knowledge.site_parts(site)}
+
+
+def week_filters(knowledge: KnowledgeBase, advice: Advice, leave_out: set[str], unloaded_only: bool) -> Filters:
+    """The filters of the kept advice: referred and stopped sites, excludes, avoided positions."""
+    found = Filters(site_parts(knowledge, advice.referred_sites), leave_out=leave_out, unloaded_only=unloaded_only)
+    for rec in advice.recommendations:
+        adjustment = rec.adjustment
+        if adjustment.stops == "dynamic":
+            found.stopped |= site_parts(knowledge, rec.params.get("site") or [])
+        for key in adjustment.excludes:
+            found.excluded.setdefault(key, adjustment.title)
+        for position in getattr(adjustment, "avoid_positions", ()) or ():
+            found.avoid.setdefault(str(position), adjustment.title)
+    return found
 
 
 def template(knowledge: KnowledgeBase, phase: str) -> dict[str, Any]:
@@ -21,60 +75,39 @@ def template(knowledge: KnowledgeBase, phase: str) -> dict[str, Any]:
     return dict(found or knowledge.phases[DEFAULT_PHASE]["template"])
 
 
-def loads_any(knowledge: KnowledgeBase, key: str, sites: set[str]) -> bool:
-    return bool(set(knowledge.exercises[key].loads) & sites)
-
-
-def allowed(knowledge: KnowledgeBase, key: str, referred: set[str], stopped: set[str]) -> bool:
-    """Not loading a referred site at all, nor a stopped (painful) site with strength or jumping work."""
+def _default_pick(knowledge: KnowledgeBase, key: str) -> bool:
+    """An exercise a session may get without advice naming it: not a protocol's own exercise."""
     exercise = knowledge.exercises[key]
-    if loads_any(knowledge, key, referred):
-        return False
-    return not (exercise.kind in STRENGTH_KINDS and loads_any(knowledge, key, stopped))
+    programming = knowledge.programming
+    own = programming.goals.get(exercise.goal) if programming and exercise.goal else None
+    return own is None or not own.protocol
 
 
-def choose(
-    knowledge: KnowledgeBase,
-    phase: str,
-    muscle_groups: list[str],
-    referred: set[str] = frozenset(),  # type: ignore[assignment]
-    stopped: set[str] = frozenset(),  # type: ignore[assignment]
-) -> list[str]:
-    """One exercise per muscle group, from the phase's pool first (then the catalogue), the one
-    whose first muscle group it is preferred; no high-impact work and nothing the advice protects."""
+def pick(
+    knowledge: KnowledgeBase, phase: str, slot: str, intensity: str, filters: Filters, taken: set[str]
+) -> str | None:
+    """The exercise for a slot: the phase's pool in order, then the catalogue; a light session
+    takes no external load, and only the power slot takes high-impact work."""
     pool = [k for k in template(knowledge, phase)["pool"] if k in knowledge.exercises]
-    catalogue = [
-        k for k, e in knowledge.exercises.items() if e.impact != "high" and e.kind in ("strength", "isometric")
-    ]
-    chosen: list[str] = []
-    for group in muscle_groups:
-        for candidates in (pool, catalogue):
-            ranked = sorted(
-                (k for k in candidates if group in knowledge.exercises[k].muscle_groups),
-                key=lambda k: knowledge.exercises[k].muscle_groups[0] != group,
-            )
-            pick = next((k for k in ranked if k not in chosen and allowed(knowledge, k, referred, stopped)), None)
-            if pick:
-                chosen.append(pick)
-                break
-        if len(chosen) >= MAX_EXERCISES:
-            break
-    return chosen
+    ranked = pool + [k for k in knowledge.exercises if k not in pool]
+    for key in ranked:
+        exercise = knowledge.exercises[key]
+        if exercise.slot != slot or key in taken or not _default_pick(knowledge, key):
+            continue
+        if intensity == "light" and (exercise.equipment == "loaded" or exercise.impact == "high"):
+            continue
+        if exercise.impact == "high" and slot != "power":
+            continue
+        if filters.allowed(knowledge, key):
+            return key
+    return None
 
 
-def dose(
-    knowledge: KnowledgeBase, phase: str, key: str, intensity: str, because: list[str] | None = None
-) -> PlannedExercise:
-    """The exercise at the phase's dose for this intensity."""
+def item(
+    knowledge: KnowledgeBase, ctx: Context, key: str, because: list[str] | None = None, part: str = "main"
+) -> Item:
+    """The exercise with its dose (the one source: runstrong.advice.dose)."""
     exercise = knowledge.exercises[key]
-    usual = template(knowledge, phase)["dose"][intensity]
-    planned = PlannedExercise(key, exercise.name, exercise.kind, usual["sets"], because=list(because or []))
-    if exercise.kind == "isometric":
-        planned.sets, planned.hold_s, planned.tempo, planned.rir = 5, ISOMETRIC_HOLD_S, "hold", None
-    elif exercise.kind in ("mobility", "soft_tissue"):
-        planned.sets, planned.reps, planned.tempo, planned.rir = 2, 10, "slow", None
-    elif exercise.kind == "plyometric":
-        planned.sets, planned.reps, planned.tempo, planned.rir = 4, 10, "quick contacts", None
-    else:
-        planned.reps, planned.tempo, planned.rir = usual["reps"], usual["tempo"], usual["rir"]
-    return planned
+    dose = prescribe(knowledge, ctx, key, part)
+    assert dose is not None  # the plan checks for a programming model first
+    return Item(key, exercise.name, exercise.slot, exercise.equipment, dose, part, list(because or []))

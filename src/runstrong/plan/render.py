@@ -1,63 +1,105 @@
-"""The plan as text, Markdown or JSON."""
+"""The plan as text, Markdown or JSON: in words a runner and a coach read (no ids)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
 
-RUNNING = {"key": "key run", "easy": "easy run", "rest": "rest", "unknown": "running unknown"}
+RUNNING = {
+    "key": "key run",
+    "long": "long run",
+    "easy": "easy run",
+    "rest": "no run",
+    "unknown": "running not known",
+    "race": "RACE",
+}
+TEMPO = "Tempo: seconds lowering - pause - lifting (X: as fast as you can, under control)."
 
 
-def _dose(exercise: dict[str, Any]) -> str:
-    amount = (
-        f"{exercise['sets']} x {exercise['hold_s']} s hold"
-        if "hold_s" in exercise
-        else f"{exercise['sets']} x {exercise['reps']}"
-    )
-    parts = [amount]
-    if exercise["tempo"]:
-        parts.append(f"tempo {exercise['tempo']}")
-    if exercise["rir"] is not None:
-        parts.append(f"RIR {exercise['rir']}")
-    change = exercise["load_change_pct"]
-    parts.append("new" if exercise["new"] else f"load {change:+g} %")
-    return ", ".join(parts)
+def dose_text(entry: dict[str, Any]) -> str:
+    """An exercise with its dose (the dose's own words, from the one source)."""
+    extra = []
+    if entry.get("swap_for"):
+        extra.append(f"instead of {entry['swap_for']}")
+    if entry.get("new"):
+        extra.append("new this week")
+    tail = f" ({'; '.join(extra)})" if extra else ""
+    return f"{entry['name']}: {entry['dose']['text']}{tail}"
+
+
+def day_words(day: dict[str, Any]) -> str:
+    date = dt.date.fromisoformat(day["date"])
+    return f"{date.strftime('%a')} {date.day} {date.strftime('%b')}"
+
+
+def session_lines(session: dict[str, Any], md: bool) -> list[str]:
+    """One session: its head, warm-up, numbered main part with ramp-up sets, cool-down, notes."""
+    pad = "  " if md else "    "
+    out = []
+    if session["timing"]:
+        out.append(f"{pad}When: {session['timing']}")
+    if session["warm_up"]:
+        names = "; ".join(f"{e['name']} {e['dose']['text'].split(',')[0]}" for e in session["warm_up"])
+        out.append(f"{pad}Warm-up (about 10 min, easy): {names}")
+    for n, entry in enumerate(session["exercises"], 1):
+        out.append(f"{pad}{n}. {dose_text(entry)}")
+        if entry["dose"].get("ramp_up"):
+            out.append(f"{pad}   before it: {entry['dose']['ramp_up']}")
+    if session["cool_down"]:
+        names = "; ".join(f"{e['name']} {e['dose']['text'].split(',')[0]}" for e in session["cool_down"])
+        out.append(f"{pad}Cool-down: {names}")
+    out += [f"{pad}Note: {note}" for note in dict.fromkeys(session["notes"])]
+    return [f"- {line.strip()}" if md else line for line in out]
 
 
 def _lines(result: dict[str, Any], md: bool) -> list[str]:
     head = "## " if md else ""
     bullet = "- " if md else "  "
-    sub = "  - " if md else "      "
+    phase = str(result["phase"]).replace("_", " ")
+    source = "planned week" if result["source"] == "planned" else "template"
     out = [
-        f"{'# ' if md else ''}Gym week for {result['athlete_id']} ({result['date']}): {result['status'].upper()}, "
-        f"phase {result['phase']}, from the {'planned week' if result['source'] == 'planned' else 'phase template'}",
+        f"{'# ' if md else ''}Gym week for {result['athlete_id']} (week of {result['date']}): "
+        f"{result['status'].upper()}, {phase}, from the {source}",
         "",
     ]
+    if result["daily"]:
+        out += [f"{head}Every day, at home", ""] if md else ["Every day, at home:"]
+        out += [f"{bullet}{dose_text(e)}" for e in result["daily"]]
+        out.append("")
+    if result.get("running_note"):
+        out += [f"Running: {result['running_note']}.", ""]
     for day in result["days"]:
-        out.append(f"{head}{day['day']}: {RUNNING[day['running']]}" + ("" if day["sessions"] else ", no gym"))
-        for session in day["sessions"]:
-            because = f" [{', '.join(session['because'])}]" if session["because"] else ""
-            out.append(f"{bullet}gym {session['intensity']}: {', '.join(session['muscle_groups'])}{because}")
-            for exercise in session["exercises"]:
-                why = f" [{', '.join(dict.fromkeys(exercise['because']))}]" if exercise["because"] else ""
-                out.append(f"{sub}{exercise['name']}: {_dose(exercise)}{why}")
-            if session["plyometric_contacts"]:
-                out.append(f"{sub}plyometric contacts: {session['plyometric_contacts']}")
-            for note in session["notes"]:
-                out.append(f"{sub}{note}")
+        running = RUNNING[day["running"]]
+        sessions = day["sessions"]
+        label = f"{day_words(day)}: {running}"
+        if not sessions:
+            out.append(f"{head}{label}, no gym" if md else f"{label}, no gym")
+        for session in sessions:
+            groups = ", ".join(session["muscle_groups"]).replace("_", " ")
+            title = f"{label}; gym {session['intensity']}, about {session['minutes']} min ({groups})"
+            out.append(f"{head}{title}" if md else title)
+            out += session_lines(session, md)
         if md:
             out.append("")
-    out += ["", f"{head}Constraints"]
+    if result["loads"]:
+        out += ["", f"{head}How to choose the load"]
+        for load in result["loads"]:
+            words = "; ".join(w for w in (load["first_load"], load["progression"]) if w)
+            out.append(f"{bullet}{load['title']}: {words}" + (f" (source: {load['source']})" if load["source"] else ""))
+        out.append(f"{bullet}{TEMPO}")
+    out += ["", f"{head}Scheduling"]
     out += [
-        f"{bullet}{'holds' if c['holds'] else ('unknown' if c['unknown'] else 'BROKEN')}: {c['id']}: {c['detail']}"
+        f"{bullet}{'holds' if c['holds'] else ('not known' if c['unknown'] else 'BROKEN')}: {c['detail']}"
         for c in result["constraints"]
     ]
-    out += ["", f"{head}Advice applied"]
-    out += [f"{bullet}{a['adjustment']}: {a['effect']}" for a in result["applied"]]
+    titles = result.get("advice_titles", {})
+    out += ["", f"{head}What the advice changed"]
+    out += [f"{bullet}{titles.get(a['adjustment'], 'The plan')}: {a['effect']}" for a in result["applied"]]
     if result["dropped"]:
-        out += ["", f"{head}Dropped"]
-        out += [f"{bullet}{d['day']}: {', '.join(d['because'])}: {d['why']}" for d in result["dropped"]]
+        out += ["", f"{head}Sessions left out"]
+        out += [f"{bullet}{d['day']}: {d['why']}" for d in result["dropped"]]
     if result["notes"]:
         out += ["", f"{head}Notes"] + [f"{bullet}{n}" for n in result["notes"]]
     return out
@@ -69,13 +111,15 @@ def _block_lines(result: dict[str, Any], md: bool) -> list[str]:
     out: list[str] = []
     count = len(result["weeks"])
     for n, week in enumerate(result["weeks"], 1):
-        mark = "#" * (1 if md else 0) + (" " if md else "")
+        mark = "# " if md else ""
         what = (
             f"PROJECTION{', DELOAD' if week['deload'] else ''} ({week['revise']})"
             if week.get("projection")
             else "this week, from the snapshot"
         )
         out += [f"{mark}=== Week {n} of {count}: {what} ===", ""]
+        if week.get("projected"):
+            out += [f"Projected: {'; '.join(week['projected'])}.", ""]
         out += [*_lines(week, md), ""]
     return out[:-1]
 

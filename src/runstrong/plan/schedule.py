@@ -1,131 +1,192 @@
-"""The scheduling rules: never a high-intensity gym session on a key run day; 48 h (or the
-advice's 72 h) between high-load sessions sharing a muscle group; gym on easy or rest days
-where possible. `place` moves sessions to keep them; `check` lists each rule and whether it holds."""
+"""The scheduling rules: heavy leg work never on, or the day before or after, a key run or the long
+run; gym on easy or rest days; 48 h (or the advice's or a masters athlete's 72 h) between high-load
+sessions sharing a muscle group and between jumping sessions; the race (no gym in its last days,
+the last heavy session 10-14 days out, one session in race week). `place` puts each session on
+the best day that keeps them; `check` lists each rule and whether the final week keeps it."""
 
 from __future__ import annotations
 
-from runstrong.advice.resolve import Advice
-from runstrong.plan.model import DAYS, Constraint, Session, Week, hours_apart
+from dataclasses import dataclass
 
-MOVE = "move-gym-to-easy-days"
-SPACE = "space-high-load-sessions"
+from runstrong.advice.resolve import Advice
+from runstrong.plan.model import DAYS, INTENSITIES, Constraint, Session, Week, day_index, hours_apart, neighbours
+from runstrong.plan.placement import MAX_SEARCHED, assign, why_moved
+
 DEFAULT_HOURS = 48
+PLYOMETRIC_HOURS = 48
+
+
+@dataclass(frozen=True)
+class Rules:
+    hours: int = DEFAULT_HOURS  # between high-load sessions sharing a muscle group
+    no_gym_days: int = 2  # no gym this many days before the race
+    last_heavy_days: int = 10  # no high session closer to the race
+    race_week_days: int = 7
+    race_week_sessions: int = 1
+
+
+def advised(advice: Advice, effect: str) -> str | None:
+    """The kept adjustment with this plan effect (schedule, spacing), if any."""
+    return next((r.adjustment.id for r in advice.recommendations if effect in r.adjustment.effects), None)
 
 
 def min_hours(advice: Advice) -> int:
     for rec in advice.recommendations:
-        if rec.adjustment.id == SPACE:
+        if "spacing" in rec.adjustment.effects:
             value = rec.params.get("min_hours", rec.adjustment.defaults.get("min_hours", DEFAULT_HOURS))
             return max(DEFAULT_HOURS, int(value))
     return DEFAULT_HOURS
 
 
-def _clashes(week: Week, session: Session, day: str, hours: int) -> list[Session]:
-    """High sessions sharing a muscle group with `session` closer than `hours` if it were on `day`."""
-    if session.intensity != "high":
-        return []
-    return [
-        other
-        for other in week.sessions
-        if other is not session
-        and other.intensity == "high"
-        and set(other.muscle_groups) & set(session.muscle_groups)
-        and hours_apart(day, other.day) < hours
-    ]
+def hard_days(week: Week) -> list[str]:
+    return [] if week.running_stopped else week.calendar.hard_days()
 
 
-def _key(week: Week, day: str) -> bool:
-    return bool(week.key_run_days) and day in (week.key_run_days or [])
+def next_to_hard(week: Week, day: str) -> bool:
+    return any(n in hard_days(week) for n in neighbours(day))
 
 
-def _free_day(week: Week, session: Session, hours: int) -> str | None:
-    """The nearest day off the key runs with no other gym session and no spacing clash."""
-    taken = {s.day for s in week.sessions if s is not session}
-    options = [d for d in DAYS if not _key(week, d) and d not in taken and not _clashes(week, session, d, hours)]
-    return min(options, key=lambda d: (hours_apart(d, session.day), DAYS.index(d)), default=None)
+def _clash(session: Session, other: Session, day: str, rules: Rules, other_day: str | None = None) -> str:
+    """Why two sessions may not be this close (high-load spacing, jumping spacing); empty when they may."""
+    gap = hours_apart(day, other_day or other.day)
+    shared = set(session.muscle_groups) & set(other.muscle_groups)
+    if session.intensity == other.intensity == "high" and shared and gap < rules.hours:
+        return f"{rules.hours} h from the other high-load session for the same muscles"
+    if session.contacts() and other.contacts() and gap < PLYOMETRIC_HOURS:
+        return f"{PLYOMETRIC_HOURS} h from the other jumping session"
+    return ""
 
 
-def place(week: Week, advice: Advice) -> None:
-    """Move high sessions off key run days, then apart; make the second one moderate when the
-    spacing advice is given and no day fits."""
-    given = {rec.adjustment.id for rec in advice.recommendations}
-    hours = min_hours(advice)
-    moved: list[str] = []
-    for session in sorted(week.sessions, key=lambda s: s.intensity != "high"):  # the hard sessions first
-        if _key(week, session.day):
-            day = _free_day(week, session, hours)
-            if day:
-                moved.append(f"{session.day} -> {day}")
-                session.notes.append(f"moved from {session.day}: a key run day")
-                session.day = day
-                if MOVE in given:
-                    session.shaped_by(MOVE)
-    if MOVE in given:
-        week.applied_effect(
-            MOVE, f"moved the hard session(s) {', '.join(moved)}" if moved else "no hard session could move"
+def blocked(week: Week, session: Session, day: str, rules: Rules) -> str:
+    """Why the session may not go on this day whatever the others do; empty when it may."""
+    to_race = (week.calendar.days_to_race or {}).get(day)
+    if to_race is not None and to_race <= rules.no_gym_days:
+        return "after the race" if to_race < 0 else f"{to_race} days before the race"
+    if session.heavy_legs() and (day in hard_days(week) or next_to_hard(week, day)):
+        return "heavy leg work on, or the day before or after, a hard run"
+    return ""
+
+
+def place(week: Week, advice: Advice, rules: Rules, record: bool = True) -> None:
+    """Every session on the day that keeps the rules at the least cost (a planned session stays on
+    its day unless a rule or a clearly better day moves it); a heavy leg session no day can hold
+    is made moderate; a session no day can hold at all is left out."""
+    _race(week, rules)
+    hard = hard_days(week)
+    while True:
+        found = assign(
+            week,
+            lambda s, d: blocked(week, s, d, rules),
+            lambda a, da, b, db: _clash(a, b, da, rules, db),
+            hard,
         )
-    spaced: list[str] = []
-    for session in sorted(week.sessions, key=lambda s: DAYS.index(s.day)):
-        if not _clashes(week, session, session.day, hours):
-            continue
-        day = _free_day(week, session, hours)
-        if day:
-            spaced.append(f"{session.day} -> {day}")
-            session.notes.append(f"moved from {session.day}: {hours} h after a high-load session for the same muscles")
-            session.day = day
-            if SPACE in given:
-                session.shaped_by(SPACE)
-        elif SPACE in given:
+        if found is not None or len(week.sessions) > MAX_SEARCHED:
+            break
+        stuck = [s for s in week.sessions if s.heavy_legs()] or [
+            s for s in week.sessions if all(blocked(week, s, d, rules) for d in DAYS)
+        ]
+        if not stuck:
+            break
+        session = min(stuck, key=lambda s: sum(not blocked(week, s, d, rules) for d in DAYS))
+        if session.heavy_legs():
             session.intensity = "moderate"
-            session.notes.append(f"made moderate: no day leaves {hours} h to the other high-load session")
-            session.shaped_by(SPACE)
-            spaced.append(f"{session.day} made moderate")
-    if SPACE in given:
-        done = "; ".join(spaced) if spaced else "the week already keeps it"
-        week.applied_effect(SPACE, f"at least {hours} h between high-load sessions for the same muscles: {done}")
+            session.notes.append("made moderate: no day this week is clear of the hard runs either side")
+        else:
+            week.sessions.remove(session)
+            week.dropped.append({"day": session.day, "because": [], "why": blocked(week, session, session.day, rules)})
+    easy, spacing = advised(advice, "schedule"), advised(advice, "spacing")
+    moved: list[str] = []
+    for index, day in (found or {}).items():
+        session = week.sessions[index]
+        if not session.day:
+            session.day = session.planned_day = day
+        elif day != session.day:
+            why = why_moved(hard, session, session.day, blocked(week, session, session.day, rules))
+            session.notes.append(f"moved from {session.day}: {why}")
+            moved.append(f"{session.day} -> {day}")
+            adjustment = easy if session.day in hard else spacing
+            if adjustment:
+                session.shaped_by(adjustment)
+            session.day = day
+    for session in week.sessions:
+        session.day = session.day or DAYS[0]
+    for adjustment in dict.fromkeys(a for a in (easy, spacing) if a and record):
+        week.applied_effect(adjustment, ("moved " + ", ".join(moved)) if moved else "the week already keeps it")
 
 
-def check(week: Week, advice: Advice) -> list[Constraint]:
+def _race(week: Week, rules: Rules) -> None:
+    """No high session in the last days before the race; one session in race week."""
+    days = week.calendar.days_to_race
+    if days is None:
+        return
+    for session in week.sessions:
+        to_race = days[session.day]
+        if session.intensity == "high" and 0 <= to_race < rules.last_heavy_days:
+            session.intensity = "moderate"
+            session.notes.append(
+                f"made moderate: the race is in {to_race} days (the last heavy session comes "
+                f"{rules.last_heavy_days}-14 days before it)"
+            )
+    race_week = [s for s in week.sessions if -1 < days[s.day] <= rules.race_week_days]
+    for session in sorted(race_week, key=lambda s: (-INTENSITIES.index(s.intensity), -day_index(s.day)))[
+        : max(0, len(race_week) - rules.race_week_sessions)
+    ]:
+        week.sessions.remove(session)
+        week.dropped.append({"day": session.day, "because": [], "why": "race week: one short session at most"})
+
+
+def check(week: Week, rules: Rules) -> list[Constraint]:
     """Each scheduling rule, whether the final week keeps it, and why not."""
-    hours = min_hours(advice)
-    sessions = sorted(week.sessions, key=lambda s: DAYS.index(s.day))
-    unknown = week.key_run_days is None
-    high_on_key = [s.day for s in sessions if s.intensity == "high" and _key(week, s.day)]
+    sessions = sorted(week.sessions, key=lambda s: day_index(s.day))
+    unknown = week.calendar.key_run_days is None and week.calendar.long_run_day is None
+    hard = hard_days(week)
+    high_on_key = [s.day for s in sessions if s.intensity == "high" and s.day in hard]
+    near = [s.day for s in sessions if s.heavy_legs() and (s.day in hard or next_to_hard(week, s.day))]
+    on_key = [s.day for s in sessions if s.day in hard]
+    close = [
+        f"{a.day} and {b.day}: {why}"
+        for n, a in enumerate(sessions)
+        for b in sessions[n + 1 :]
+        if (why := _clash(a, b, a.day, rules))
+    ]
+    found = [
+        _rule("no-high-on-key-run-day", unknown, high_on_key, "no high-intensity gym session on a hard running day"),
+        _rule(
+            "no-heavy-legs-next-to-hard-runs",
+            unknown,
+            near,
+            "no heavy leg session on a key run or long run day, or the day before or after one",
+        ),
+        Constraint(
+            f"high-load-spacing-{rules.hours}h",
+            not close,
+            f"broken: {'; '.join(close)}"
+            if close
+            else f"at least {rules.hours} h between high-load sessions for the same muscles, "
+            f"{PLYOMETRIC_HOURS} h between jumping sessions",
+        ),
+        _rule("gym-on-easy-or-rest-days", unknown, on_key, "every gym session is on an easy or rest day"),
+    ]
+    if week.calendar.days_to_race is not None:
+        days = week.calendar.days_to_race
+        late = [s.day for s in sessions if days[s.day] <= rules.no_gym_days]
+        heavy = [s.day for s in sessions if s.intensity == "high" and days[s.day] < rules.last_heavy_days]
+        found.append(
+            Constraint(
+                "race-calendar",
+                not (late or heavy),
+                f"broken on {', '.join(late + heavy)}"
+                if late or heavy
+                else f"no gym in the {rules.no_gym_days} days before the race, no heavy session in its last "
+                f"{rules.last_heavy_days} days, one session at most in race week",
+            )
+        )
+    return found
+
+
+def _rule(name: str, unknown: bool, broken: list[str], holds: str) -> Constraint:
     if unknown:
-        first = Constraint("no-high-on-key-run-day", False, "cannot be checked: plan.key_run_days is missing", True)
-    elif high_on_key:
-        first = Constraint(
-            "no-high-on-key-run-day",
-            False,
-            f"broken on {', '.join(high_on_key)}: no free easy or rest day keeps the spacing",
-        )
-    else:
-        first = Constraint("no-high-on-key-run-day", True, "no high-intensity gym session on a key run day")
-    pairs = []
-    for n, a in enumerate(sessions):
-        for b in sessions[n + 1 :]:
-            shared = set(a.muscle_groups) & set(b.muscle_groups)
-            if a.intensity == b.intensity == "high" and shared and hours_apart(a.day, b.day) < hours:
-                pairs.append(f"{a.day} and {b.day} ({hours_apart(a.day, b.day)} h, {', '.join(sorted(shared))})")
-    spacing = Constraint(
-        f"high-load-spacing-{hours}h",
-        not pairs,
-        f"broken: {'; '.join(pairs)}: no free day keeps both apart"
-        if pairs
-        else f"at least {hours} h between high-load sessions sharing a muscle group",
-    )
-    on_key = [s.day for s in sessions if _key(week, s.day)]
-    if unknown:
-        easy = Constraint("gym-on-easy-or-rest-days", False, "cannot be checked: plan.key_run_days is missing", True)
-    elif on_key:
-        why = (
-            "light or upper-body/trunk work"
-            if all(s.intensity != "high" for s in sessions if s.day in on_key)
-            else "high-intensity"
-        )
-        easy = Constraint(
-            "gym-on-easy-or-rest-days", False, f"not on {', '.join(on_key)} (key run days): {why}; no free day fits"
-        )
-    else:
-        easy = Constraint("gym-on-easy-or-rest-days", True, "every gym session is on an easy or rest day")
-    return [first, spacing, easy]
+        return Constraint(name, False, "cannot be checked: the snapshot does not say which days are hard runs", True)
+    if broken:
+        return Constraint(name, False, f"broken on {', '.join(broken)}: no free day keeps the week's other rules")
+    return Constraint(name, True, holds)

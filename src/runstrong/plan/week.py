@@ -1,70 +1,103 @@
-"""Building the week: the athlete's planned gym sessions, or the phase's template placed on
-the days the scheduling rules prefer."""
+"""The usual week before the advice: the athlete's planned sessions with exercises for their muscle
+groups, or the phase's session templates (the athlete's own for a youth or novice lifter), each
+slot filled from the phase's pool."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from runstrong.plan.choose import DEFAULT_PHASE, choose, dose, template
-from runstrong.plan.model import DAYS, Session, Week, hours_apart
+from runstrong.advice.dose import Context
+from runstrong.plan.athlete import Athlete, calendar
+from runstrong.plan.choose import DEFAULT_PHASE, Filters, item, pick, template
+from runstrong.plan.model import INTENSITIES, Session, Week
 from runstrong.rules.knowledge import KnowledgeBase
+from runstrong.rules.programming import Programming
 
-HIGH_LOAD_HOURS = 48
-
-
-def _template_days(count: int, key_days: set[str]) -> list[str]:
-    """Days for the template's sessions: off the key run days, spread as far apart as the week allows."""
-    free = [d for d in DAYS if d not in key_days] or list(DAYS)
-    chosen: list[str] = []
-    for _ in range(min(count, len(free))):
-        best = max(
-            (d for d in free if d not in chosen),
-            key=lambda d: (min((hours_apart(d, c) for c in chosen), default=168), -DAYS.index(d)),
-        )
-        chosen.append(best)
-    return chosen
+#: A planned session gets at least this many exercises for its muscle groups.
+MIN_EXERCISES = 3
 
 
-def build_week(knowledge: KnowledgeBase, snapshot: dict[str, Any], status: str) -> Week:
-    """The week as planned, before the advice: from plan.gym_sessions, else the phase's template."""
+def planned_slots(programming: Programming, groups: list[str], cap: int) -> list[str]:
+    """Slots for a planned session's muscle groups: each group's first slot, then its next ones,
+    until the session has MIN_EXERCISES (or its groups have no more)."""
+    slots: list[str] = []
+    for round_ in range(3):
+        for group in groups:
+            options = programming.muscle_group_slots.get(group, ())
+            if options:
+                slots.append(options[min(round_, len(options) - 1)])
+        if len(slots) >= MIN_EXERCISES:
+            break
+    return slots[: max(cap, 1)]
+
+
+def fill(
+    knowledge: KnowledgeBase, ctx: Context, phase: str, session: Session, slots: list[str], filters: Filters
+) -> None:
+    """One exercise per slot, none twice, the dose from the one source."""
+    taken = session.exercise_keys()
+    for slot in slots:
+        key = pick(knowledge, phase, slot, session.intensity, filters, taken)
+        if key:
+            taken.add(key)
+            session.main.append(item(knowledge, ctx, key))
+
+
+def _cap(programming: Programming, intensity: str) -> int:
+    return max((t.exercises for t in programming.sessions.values() if t.intensity == intensity), default=4)
+
+
+def build_week(
+    knowledge: KnowledgeBase, snapshot: dict[str, Any], status: str, ctx: Context, filters: Filters, who: Athlete
+) -> Week:
+    """The week as planned, before the advice: from plan.gym_sessions, else the template."""
+    programming = knowledge.programming
+    assert programming is not None
     plan = snapshot.get("plan") or {}
-    phase = plan.get("phase") or DEFAULT_PHASE
-    key_days = plan.get("key_run_days")
+    phase = str(plan.get("phase") or DEFAULT_PHASE)
+    planned = plan.get("gym_sessions")
     week = Week(
         str(snapshot["athlete_id"]),
         str(snapshot["date"]),
         status,
         phase,
-        "planned" if plan.get("gym_sessions") else "template",
-        sorted(set(key_days), key=DAYS.index) if key_days is not None else None,
+        "planned" if planned else "template",
+        calendar(snapshot),
     )
     if not plan.get("phase"):
-        week.notes.append(f"plan.phase is missing: the {knowledge.phases[phase]['title']} template is used")
-    if key_days is None:
-        week.notes.append("plan.key_run_days is missing: the running on each day is unknown")
-    if plan.get("gym_sessions"):
-        for given in plan["gym_sessions"]:
-            groups = list(given.get("muscle_groups") or ["posterior_chain", "quadriceps", "core"])
-            session = Session(given["day"], given.get("intensity") or "moderate", groups, planned_day=given["day"])
-            if not given.get("intensity"):
-                session.notes.append("intensity not given: planned as moderate")
-            session.plyometric_contacts = int(given.get("plyometric_contacts") or 0)
+        week.notes.append(f"plan.phase is missing: the {knowledge.phases[phase]['title']} phase is assumed")
+    if week.calendar.key_run_days is None:
+        week.notes.append("plan.key_run_days is missing: the hard running days are unknown")
+    top = INTENSITIES.index(who.max_intensity(programming))
+    for given in planned or []:
+        intensity = given.get("intensity") or "moderate"
+        groups = list(given.get("muscle_groups") or ["posterior_chain", "quadriceps", "core"])
+        session = Session(given["day"], intensity, groups, planned_day=given["day"], circuit=bool(given.get("circuit")))
+        session.planned_contacts = int(given.get("plyometric_contacts") or 0)
+        if not given.get("intensity"):
+            session.notes.append("intensity not given: planned as moderate")
+        _limit(session, top)
+        slots = planned_slots(programming, groups, _cap(programming, session.intensity))
+        if session.planned_contacts:
+            slots.insert(0, "power")
+        fill(knowledge, ctx, phase, session, slots, filters)
+        week.sessions.append(session)
+    if not planned:
+        names = who.template(programming, phase, template(knowledge, phase)["sessions"])
+        for name in names:
+            shape = programming.sessions[name]
+            session = Session("", shape.intensity, [], template=name)
+            _limit(session, top)
+            fill(knowledge, ctx, phase, session, list(shape.slots), filters)
+            session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
             week.sessions.append(session)
-    else:
-        sessions = template(knowledge, phase)["sessions"]
-        ordered = sorted(sessions, key=lambda s: -["light", "moderate", "high"].index(s["intensity"]))
-        for given, day in zip(ordered, _template_days(len(ordered), set(key_days or [])), strict=False):
-            week.sessions.append(Session(day, given["intensity"], list(given["muscle_groups"]), planned_day=day))
-        week.notes.append(f"no planned gym week in the snapshot: the {knowledge.phases[phase]['title']} template")
-    for session in week.sessions:
-        session.exercises = [
-            dose(knowledge, phase, k, session.intensity) for k in choose(knowledge, phase, session.muscle_groups)
-        ]
+        title = knowledge.phases.get(phase, {}).get("title", phase)
+        week.notes.append(f"no planned gym week in the snapshot: the {title} template, {len(names)} sessions")
     week.sets_before = week.total_sets()
     return week
 
 
-def rechoose(knowledge: KnowledgeBase, week: Week, session: Session, referred: set[str], stopped: set[str]) -> None:
-    """Choose the session's exercises again (after its muscle groups or intensity changed)."""
-    keys = choose(knowledge, week.phase, session.muscle_groups, referred, stopped)
-    session.exercises = [dose(knowledge, week.phase, k, session.intensity) for k in keys]
+def _limit(session: Session, top: int) -> None:
+    if INTENSITIES.index(session.intensity) > top:
+        session.notes.append(f"{session.intensity} made {INTENSITIES[top]}: moderate loads for a young athlete")
+        session.intensity = INTENSITIES[top]

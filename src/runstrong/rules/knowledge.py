@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.programming import EQUIPMENT, SLOTS, Programming, parse_programming, references
+from runstrong.rules.programming import SCHEMA as PROGRAMMING_SCHEMA
 from runstrong.util.errors import Problem, RuleSetError
 from runstrong.util.located import schema_problems, where
 from runstrong.util.yamlio import load_with_lines
@@ -16,6 +18,17 @@ STATUSES = ["green", "amber", "red"]
 GROUPS = ["now", "this_week", "every_session", "information"]
 WITH_REFERRAL = ["keep", "away_from_site", "suppress"]
 EFFECTS = ["load", "new_work", "frequency", "plyometrics", "phase", "running", "progression"]
+#: Effects on the week that add up rather than contradict (the conflict check leaves them out):
+#: what the adjustment's exercises are for in the plan, and how it shapes the sessions.
+PLAN_EFFECTS: dict[str, list[str]] = {
+    "exercises": ["add", "rehab", "substitute", "lists", "hard_days", "warm_up", "cool_down"],
+    "volume": ["down"],
+    "intensity": ["down"],
+    "schedule": ["easy_days"],
+    "spacing": ["apart"],
+    "tempo": ["slow_eccentric"],
+    "heavy_sessions": ["limit"],
+}
 EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
 MERGES = ["max", "min", "collect"]
 MUSCLE_GROUPS = ["posterior_chain", "quadriceps", "calves", "hips", "core", "upper_body"]
@@ -43,41 +56,20 @@ _RANGE = {
     "additionalProperties": False,
 }
 
-_DOSE = {
-    "type": "object",
-    "properties": {
-        "sets": {"type": "integer", "minimum": 1},
-        "reps": {"type": "integer", "minimum": 1},
-        "tempo": _TEXT,
-        "rir": {"type": "integer", "minimum": 0},
-    },
-    "required": ["sets", "reps", "tempo", "rir"],
-    "additionalProperties": False,
-}
-#: A phase's usual week, read by `runstrong plan` when the snapshot has no planned gym week.
+#: A phase's usual week, read by `runstrong plan` when the snapshot has no planned gym week: the
+#: session templates of `programming.yaml`, the goals of its slots, the exercise pool by preference.
 _TEMPLATE = {
     "type": "object",
     "properties": {
-        "sessions": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "intensity": {"enum": ["light", "moderate", "high"]},
-                    "muscle_groups": {"type": "array", "items": {"enum": MUSCLE_GROUPS}},
-                },
-                "required": ["intensity", "muscle_groups"],
-                "additionalProperties": False,
-            },
-        },
-        "dose": {"type": "object", "properties": {k: _DOSE for k in ("light", "moderate", "high")}},
+        "sessions": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "goals": {"type": "object", "additionalProperties": _TEXT},
         "plyometric_contacts": {
             "type": "object",
             "properties": {"beginner": {"type": "integer", "minimum": 0}, "usual": {"type": "integer", "minimum": 0}},
         },
         "pool": _KEYS,
     },
-    "required": ["sessions", "dose", "plyometric_contacts", "pool"],
+    "required": ["sessions", "plyometric_contacts", "pool"],
     "additionalProperties": False,
 }
 
@@ -109,7 +101,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "group": {"enum": GROUPS},
             "priority": {"type": "integer"},
             "with_referral": {"enum": WITH_REFERRAL},
-            "effects": {"type": "object", "propertyNames": {"enum": EFFECTS}, "additionalProperties": _TEXT},
+            "effects": {
+                "type": "object",
+                "properties": {**{k: _TEXT for k in EFFECTS}, **{k: {"enum": v} for k, v in PLAN_EFFECTS.items()}},
+                "additionalProperties": False,
+            },
+            "goals": {"type": "object", "additionalProperties": _TEXT},
             "subsumes": _KEYS,
             "applies_when": _TEXT,
             "stops": {"enum": ["dynamic"]},
@@ -136,12 +133,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "loads": _KEYS,
             "impact": {"enum": ["none", "low", "high"]},
             "kind": {"enum": EXERCISE_KINDS},
-            "prescription": _TEXT,
+            "slot": {"enum": SLOTS},
+            "equipment": {"enum": EQUIPMENT},
+            "per": {"enum": ["leg", "side", "foot"]},
+            "reps": _TEXT,
+            "hold_s": {"type": ["integer", "string"]},
+            "goal": _TEXT,
+            "setup": _TEXT,
             "cues": _TEXT,
         },
-        ["name", "muscle_groups", "loads", "impact", "kind", "prescription"],
+        ["name", "muscle_groups", "loads", "impact", "kind", "slot", "equipment"],
     ),
     "sites": _entries({"label": _TEXT, "parts": _KEYS}, ["label"]),
+    "programming": PROGRAMMING_SCHEMA,
     "red_flags": _entries(
         {"label": _TEXT, "means": _TEXT, "site": _TEXT, "urgency": {"enum": ["today", "this week"]}},
         ["label", "means", "site", "urgency"],
@@ -211,6 +215,7 @@ class Adjustment:
     defaults: dict[str, Any] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
     excludes: tuple[str, ...] = ()  # exercises no other advice may list while this one is kept
+    goals: dict[str, str] = field(default_factory=dict)  # the goal (programming.yaml) of an exercise it lists
 
 
 @dataclass(frozen=True)
@@ -218,11 +223,17 @@ class Exercise:
     key: str
     name: str
     muscle_groups: tuple[str, ...]
-    prescription: str
     cues: str = ""
     loads: tuple[str, ...] = ()
     impact: str = "none"
     kind: str = "strength"
+    slot: str = "main"
+    equipment: str = "loaded"  # loaded: a load change in % applies; bodyweight, band, isometric, plyometric, mobility
+    per: str = ""  # leg, side or foot: the reps or seconds are for each
+    reps: str | None = None  # the exercise's own reps for a goal that is not a protocol
+    hold_s: str | None = None  # a hold: its seconds
+    goal: str | None = None  # its own goal (a protocol), whatever the phase
+    setup: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,6 +265,7 @@ class KnowledgeBase:
     files: tuple[Path, ...]
     sites: dict[str, Site] = field(default_factory=dict)
     red_flags: dict[str, RedFlag] = field(default_factory=dict)
+    programming: Programming | None = None
 
     def site_parts(self, site: str) -> set[str]:
         """A site and every site inside it (`lower_leg` -> calf, Achilles, shin...)."""
@@ -269,7 +281,7 @@ class KnowledgeBase:
 
 
 #: Knowledge files a rule set may leave out (an older or a test knowledge base).
-OPTIONAL = ("sites", "red_flags")
+OPTIONAL = ("sites", "red_flags", "programming")
 
 
 def _load_file(directory: Path, name: str, problems: list[Problem]) -> tuple[Path, dict[str, Any]]:
@@ -304,6 +316,11 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     (_, ev), (th_file, th), (ad_file, ad), (ex_file, ex), (ph_file, ph), (si_file, si), (rf_file, rf) = (
         loaded[name] for name in ("evidence", "thresholds", "adjustments", "exercises", "phases", "sites", "red_flags")
     )
+    pr_file, pr = loaded["programming"]
+    problems += _programming_problems(
+        pr_file, pr, {"evidence key": ev, "adjustment": ad, "exercise": ex, "threshold": th}
+    )
+    goals = pr.get("goals", {}) if pr else None
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
@@ -311,6 +328,13 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         problems += _check_refs(ad_file, ad, name, "excludes", ex, "exercise")
         problems += _check_refs(ad_file, ad, name, "overrides", ad, "adjustment")
         problems += _check_refs(ad_file, ad, name, "subsumes", ad, "adjustment")
+        for key, goal in (ad[name].get("goals") or {}).items():
+            if key not in ex:
+                problems.append(Problem(where(ad_file, ad, [name, "goals"]), f"{name}.goals: unknown exercise '{key}'"))
+            if goals is not None and goal not in goals:
+                problems.append(
+                    Problem(where(ad_file, ad, [name, "goals"]), f"{name}.goals.{key}: unknown goal '{goal}'")
+                )
         for site, keys in (ad[name].get("site_exercises") or {}).items():
             problems += [
                 Problem(
@@ -327,6 +351,21 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             problems += _check_refs(si_file, si, name, "parts", si, "site")
         for name in rf:
             problems += _check_refs(rf_file, rf, name, "site", si, "site")
+    if goals is not None:
+        for name in ex:
+            problems += _check_refs(ex_file, ex, name, "goal", goals, "goal")
+        for name in ph:
+            template = ph[name].get("template") or {}
+            for session in template.get("sessions", []):
+                if session not in pr.get("sessions", {}):
+                    problems.append(
+                        Problem(where(ph_file, ph, [name, "template"]), f"{name}: unknown session '{session}'")
+                    )
+            for slot, goal in (template.get("goals") or {}).items():
+                if goal not in goals:
+                    problems.append(
+                        Problem(where(ph_file, ph, [name, "template"]), f"{name}.{slot}: unknown goal '{goal}'")
+                    )
     for name in ph:
         problems += _check_refs(ph_file, ph, name, "evidence", ev, "evidence key")
         if ph[name].get("next") is not None:
@@ -365,6 +404,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                 dict(v.get("defaults") or {}),
                 dict(v.get("phrases") or {}),
                 tuple(v.get("excludes") or ()),
+                dict(v.get("goals") or {}),
             )
             for k, v in ad.items()
         },
@@ -373,11 +413,17 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                 k,
                 v["name"],
                 tuple(v["muscle_groups"]),
-                v["prescription"],
                 v.get("cues", ""),
                 tuple(v["loads"]),
                 v["impact"],
                 v["kind"],
+                v["slot"],
+                v["equipment"],
+                v.get("per", ""),
+                v.get("reps"),
+                None if v.get("hold_s") is None else str(v["hold_s"]),
+                v.get("goal"),
+                v.get("setup", ""),
             )
             for k, v in ex.items()
         },
@@ -385,4 +431,18 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         files=tuple(path for path, _ in loaded.values() if path.is_file()),
         sites={k: Site(k, v["label"], tuple(v.get("parts") or ())) for k, v in si.items()},
         red_flags={k: RedFlag(k, v["label"], v["means"], v["site"], v["urgency"]) for k, v in rf.items()},
+        programming=parse_programming(pr) if pr else None,
     )
+
+
+def _programming_problems(file: Path, data: dict[str, Any], known: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Each reference of the programming model to a source, goal, session, exercise, adjustment
+    or threshold that does not exist."""
+    if not data:
+        return []
+    known = {**known, "goal": data.get("goals", {}), "session": data.get("sessions", {})}
+    return [
+        Problem(where(file, data, path), f"{'.'.join(map(str, path))}: unknown {what} '{value}'")
+        for path, what, value in references(data)
+        if value not in known[what]
+    ]

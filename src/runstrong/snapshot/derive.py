@@ -106,6 +106,9 @@ DERIVATIONS: dict[str, Callable[[Reader], Any]] = {
     "derived.high_gym_sessions_count": lambda get: _count(
         get, "plan.gym_sessions", lambda item: item.get("intensity") == "high"
     ),
+    "derived.strength_gym_sessions_count": lambda get: _count(
+        get, "plan.gym_sessions", lambda item: item.get("intensity") != "light"
+    ),
     "derived.plyometric_contacts_week": _plyometric_contacts,
     "derived.recent_injury_count": _recent_injuries,
     "derived.sleep_below_baseline_sd": lambda get: _sd_from_baseline(

@@ -181,6 +181,14 @@ DERIVED_FIELDS: dict[str, FieldSpec] = {
             inputs=("plan.gym_sessions",),
         ),
         FieldSpec(
+            "derived.strength_gym_sessions_count",
+            INTEGER,
+            "Strength sessions (moderate or high, or intensity not given) planned this week; light ones not counted.",
+            unit="sessions",
+            derived=True,
+            inputs=("plan.gym_sessions",),
+        ),
+        FieldSpec(
             "derived.plyometric_contacts_week",
             INTEGER,
             "Plyometric foot contacts planned this week.",

@@ -78,7 +78,10 @@ def advice_view(result: dict[str, Any]) -> dict[str, Any]:
                 "adjustment": rec["adjustment"],
                 "because": rec["because"],
                 "rules": ", ".join(f"{r['id']} [{r['grade']}]" for r in rec["rules"]),
-                "exercises": ", ".join(e["name"] for e in rec["exercises"]),
+                "exercises": "; ".join(
+                    f"{e['name']} ({e['prescription']})" if e.get("prescription") else e["name"]
+                    for e in rec["exercises"]
+                ),
             }
             for rec in result["recommendations"]
         ],

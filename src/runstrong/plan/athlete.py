@@ -1,0 +1,88 @@
+"""Who the week is for and when it falls: youth, masters and novice lifters (`programming.yaml`
+athletes), and the calendar (hard runs, the long run, run days, the race)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from runstrong.advice.dose import athlete, left_out
+from runstrong.plan.model import DAYS, INTENSITIES, Calendar
+from runstrong.rules.knowledge import KnowledgeBase
+from runstrong.rules.programming import Programming
+
+#: Phases whose template a youth or novice athlete swaps for their own.
+OWN_TEMPLATE_PHASES = ("base_strength", "power", "maintenance")
+
+
+@dataclass
+class Athlete:
+    """The athlete as the programme sees them; None where the snapshot does not say."""
+
+    youth: bool | None
+    masters: bool | None
+    novice: bool | None
+    notes: list[str] = field(default_factory=list)
+    leave_out: set[str] = field(default_factory=set)  # the lifts not for them yet
+
+    def group(self) -> str | None:
+        """The group whose template and limits apply: youth first, then novice (or unknown training age)."""
+        if self.youth:
+            return "youth"
+        if self.novice is not False:
+            return "novice"
+        return None
+
+    def template(self, programming: Programming, phase: str, sessions: list[str]) -> list[str]:
+        group = self.group()
+        own = programming.athletes[group].get("template") if group else None
+        return list(own) if own and phase in OWN_TEMPLATE_PHASES else list(sessions)
+
+    def max_intensity(self, programming: Programming) -> str:
+        return str(programming.athletes["youth"].get("max_intensity", "high")) if self.youth else INTENSITIES[-1]
+
+    def spacing_hours(self, programming: Programming, hours: int) -> int:
+        return max(hours, int(programming.athletes["masters"].get("high_load_hours", hours))) if self.masters else hours
+
+    def max_new(self, programming: Programming) -> int | None:
+        """How many new exercises a week may bring (a novice learns a few at a time)."""
+        if self.novice is not False and not self.youth:
+            value = programming.athletes["novice"].get("max_new")
+            return int(value) if value else None
+        return None
+
+
+def who(knowledge: KnowledgeBase, snapshot: dict[str, Any]) -> Athlete:
+    """The athlete's groups and what the week says about them."""
+    groups = athlete(knowledge, snapshot)
+    programming = knowledge.programming
+    assert programming is not None
+    found = Athlete(groups["youth"], groups["masters"], groups["novice"], leave_out=left_out(knowledge, snapshot))
+    for name in ("youth", "masters", "novice"):
+        if groups[name]:
+            found.notes.append(str(programming.athletes[name]["note"]))
+    if groups["novice"] is None and not groups["youth"]:
+        found.notes.append(
+            "training age not known (profile.strength_training_years): planned as for a novice lifter, technique first"
+        )
+    return found
+
+
+def _days(value: Any) -> list[str] | None:
+    return sorted(set(value), key=DAYS.index) if isinstance(value, list) else None
+
+
+def calendar(snapshot: dict[str, Any]) -> Calendar:
+    """The week's running from the snapshot's plan, with each day's days to the race (the week
+    runs Monday to Sunday round the snapshot's date)."""
+    plan = snapshot.get("plan") or {}
+    days_to_race = None
+    race = plan.get("race_in_days")
+    if isinstance(race, int):
+        date = dt.date.fromisoformat(str(snapshot["date"]))
+        monday = date - dt.timedelta(days=date.weekday())
+        days_to_race = {day: (monday + dt.timedelta(days=n) - date).days + race for n, day in enumerate(DAYS)}
+    return Calendar(
+        _days(plan.get("key_run_days")), plan.get("long_run_day"), _days(plan.get("run_days")), days_to_race
+    )

@@ -1,0 +1,151 @@
+"""The state projected for the next week of a block: a week later, the race a week closer, the
+phase and the deload count moved on, and what the week's advice leads to if it is followed
+(a deload eases fatigue, a managed tendon or soreness settles a step, a one-off running spike is
+over). Each assumption is said in words; red flags and missing data stay as they were."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from runstrong.advice.dose import threshold
+from runstrong.advice.resolve import REFERRAL, Advice
+from runstrong.rules.knowledge import KnowledgeBase
+
+ORDER = ("base_strength", "power", "maintenance")
+#: How far a managed symptom settles in a week of following the advice (points on its 0-10 scale).
+SETTLE_POINTS = 1
+
+
+def _typical(knowledge: KnowledgeBase, phase: str, bound: str) -> int:
+    return int(knowledge.phases.get(phase, {}).get("typical_weeks", {}).get(bound, 0))
+
+
+def deload_week(advice: Advice, snapshot: dict[str, Any]) -> bool:
+    """The week is a deload: the advice cuts its volume, or the phase is a deload."""
+    phase = (snapshot.get("plan") or {}).get("phase")
+    return phase == "deload" or any(r.adjustment.effects.get("volume") == "down" for r in advice.recommendations)
+
+
+def _phase(knowledge: KnowledgeBase, plan: dict[str, Any], advice: Advice, why: list[str]) -> None:
+    """The phase of the next week: the advice's advance, the race's maintenance and power weeks,
+    then each phase's typical length; after a deload week, base strength."""
+    phase = str(plan.get("phase") or "base_strength")
+    weeks_in = int(plan.get("weeks_in_phase") or 0) + 1
+    race = plan.get("race_in_days")
+    to_race = None if race is None else int(race) // 7
+    following = knowledge.phases.get(phase, {}).get("next")
+    new = phase
+    if phase == "deload":
+        new, reason = "base_strength", "base strength after the deload phase (assumed)"
+    elif any(r.adjustment.effects.get("phase") == "advance" for r in advice.recommendations) and following:
+        new, reason = str(following), f"{following} after this week's advice to advance"
+    elif to_race is not None and phase in ORDER[:2] and to_race <= _typical(knowledge, "maintenance", "min"):
+        new, reason = (
+            "maintenance",
+            f"maintenance for the last {_typical(knowledge, 'maintenance', 'min')} weeks before the race",
+        )
+    elif (
+        to_race is not None
+        and phase == "base_strength"
+        and to_race <= sum(_typical(knowledge, p, "min") for p in ("maintenance", "power"))
+    ):
+        new, reason = "power", "power before the race's maintenance weeks"
+    elif following and weeks_in >= _typical(knowledge, phase, "max") and not (phase == "maintenance" and to_race):
+        new, reason = str(following), f"{following} after {weeks_in} weeks of {phase.replace('_', ' ')}"
+    if new != phase:
+        why.append(f"phase: {reason.replace('_', ' ')}")
+        plan.update(phase=new, weeks_in_phase=0)
+    else:
+        plan.update(phase=phase, weeks_in_phase=weeks_in)
+
+
+def _deloads(knowledge: KnowledgeBase, plan: dict[str, Any], was_deload: bool, first: bool, why: list[str]) -> None:
+    """Weeks since the last deload: 1 after a deload week, else one more; unknown is taken as due
+    in the first projected week; a taper before a race stands in for a deload."""
+    due = int(knowledge.thresholds["deload_due_weeks"].value) if "deload_due_weeks" in knowledge.thresholds else 6
+    since = plan.get("weeks_since_deload")
+    if was_deload:
+        since = 1
+    elif since is None:
+        since = due if first else None
+        if first:
+            why.append("plan.weeks_since_deload is not known: a deload is taken as due")
+    else:
+        since = int(since) + 1
+    race = plan.get("race_in_days")
+    no_new = threshold(knowledge, "race_no_new_exercise_days")
+    if since is not None and race is not None and int(race) <= no_new and since >= due:
+        since = due - 1
+        why.append("no deload in the last weeks before the race: the taper unloads instead")
+    if since is None:
+        plan.pop("weeks_since_deload", None)
+    else:
+        plan["weeks_since_deload"] = min(int(since), 104)
+
+
+def _settle(data: dict[str, Any], advice: Advice, was_deload: bool, why: list[str]) -> None:
+    """Symptoms the advice manages settle a step; fatigue eases after a deload; a one-off spike is
+    over. Nothing settles while a referral waits for the assessment."""
+    if any(rec.adjustment.id == REFERRAL for rec in advice.recommendations):
+        why.append("until a clinician has assessed it, the symptoms and the referral are taken as they are")
+        return
+    symptoms = data.get("symptoms") or {}
+    settled = []
+    for tendon in symptoms.get("tendon") or []:
+        low = tendon.get("pain_baseline", 0)
+        if tendon.get("pain_during_load", 0) > low:
+            tendon["pain_during_load"] = max(low, tendon["pain_during_load"] - SETTLE_POINTS)
+            settled.append(f"{tendon.get('site', 'tendon')} pain {tendon['pain_during_load']}/10")
+        if "pain_next_morning" in tendon and "pain_baseline" in tendon:
+            tendon["pain_next_morning"] = min(tendon["pain_next_morning"], tendon["pain_baseline"])
+    for item in [*(symptoms.get("soreness") or []), *(symptoms.get("sharp_joint_pain") or [])]:
+        if item.get("level", 0) > 0:
+            item["level"] = max(0, item["level"] - 2 * SETTLE_POINTS)
+            settled.append(f"{item.get('region') or item.get('joint')} {item['level']}/10")
+        if item.get("trend") == "rising":
+            item["trend"] = "stable"
+    if settled:
+        why.append("if the advice is followed, symptoms settle a step: " + ", ".join(settled))
+    wellbeing = data.get("wellbeing") or {}
+    if was_deload:
+        for name, towards in (("fatigue", 2), ("stress", 2), ("mood", 4)):
+            if name in wellbeing and wellbeing[name] != towards:
+                wellbeing[name] += 1 if wellbeing[name] < towards else -1
+        why.append("fatigue, stress and mood a step better after the deload week")
+    running = data.get("running") or {}
+    if "week_km" in running:
+        running["prev_week_km"] = running["week_km"]
+    running.pop("max_run_spike_ratio", None)
+    if "planned_long_run_km" in running and "longest_run_30d_km" in running:
+        running["longest_run_30d_km"] = max(running["longest_run_30d_km"], running["planned_long_run_km"])
+    if running:
+        why.append("running held at this week's distance, no new spike")
+
+
+def next_state(
+    knowledge: KnowledgeBase, snapshot: dict[str, Any], advice: Advice, first: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """The snapshot projected a week on from `snapshot` and its advice, and the assumptions made."""
+    data = copy.deepcopy(snapshot)
+    data.pop("provenance", None)
+    data.pop("baselines", None)
+    why: list[str] = []
+    data["date"] = str(dt.date.fromisoformat(str(snapshot["date"])) + dt.timedelta(weeks=1))
+    plan = data.setdefault("plan", {})
+    was_deload = deload_week(advice, snapshot)
+    race = plan.get("race_in_days")
+    if race is not None:
+        if int(race) - 7 < 0:
+            plan.pop("race_in_days")
+            plan.update(phase="deload", weeks_in_phase=0, weeks_since_deload=0)
+            why.append("the week after the race: recovery, light sessions only")
+            was_deload = True
+        else:
+            plan["race_in_days"] = int(race) - 7
+    if "race_in_days" in plan or not was_deload or plan.get("phase") != "deload":
+        _phase(knowledge, plan, advice, why)
+    _deloads(knowledge, plan, was_deload, first, why)
+    _settle(data, advice, was_deload, why)
+    return data, why

@@ -1,0 +1,253 @@
+"""The programming model (`knowledge/programming.yaml`): prescriptions by goal, session slots and
+templates, the warm-up, cool-down and ramp-up parts, the deload and taper modifiers and the athlete
+groups (youth, masters, novice lifters). Read by every report that gives an exercise's dose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+INTENSITIES = ["light", "moderate", "high"]
+SLOTS = ["power", "main", "hinge", "single_leg", "calf_foot", "hip", "upper", "trunk", "warm_up", "cool_down"]
+EQUIPMENT = ["loaded", "bodyweight", "band", "isometric", "plyometric", "mobility"]
+GOAL_FIELDS = ["sets", "sets_max", "reps", "hold_s", "contacts", "extra", "tempo", "effort", "rest_s", "frequency"]
+
+_TEXT = {"type": "string", "minLength": 1}
+_KEYS = {"type": "array", "items": {"type": "string"}}
+_COUNT = {"type": "integer", "minimum": 1}
+
+
+def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+
+
+def _map(value: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": value}
+
+
+_GOAL = _object(
+    {
+        "title": _TEXT,
+        "sets": _COUNT,
+        "sets_max": _COUNT,
+        "reps": _TEXT,
+        "hold_s": {"type": ["integer", "string"]},
+        "contacts": _COUNT,
+        "extra": _TEXT,
+        "tempo": _TEXT,
+        "effort": _TEXT,
+        "rest_s": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2},
+        "frequency": _TEXT,
+        "per_week": _COUNT,
+        "setting": {"enum": ["gym", "home"]},
+        "first_load": _TEXT,
+        "progression": _TEXT,
+        "protocol": {"type": "boolean"},
+        "source": _KEYS,
+        "project": {"anyOf": [{"enum": ["all"]}, {"type": "array", "items": {"enum": GOAL_FIELDS}}]},
+    },
+    ["title", "sets", "tempo", "effort", "rest_s", "source"],
+)
+_SOURCED = {"source": _KEYS, "project": {"anyOf": [{"enum": ["all"]}, _KEYS]}}
+_ATHLETE = _object(
+    {
+        "age_max": _COUNT,
+        "age_min": _COUNT,
+        "threshold": _TEXT,
+        "sessions": _COUNT,
+        "max_intensity": {"enum": INTENSITIES},
+        "goal": _TEXT,
+        "high_load_hours": _COUNT,
+        "max_new": _COUNT,
+        "leave_out": _KEYS,
+        "template": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "note": _TEXT,
+        **_SOURCED,
+    },
+    ["note", "source"],
+)
+
+SCHEMA: dict[str, Any] = _object(
+    {
+        "goals": _map(_GOAL),
+        "slots": _map(_object({"label": _TEXT, "main": {"type": "boolean"}}, ["label"])),
+        "sessions": _map(
+            _object(
+                {
+                    "intensity": {"enum": INTENSITIES},
+                    "slots": {"type": "array", "items": {"enum": SLOTS}, "minItems": 1},
+                    "exercises": _COUNT,
+                    "minutes": _COUNT,
+                },
+                ["intensity", "slots", "exercises", "minutes"],
+            )
+        ),
+        "muscle_group_slots": _map({"type": "array", "items": {"enum": SLOTS}}),
+        "default_goals": _map(_TEXT),
+        "parts": _object(
+            {
+                "warm_up": _object({"advice": _TEXT, "minutes": _COUNT, "goal": _TEXT}, ["advice", "minutes", "goal"]),
+                "cool_down": _object(
+                    {"advice": _TEXT, "minutes": _COUNT, "goal": _TEXT}, ["advice", "minutes", "goal"]
+                ),
+                "ramp_up": _object({"text": _TEXT, "minutes": _COUNT, "project": {"type": "boolean"}}, ["text"]),
+                "same_day": _object({"text": _TEXT, "hard": _TEXT, "source": _KEYS}, ["text", "hard", "source"]),
+                "seconds_per_rep": _COUNT,
+                "seconds_between_exercises": _COUNT,
+            },
+            ["warm_up", "cool_down", "ramp_up", "same_day", "seconds_per_rep", "seconds_between_exercises"],
+        ),
+        "modifiers": _object(
+            {
+                "deload": _object(
+                    {
+                        "sets_factor": {"type": "number"},
+                        "min_sets_main": _COUNT,
+                        "min_sets": _COUNT,
+                        "load_pct": {"type": "number"},
+                        "effort": _TEXT,
+                        **_SOURCED,
+                    },
+                    ["sets_factor", "min_sets_main", "min_sets", "load_pct", "effort", "source"],
+                ),
+                "taper": _object(
+                    {
+                        "sets_factor": {"type": "number"},
+                        "min_sets_main": _COUNT,
+                        "min_sets": _COUNT,
+                        "last_heavy_days": _COUNT,
+                        "race_week_sessions": _COUNT,
+                        "no_gym_days": _COUNT,
+                        **_SOURCED,
+                    },
+                    [*("sets_factor", "min_sets_main", "min_sets", "last_heavy_days", "race_week_sessions")]
+                    + ["no_gym_days", "source"],
+                ),
+            },
+            ["deload", "taper"],
+        ),
+        "athletes": _object(
+            {"youth": _ATHLETE, "masters": _ATHLETE, "novice": _ATHLETE}, ["youth", "masters", "novice"]
+        ),
+    },
+    ["goals", "slots", "sessions", "muscle_group_slots", "default_goals", "parts", "modifiers", "athletes"],
+)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A prescription: what a set looks like for this goal, how to choose the load, and its source."""
+
+    key: str
+    title: str
+    sets: int
+    tempo: str
+    effort: str
+    rest_s: tuple[int, int]
+    source: tuple[str, ...]
+    sets_max: int | None = None
+    reps: str | None = None
+    hold_s: str | None = None
+    contacts: int | None = None
+    extra: str = ""
+    frequency: str = ""
+    per_week: int | None = None
+    setting: str = "gym"
+    first_load: str = ""
+    progression: str = ""
+    protocol: bool = False
+    project: tuple[str, ...] = ()  # the fields that are this project's choice
+
+    def chosen_here(self, name: str) -> bool:
+        return "all" in self.project or name in self.project
+
+
+@dataclass(frozen=True)
+class SessionTemplate:
+    key: str
+    intensity: str
+    slots: tuple[str, ...]
+    exercises: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Programming:
+    """The programming model, as loaded."""
+
+    goals: dict[str, Goal]
+    slots: dict[str, dict[str, Any]]
+    sessions: dict[str, SessionTemplate]
+    muscle_group_slots: dict[str, tuple[str, ...]]
+    default_goals: dict[str, str]
+    parts: dict[str, Any]
+    modifiers: dict[str, dict[str, Any]]
+    athletes: dict[str, dict[str, Any]]
+
+    def main_slot(self, slot: str) -> bool:
+        """A main lift's slot (squat, hinge, single-leg): a deload keeps at least two sets of it."""
+        return bool(self.slots.get(slot, {}).get("main"))
+
+
+def parse_programming(data: dict[str, Any]) -> Programming:
+    """The loaded YAML (already checked against SCHEMA) as typed data."""
+    goals = {}
+    for key, value in data["goals"].items():
+        fields = dict(value)
+        project = fields.pop("project", ())
+        hold = fields.pop("hold_s", None)
+        goals[key] = Goal(
+            key,
+            rest_s=(int(value["rest_s"][0]), int(value["rest_s"][1])),
+            source=tuple(value["source"]),
+            project=("all",) if project == "all" else tuple(project),
+            hold_s=None if hold is None else str(hold),
+            **{k: v for k, v in fields.items() if k not in ("rest_s", "source")},
+        )
+    return Programming(
+        goals=goals,
+        slots={k: dict(v) for k, v in data["slots"].items()},
+        sessions={
+            k: SessionTemplate(k, v["intensity"], tuple(v["slots"]), v["exercises"], v["minutes"])
+            for k, v in data["sessions"].items()
+        },
+        muscle_group_slots={k: tuple(v) for k, v in data["muscle_group_slots"].items()},
+        default_goals=dict(data["default_goals"]),
+        parts={k: (dict(v) if isinstance(v, dict) else v) for k, v in data["parts"].items()},
+        modifiers={k: dict(v) for k, v in data["modifiers"].items()},
+        athletes={k: dict(v) for k, v in data["athletes"].items()},
+    )
+
+
+#: Thresholds (thresholds.yaml) the programming model reads: the taper, race week, no new exercise.
+RACE_THRESHOLDS = ("race_taper_days", "race_week_days", "race_no_new_exercise_days")
+
+
+def references(data: dict[str, Any]) -> list[tuple[list[Any], str, str]]:
+    """(path, what, value) for each reference the model makes: sources, goals, slots, exercises,
+    adjustments, thresholds; `knowledge.load_knowledge` checks each one."""
+    found: list[tuple[list[Any], str, str]] = [(["modifiers", "taper"], "threshold", t) for t in RACE_THRESHOLDS]
+    for key, goal in data.get("goals", {}).items():
+        found += [(["goals", key, "source"], "evidence key", s) for s in goal.get("source", [])]
+    for key, slot in data.get("default_goals", {}).items():
+        found.append((["default_goals", key], "goal", slot))
+    for name in ("warm_up", "cool_down"):
+        part = data.get("parts", {}).get(name, {})
+        found += [
+            (["parts", name], "adjustment", part.get("advice", "")),
+            (["parts", name], "goal", part.get("goal", "")),
+        ]
+    found += [
+        (["parts", "same_day"], "evidence key", s) for s in data.get("parts", {}).get("same_day", {}).get("source", [])
+    ]
+    for name, modifier in data.get("modifiers", {}).items():
+        found += [(["modifiers", name, "source"], "evidence key", s) for s in modifier.get("source", [])]
+    for name, group in data.get("athletes", {}).items():
+        found += [(["athletes", name, "source"], "evidence key", s) for s in group.get("source", [])]
+        found += [(["athletes", name, "leave_out"], "exercise", k) for k in group.get("leave_out", [])]
+        found += [(["athletes", name, "template"], "session", k) for k in group.get("template", [])]
+        if "goal" in group:
+            found.append((["athletes", name, "goal"], "goal", group["goal"]))
+        if "threshold" in group:
+            found.append((["athletes", name, "threshold"], "threshold", group["threshold"]))
+    return found
