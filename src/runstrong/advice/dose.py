@@ -9,15 +9,15 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from runstrong.advice.resolve import REFERRAL, Advice
+from runstrong.advice.resolve import REFERRAL, Advice, Recommendation
 from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.programming import Goal, Programming
 
 DEFAULT_PHASE = "base_strength"
 #: Goals a youth or novice athlete's loaded lifts change to their own (technique first).
 LIFTING_GOALS = ("strength", "heavy_strength", "maintenance", "rebuild")
-#: Where an exercise sits in a session.
-PARTS = ("warm_up", "main", "cool_down")
+#: Where an exercise sits in a session: the warm-up, the main part (or a circuit), the cool-down.
+PARTS = ("warm_up", "main", "circuit", "cool_down")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Dose:
     rest: str
     rest_s: tuple[int, int] = (0, 0)
     sets_max: int | None = None
+    sets_word: str = ""
     reps: str | None = None
     hold_s: str | None = None
     contacts: int | None = None
@@ -75,7 +76,8 @@ class Dose:
             what = f"{self.hold_s} s{each}"
         else:
             what = f"{self.reps}{each}"
-        return f"{sets} x {what}" + (f" {self.extra}" if self.extra else "")
+        count = f"{sets} {self.sets_word} of" if self.sets_word else f"{sets} x"
+        return f"{count} {what}" + (f" {self.extra}" if self.extra else "")
 
     def load_words(self) -> str:
         """This week's load change in words; empty when the exercise carries no load figure."""
@@ -90,7 +92,7 @@ class Dose:
         tempo = f"tempo {self.tempo}" if re.fullmatch(r"[0-9X]+(-[0-9X]+){2}", self.tempo) else self.tempo
         parts = [self.amount(), tempo, self.effort]
         if self.rest:
-            parts.append(f"rest {self.rest}")
+            parts.append(f"{self.rest} to the next exercise" if self.sets_word else f"rest {self.rest}")
         if self.frequency:
             parts.append(self.frequency)
         if self.load_words():
@@ -218,7 +220,10 @@ def context(knowledge: KnowledgeBase, advice: Advice, snapshot: dict[str, Any], 
         elif effects.get("load") == "up" and percent is not None and load is None:
             load, when = percent, "on the lifts where you beat the target reps by 1-2 in your last two sessions"
         slow = slow or effects.get("tempo") == "slow_eccentric"
-    if deload is None and any(rec.adjustment.effects.get("volume") == "down" for rec in advice.recommendations):
+    deloading = plan.get("phase") == "deload" or any(
+        r.adjustment.effects.get("volume") == "down" for r in advice.recommendations
+    )
+    if deload is None and deloading:
         deload = -float(knowledge.programming.modifiers["deload"]["load_pct"]) if knowledge.programming else 20
     taper_days = threshold(knowledge, "race_taper_days")
     race = _number(plan.get("race_in_days"))
@@ -239,7 +244,9 @@ def context(knowledge: KnowledgeBase, advice: Advice, snapshot: dict[str, Any], 
 
 def _goal_key(programming: Programming, knowledge: KnowledgeBase, ctx: Context, key: str, part: str) -> str:
     exercise = knowledge.exercises[key]
-    if part != "main":
+    if part == "circuit" and not exercise.goal:
+        return str(programming.parts[part]["goal"])
+    if part not in ("main", "circuit"):
         return str(programming.parts[part]["goal"])
     if key in ctx.goals:
         return ctx.goals[key]
@@ -267,8 +274,9 @@ def prescribe(knowledge: KnowledgeBase, ctx: Context, key: str, part: str = "mai
         elif goal.key in LIFTING_GOALS and exercise.equipment == "loaded" and (ctx.youth or ctx.novice):
             athlete_goal = programming.athletes["youth" if ctx.youth else "novice"].get("goal", goal.key)
             goal, changed = programming.goals[athlete_goal], ["youth" if ctx.youth else "novice"]
-    dose = _base(programming, goal, exercise.per, exercise.reps if part == "main" else None, exercise.hold_s)
-    if goal.protocol or part != "main":
+    own_reps = exercise.reps if part == "main" else None
+    dose = _base(programming, goal, exercise.per, own_reps, exercise.hold_s)
+    if goal.protocol or part not in ("main", "circuit"):
         return dose
     dose = replace(dose, changed_by=tuple(changed))
     return _modify(programming, ctx, dose, exercise.equipment, exercise.slot)
@@ -287,6 +295,7 @@ def _base(programming: Programming, goal: Goal, per: str, reps: str | None, hold
         title=goal.title,
         sets=goal.sets,
         sets_max=goal.sets_max,
+        sets_word=goal.sets_word,
         reps=None if hold_s else (reps if own and reps and goal.reps else goal.reps),
         hold_s=hold_s,
         contacts=goal.contacts,
@@ -336,6 +345,18 @@ def _modify(programming: Programming, ctx: Context, dose: Dose, equipment: str, 
             if not (ctx.load_pct > 0 and technique):
                 dose = replace(dose, load_change_pct=ctx.load_pct, load_when=ctx.load_when if ctx.load_pct > 0 else "")
     return replace(dose, changed_by=tuple(changed))
+
+
+def staged(knowledge: KnowledgeBase, rec: Recommendation) -> list[str]:
+    """The exercises of the stage a staged programme names (a goal's title in its `stage` param),
+    else all of them: what every report lists and the plan gives."""
+    stage = " ".join(str(s) for s in rec.params.get("stage") or []).lower()
+    programming = knowledge.programming
+    if programming is None or not stage:
+        return list(rec.exercises)
+    goals = rec.adjustment.goals
+    keys = [k for k in rec.exercises if k in goals and programming.goals[goals[k]].title in stage]
+    return keys or list(rec.exercises)
 
 
 def source_words(knowledge: KnowledgeBase, key: str) -> str:

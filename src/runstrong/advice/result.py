@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runstrong import __version__
-from runstrong.advice.dose import Context, context, left_out, prescribe
+from runstrong.advice.dose import Context, context, left_out, prescribe, staged
 from runstrong.advice.resolve import Recommendation, resolve_advice
 from runstrong.advice.summary import Wording, summary
 from runstrong.advice.unknown import unknown_fields
@@ -58,7 +58,7 @@ _FIXED: PerObject[dict[tuple[str, tuple[str, ...], tuple[str, ...]], _Fixed]] = 
 
 
 def _fixed(ruleset: RuleSet, rec: Recommendation) -> _Fixed:
-    rules, exercises = tuple(rec.rules), tuple(rec.exercises)
+    rules, exercises = tuple(rec.rules), tuple(staged(ruleset.knowledge, rec))
     return remembered(
         _FIXED.get(ruleset, dict),
         (rec.adjustment.id, rules, exercises),

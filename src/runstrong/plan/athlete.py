@@ -82,7 +82,7 @@ def calendar(snapshot: dict[str, Any]) -> Calendar:
     if isinstance(race, int):
         date = dt.date.fromisoformat(str(snapshot["date"]))
         monday = date - dt.timedelta(days=date.weekday())
-        days_to_race = {day: (monday + dt.timedelta(days=n) - date).days + race for n, day in enumerate(DAYS)}
+        days_to_race = {day: race - (monday + dt.timedelta(days=n) - date).days for n, day in enumerate(DAYS)}
     return Calendar(
         _days(plan.get("key_run_days")), plan.get("long_run_day"), _days(plan.get("run_days")), days_to_race
     )

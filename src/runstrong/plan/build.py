@@ -24,7 +24,7 @@ RUNNING_WORDS = {
     "stop": "no running this week: walk, cycle or pool-run instead",
     "down": "runs shorter, easy and flat this week",
     "hold": "keep this week's running distance, the long run within 110 % of the month's longest",
-    "up": "the walk-run programme moves on (see the advice)",
+    "up": "the walk-run programme as the advice says, every other day",
 }
 
 
@@ -60,18 +60,20 @@ def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, ctx
     week = build_week(knowledge, snapshot, advice.status, ctx, Filters(leave_out=leave_out), athlete)
     week.notes += athlete.notes
     rules = rules_for(knowledge, advice, athlete.spacing_hours(programming, schedule.min_hours(advice)))
-    schedule.place(week, advice, rules, record=False)
     effects.referral(knowledge, week, advice, ctx, full)
+    schedule.place(week, rules)
     effects.fewer_sessions(week, advice)
     effects.swaps(knowledge, week, advice, ctx, full)
     room = {"no_new": _race_hold(knowledge, snapshot), "max_new": athlete.max_new(programming)}
     effects.added_work(knowledge, week, advice, ctx, full, room)
-    schedule.place(week, advice, rules)
+    schedule.place(week, rules)
+    schedule.explain_moves(week, advice, rules)
     effects.hard_day_sessions(knowledge, week, advice, ctx, full)
     effects.intensity(week, advice)
     finish(knowledge, week, advice, ctx, full)
     _running(week, advice)
     _taper(knowledge, week, ctx)
+    _described(week, advice, ctx)
     done = {a["adjustment"] for a in week.applied}
     for rec in advice.recommendations:
         if rec.adjustment.id not in done:
@@ -96,6 +98,41 @@ def _running(week: Week, advice: Advice) -> None:
             week.running_stopped = True
         week.running_note = week.running_note or RUNNING_WORDS.get(value, "")
         week.applied_effect(rec.adjustment.id, RUNNING_WORDS.get(value, "running as the advice says"))
+
+
+def _load_words(ctx: Context) -> str:
+    if ctx.load_pct is None:
+        return ""
+    if ctx.load_pct < 0:
+        return f"loads {ctx.load_pct:g} % on the loaded lifts"
+    if ctx.load_pct == 0:
+        return "the same loads as last week on the loaded lifts"
+    if ctx.youth or ctx.taper:
+        return "no load increase this week: " + (
+            "a young athlete's load follows technique" if ctx.youth else "the taper"
+        )
+    novice = ", none on the technique-first lifts (more load only when every rep is clean)" if ctx.novice else ""
+    return (
+        f"loads +{ctx.load_pct:g} % on the loaded lifts where you beat the target reps by 1-2 in two sessions{novice}"
+    )
+
+
+def _described(week: Week, advice: Advice, ctx: Context) -> None:
+    """What the load, tempo and no-new-work advice did, for the adjustments no step described."""
+    done = {a["adjustment"] for a in week.applied}
+    for rec in advice.recommendations:
+        effects_ = rec.adjustment.effects
+        words = ""
+        if effects_.get("load") in ("down", "hold", "up") and "volume" not in effects_:
+            words = _load_words(ctx)
+        elif effects_.get("tempo") == "slow_eccentric":
+            words = "lowering over 4 s on the strength lifts"
+        elif effects_.get("exercises") in ("warm_up", "cool_down"):
+            words = f"in every {effects_['exercises'].replace('_', '-')}"
+        elif effects_.get("new_work") == "none":
+            words = "no new exercise added this week"
+        if words and rec.adjustment.id not in done:
+            week.applied_effect(rec.adjustment.id, words)
 
 
 def _taper(knowledge: KnowledgeBase, week: Week, ctx: Context) -> None:

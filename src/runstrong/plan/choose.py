@@ -88,13 +88,14 @@ def pick(
 ) -> str | None:
     """The exercise for a slot: the phase's pool in order, then the catalogue; a light session
     takes no external load, and only the power slot takes high-impact work."""
-    pool = [k for k in template(knowledge, phase)["pool"] if k in knowledge.exercises]
+    pool = [str(k) for k in template(knowledge, phase)["pool"] if k in knowledge.exercises]
     ranked = pool + [k for k in knowledge.exercises if k not in pool]
     for key in ranked:
         exercise = knowledge.exercises[key]
         if exercise.slot != slot or key in taken or not _default_pick(knowledge, key):
             continue
-        if intensity == "light" and (exercise.equipment == "loaded" or exercise.impact == "high"):
+        light_legs = intensity == "light" and exercise.equipment == "loaded" and slot != "upper"
+        if light_legs or (intensity == "light" and exercise.impact == "high"):
             continue
         if exercise.impact == "high" and slot != "power":
             continue

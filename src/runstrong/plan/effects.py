@@ -5,7 +5,9 @@ lower intensity."""
 
 from __future__ import annotations
 
-from runstrong.advice.dose import Context, meanwhile
+from collections.abc import Mapping
+
+from runstrong.advice.dose import Context, meanwhile, staged
 from runstrong.advice.resolve import REFERRAL, Advice, Recommendation
 from runstrong.plan.choose import Filters, item
 from runstrong.plan.model import INTENSITIES, Item, Session, Week, day_index, hours_apart
@@ -37,10 +39,13 @@ def referral(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context,
     if mode == "nothing" or (mode == "away_from_site" and leg):
         week.running_stopped = True
         week.notes.append("no running until a clinician has assessed it")
+    elif mode == "reduced":
+        week.runs_easy = True
+        week.running_note = "every run easy until a clinician has assessed it"
     for session in list(week.sessions):
         session.shaped_by(REFERRAL)
         shape = programming.sessions["upper_trunk" if mode == "away_from_site" else "light"]
-        session.intensity, session.template, session.main = "light", shape.key, []
+        session.intensity, session.template, session.main, session.slots = "light", shape.key, [], []
         session.planned_contacts = 0
         if mode != "nothing":
             fill(knowledge, ctx, week.phase, session, list(shape.slots), filters)
@@ -77,7 +82,13 @@ def fewer_sessions(week: Week, advice: Advice) -> None:
                 ),
             )
             week.sessions.remove(least)
-            week.dropped.append({"day": least.day, "because": [rec.adjustment.id], "why": "the hardest session first"})
+            week.dropped.append(
+                {
+                    "day": least.planned_day or least.day,
+                    "because": [rec.adjustment.id],
+                    "why": "the hardest session first",
+                }
+            )
         week.applied_effect(rec.adjustment.id, f"at most {target} gym session(s) this week")
 
 
@@ -110,7 +121,7 @@ def swaps(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, fi
                     (k for k in rec.exercises if k not in taken and filters.allowed(knowledge, k, advised=True)), None
                 )
                 if variant:
-                    new = item(knowledge, ctx, variant, [rec.adjustment.id])
+                    new = item(knowledge, ctx, variant, [rec.adjustment.id], session.part())
                     new.swap_for, new.rehab = old.name, True
                     where = _place(week, session, new)
                     done.append(f"{old.name} -> {new.name} ({where})")
@@ -139,18 +150,6 @@ def _refill(knowledge: KnowledgeBase, week: Week, session: Session, ctx: Context
     if added:
         session.notes.append(f"filled with pain-free work: {', '.join(added)}")
         session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
-
-
-def _stage(knowledge: KnowledgeBase, rec: Recommendation) -> list[str]:
-    """The exercises of the stage the advice names (a goal's title in its `stage`), else all of them."""
-    stage = " ".join(str(s) for s in rec.params.get("stage") or []).lower()
-    programming = knowledge.programming
-    assert programming is not None
-    keys = list(rec.exercises)
-    staged = [
-        k for k in keys if rec.adjustment.goals.get(k) and programming.goals[rec.adjustment.goals[k]].title in stage
-    ]
-    return staged or keys
 
 
 def _session_for(knowledge: KnowledgeBase, week: Week, new: Item, used: list[Session]) -> Session | None:
@@ -182,7 +181,7 @@ def _session_for(knowledge: KnowledgeBase, week: Week, new: Item, used: list[Ses
 
 
 def added_work(
-    knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, filters: Filters, rules: dict[str, object]
+    knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, filters: Filters, rules: Mapping[str, object]
 ) -> None:
     """Training (`add`) and rehab work the advice gives: into the session with its slot (in place of
     the default exercise there), or the daily home programme; no new training exercise in a week
@@ -198,8 +197,10 @@ def added_work(
         if kind == "add" and reason:
             week.applied_effect(rec.adjustment.id, f"nothing added: {reason}")
             continue
-        keys = _stage(knowledge, rec) if kind == "rehab" else list(rec.exercises)
-        present = [k for k in keys if any(k in s.exercise_keys() for s in week.sessions) or k in {i.key for i in week.daily}]
+        keys = staged(knowledge, rec)
+        present = [
+            k for k in keys if any(k in s.exercise_keys() for s in week.sessions) or k in {i.key for i in week.daily}
+        ]
         if kind == "add" and present:
             names = ", ".join(knowledge.exercises[k].name for k in present)
             week.applied_effect(rec.adjustment.id, f"already in the week: {names}")
@@ -220,7 +221,7 @@ def added_work(
                 )
                 if same is not None:
                     session.main.remove(same)
-                copy = item(knowledge, ctx, key, [rec.adjustment.id])
+                copy = item(knowledge, ctx, key, [rec.adjustment.id], session.part())
                 copy.new, copy.rehab = new.new, new.rehab
                 session.main.append(copy)
                 session.shaped_by(rec.adjustment.id)
@@ -256,7 +257,7 @@ def hard_day_sessions(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx:
             if session.day not in week.calendar.hard_days():
                 continue
             shape = programming.sessions["upper_trunk"]
-            session.template, session.main = shape.key, []
+            session.template, session.main, session.slots = shape.key, [], list(shape.slots)
             session.intensity = "light" if session.intensity == "light" else "moderate"
             for key in [k for k in rec.exercises if filters.allowed(knowledge, k)][: shape.exercises]:
                 session.main.append(item(knowledge, ctx, key, [rec.adjustment.id]))
@@ -278,14 +279,24 @@ def intensity(week: Week, advice: Advice) -> None:
             session.notes.append(f"made moderate: at most {most} heavy session(s) a week")
             session.shaped_by(rec.adjustment.id)
         week.applied_effect(rec.adjustment.id, f"at most {most} heavy session(s) a week")
-    for rec in with_effect(advice, "intensity", "down"):
-        lowered = []
+    lowering = with_effect(advice, "intensity", "down")
+    if week.phase == "deload" and not lowering:
+        _lower(week)
+    for rec in lowering:
+        lowered = _lower(week)
         for session in week.sessions:
-            step = INTENSITIES.index(session.intensity)
-            if step:
-                lowered.append(f"{session.day} {session.intensity} -> {INTENSITIES[step - 1]}")
-                session.notes.append(f"{session.intensity} made {INTENSITIES[step - 1]}: a deload week")
-                session.intensity = INTENSITIES[step - 1]
             session.shaped_by(rec.adjustment.id)
         effect = f"sets {week.total_sets()} of the {week.sets_before} planned, lighter loads, no jumping"
         week.applied_effect(rec.adjustment.id, effect + (f"; {', '.join(lowered)}" if lowered else ""))
+
+
+def _lower(week: Week) -> list[str]:
+    """A deload week: every session one intensity step lower; what changed."""
+    lowered = []
+    for session in week.sessions:
+        step = INTENSITIES.index(session.intensity)
+        if step:
+            lowered.append(f"{session.day} {session.intensity} -> {INTENSITIES[step - 1]}")
+            session.notes.append(f"{session.intensity} made {INTENSITIES[step - 1]}: a deload week")
+            session.intensity = INTENSITIES[step - 1]
+    return lowered

@@ -80,6 +80,7 @@ class Session:
     notes: list[str] = field(default_factory=list)
     planned_day: str = ""  # the day the athlete (or the template) had it on
     circuit: bool = False
+    slots: list[str] = field(default_factory=list)  # its slots, the most important first
     minutes: int = 0
     timing: str = ""  # the order on a day with a run
     planned_contacts: int = 0  # the plyometric contacts the athlete planned
@@ -87,6 +88,10 @@ class Session:
     def shaped_by(self, adjustment: str) -> None:
         if adjustment not in self.because:
             self.because.append(adjustment)
+
+    def part(self) -> str:
+        """Where its work goes: a circuit's own dose, else the main part."""
+        return "circuit" if self.circuit else "main"
 
     def items(self) -> list[Item]:
         return [*self.warm_up, *self.main, *self.cool_down]
@@ -112,7 +117,8 @@ class Session:
             "because": list(self.because),
             "plyometric_contacts": self.contacts(),
             "planned_day": self.planned_day,
-            "notes": list(self.notes),
+            "notes": list(dict.fromkeys(self.notes)),
+            "circuit": self.circuit,
             "minutes": self.minutes,
             "timing": self.timing,
             "warm_up": [item.as_dict() for item in self.warm_up],
@@ -165,6 +171,7 @@ class Week:
     notes: list[str] = field(default_factory=list)
     sets_before: int = 0  # the week's main-part sets as planned, before the advice
     running_stopped: bool = False  # a referral or the advice stops running
+    runs_easy: bool = False  # a referral keeps running easy: no hard runs this week
     running_note: str = ""  # how the runs change (easy only, shorter)
 
     @property
@@ -184,6 +191,8 @@ class Week:
             return "rest"
         if calendar.key_run_days is None and calendar.long_run_day is None and calendar.run_days is None:
             return "unknown"
+        if day in calendar.hard_days() and self.runs_easy:
+            return "easy"
         if day == calendar.long_run_day:
             return "long"
         if day in (calendar.key_run_days or []):

@@ -108,12 +108,8 @@ def _settle(data: dict[str, Any], advice: Advice, was_deload: bool, why: list[st
             item["trend"] = "stable"
     if settled:
         why.append("if the advice is followed, symptoms settle a step: " + ", ".join(settled))
-    wellbeing = data.get("wellbeing") or {}
     if was_deload:
-        for name, towards in (("fatigue", 2), ("stress", 2), ("mood", 4)):
-            if name in wellbeing and wellbeing[name] != towards:
-                wellbeing[name] += 1 if wellbeing[name] < towards else -1
-        why.append("fatigue, stress and mood a step better after the deload week")
+        _rested(data, why)
     running = data.get("running") or {}
     if "week_km" in running:
         running["prev_week_km"] = running["week_km"]
@@ -122,6 +118,28 @@ def _settle(data: dict[str, Any], advice: Advice, was_deload: bool, why: list[st
         running["longest_run_30d_km"] = max(running["longest_run_30d_km"], running["planned_long_run_km"])
     if running:
         why.append("running held at this week's distance, no new spike")
+
+
+#: Where the fatigue signs a deload is for are taken to be after it (a typical week).
+RESTED = {"fatigue": 2, "stress": 2, "mood": 4}
+
+
+def _rested(data: dict[str, Any], why: list[str]) -> None:
+    """After a deload week the fatigue signs it was for are taken as eased: fatigue, stress and mood
+    typical again, cadence back to its baseline, form no longer slipping. Sleep is taken as it was."""
+    wellbeing = data.get("wellbeing") or {}
+    for name, typical in RESTED.items():
+        if name in wellbeing:
+            wellbeing[name] = min(wellbeing[name], typical) if name != "mood" else max(wellbeing[name], typical)
+    if "low_mood_days" in wellbeing:
+        wellbeing["low_mood_days"] = 0
+    running = data.get("running") or {}
+    if "cadence_baseline_spm" in running and "cadence_spm" in running:
+        running["cadence_spm"] = running["cadence_baseline_spm"]
+    symptoms = data.get("symptoms") or {}
+    if symptoms.get("form_deteriorating"):
+        symptoms["form_deteriorating"] = False
+    why.append("after the deload week, fatigue, stress, mood and cadence back to usual (sleep as it was)")
 
 
 def next_state(
@@ -136,15 +154,13 @@ def next_state(
     plan = data.setdefault("plan", {})
     was_deload = deload_week(advice, snapshot)
     race = plan.get("race_in_days")
-    if race is not None:
-        if int(race) - 7 < 0:
-            plan.pop("race_in_days")
-            plan.update(phase="deload", weeks_in_phase=0, weeks_since_deload=0)
-            why.append("the week after the race: recovery, light sessions only")
-            was_deload = True
-        else:
+    if race is not None and int(race) - 7 < 0:
+        plan.pop("race_in_days")
+        plan.update(phase="deload", weeks_in_phase=0)
+        why.append("the week after the race: recovery, a deload")
+    else:
+        if race is not None:
             plan["race_in_days"] = int(race) - 7
-    if "race_in_days" in plan or not was_deload or plan.get("phase") != "deload":
         _phase(knowledge, plan, advice, why)
     _deloads(knowledge, plan, was_deload, first, why)
     _settle(data, advice, was_deload, why)

@@ -42,7 +42,7 @@ def session_lines(session: dict[str, Any], md: bool) -> list[str]:
         out.append(f"{pad}When: {session['timing']}")
     if session["warm_up"]:
         names = "; ".join(f"{e['name']} {e['dose']['text'].split(',')[0]}" for e in session["warm_up"])
-        out.append(f"{pad}Warm-up (about 10 min, easy): {names}")
+        out.append(f"{pad}Warm-up (easy): {names}")
     for n, entry in enumerate(session["exercises"], 1):
         out.append(f"{pad}{n}. {dose_text(entry)}")
         if entry["dose"].get("ramp_up"):

@@ -39,7 +39,7 @@ def min_hours(advice: Advice) -> int:
 
 
 def hard_days(week: Week) -> list[str]:
-    return [] if week.running_stopped else week.calendar.hard_days()
+    return [] if week.running_stopped or week.runs_easy else week.calendar.hard_days()
 
 
 def next_to_hard(week: Week, day: str) -> bool:
@@ -67,7 +67,7 @@ def blocked(week: Week, session: Session, day: str, rules: Rules) -> str:
     return ""
 
 
-def place(week: Week, advice: Advice, rules: Rules, record: bool = True) -> None:
+def place(week: Week, rules: Rules) -> None:
     """Every session on the day that keeps the rules at the least cost (a planned session stays on
     its day unless a rule or a clearly better day moves it); a heavy leg session no day can hold
     is made moderate; a session no day can hold at all is left out."""
@@ -82,35 +82,42 @@ def place(week: Week, advice: Advice, rules: Rules, record: bool = True) -> None
         )
         if found is not None or len(week.sessions) > MAX_SEARCHED:
             break
-        stuck = [s for s in week.sessions if s.heavy_legs()] or [
-            s for s in week.sessions if all(blocked(week, s, d, rules) for d in DAYS)
-        ]
-        if not stuck:
-            break
+        stuck = (
+            [s for s in week.sessions if s.heavy_legs()]
+            or [s for s in week.sessions if all(blocked(week, s, d, rules) for d in DAYS)]
+            or week.sessions[-1:]
+        )
         session = min(stuck, key=lambda s: sum(not blocked(week, s, d, rules) for d in DAYS))
         if session.heavy_legs():
             session.intensity = "moderate"
             session.notes.append("made moderate: no day this week is clear of the hard runs either side")
         else:
             week.sessions.remove(session)
-            week.dropped.append({"day": session.day, "because": [], "why": blocked(week, session, session.day, rules)})
+            why = blocked(week, session, session.day, rules) or "no day keeps the week's rules"
+            week.dropped.append({"day": session.planned_day or session.day, "because": [], "why": why})
+    for index, day in (found or {}).items():
+        week.sessions[index].day = day
+    taken = {s.day for s in week.sessions}
+    for session in week.sessions:
+        session.day = session.day or next((d for d in DAYS if d not in taken), DAYS[0])
+        session.planned_day = session.planned_day or session.day
+
+
+def explain_moves(week: Week, advice: Advice, rules: Rules) -> None:
+    """Each session off its planned day says why; the scheduling advice says what it moved."""
+    hard = hard_days(week)
     easy, spacing = advised(advice, "schedule"), advised(advice, "spacing")
     moved: list[str] = []
-    for index, day in (found or {}).items():
-        session = week.sessions[index]
-        if not session.day:
-            session.day = session.planned_day = day
-        elif day != session.day:
-            why = why_moved(hard, session, session.day, blocked(week, session, session.day, rules))
-            session.notes.append(f"moved from {session.day}: {why}")
-            moved.append(f"{session.day} -> {day}")
-            adjustment = easy if session.day in hard else spacing
-            if adjustment:
-                session.shaped_by(adjustment)
-            session.day = day
-    for session in week.sessions:
-        session.day = session.day or DAYS[0]
-    for adjustment in dict.fromkeys(a for a in (easy, spacing) if a and record):
+    for session in week.ordered():
+        if session.day == session.planned_day:
+            continue
+        why = why_moved(hard, session, session.planned_day, blocked(week, session, session.planned_day, rules))
+        session.notes.insert(0, f"moved from {session.planned_day}: {why}")
+        moved.append(f"{session.planned_day} -> {session.day}")
+        adjustment = easy if session.planned_day in hard else spacing
+        if adjustment:
+            session.shaped_by(adjustment)
+    for adjustment in dict.fromkeys(a for a in (easy, spacing) if a):
         week.applied_effect(adjustment, ("moved " + ", ".join(moved)) if moved else "the week already keeps it")
 
 
@@ -132,7 +139,9 @@ def _race(week: Week, rules: Rules) -> None:
         : max(0, len(race_week) - rules.race_week_sessions)
     ]:
         week.sessions.remove(session)
-        week.dropped.append({"day": session.day, "because": [], "why": "race week: one short session at most"})
+        week.dropped.append(
+            {"day": session.planned_day or session.day, "because": [], "why": "race week: one short session at most"}
+        )
 
 
 def check(week: Week, rules: Rules) -> list[Constraint]:
@@ -186,7 +195,7 @@ def check(week: Week, rules: Rules) -> list[Constraint]:
 
 def _rule(name: str, unknown: bool, broken: list[str], holds: str) -> Constraint:
     if unknown:
-        return Constraint(name, False, "cannot be checked: the snapshot does not say which days are hard runs", True)
+        return Constraint(name, False, f"{holds}: not known, the snapshot does not say which days are hard runs", True)
     if broken:
         return Constraint(name, False, f"broken on {', '.join(broken)}: no free day keeps the week's other rules")
     return Constraint(name, True, holds)

@@ -15,9 +15,6 @@ from runstrong.plan.model import Item, Session, Week
 from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.programming import Programming
 
-#: The order in which items leave a session that is too long (the last kept longest).
-KEEP_ORDER = ("rehab", "power", "main", "hinge", "single_leg", "calf_foot", "new", "hip", "trunk", "upper")
-
 
 def part_exercises(knowledge: KnowledgeBase, advice: Advice, part: str) -> list[str]:
     """The warm-up or cool-down exercises: the advice's (already filtered) when it is kept, else the
@@ -40,7 +37,7 @@ def _upper(text: str | None) -> int:
 def seconds(programming: Programming, dose: Dose) -> int:
     """A rough time for the item: its sets of work and the rest between them."""
     sides = 2 if dose.per else 1
-    per_rep = programming.parts["seconds_per_rep"]
+    per_rep = int(programming.parts["seconds_per_rep"])
     if re.fullmatch(r"[0-9X]+(-[0-9X]+){2}", dose.tempo):
         per_rep = sum(int(n) if n.isdigit() else 1 for n in dose.tempo.split("-")) or per_rep
     if dose.contacts is not None:
@@ -55,17 +52,21 @@ def seconds(programming: Programming, dose: Dose) -> int:
 
 
 def minutes(programming: Programming, session: Session) -> int:
-    total = programming.parts["warm_up"]["minutes"] * 60 * bool(session.warm_up)
-    total += programming.parts["cool_down"]["minutes"] * 60 * bool(session.cool_down)
+    """The session's estimated length: warm-up, each item's sets and rest, ramp-up sets, cool-down."""
+    parts = programming.parts
+    total = int(parts["warm_up"]["minutes"]) * 60 * bool(session.warm_up)
+    total += int(parts["cool_down"]["minutes"]) * 60 * bool(session.cool_down)
     for entry in session.main:
-        total += seconds(programming, entry.dose) + programming.parts["seconds_between_exercises"]
-        total += programming.parts["ramp_up"].get("minutes", 0) * 60 * bool(entry.dose.ramp_up)
+        total += seconds(programming, entry.dose) + int(parts["seconds_between_exercises"])
+        total += int(parts["ramp_up"].get("minutes", 0)) * 60 * bool(entry.dose.ramp_up)
     return round(total / 60)
 
 
-def _rank(entry: Item) -> int:
-    key = "rehab" if entry.rehab or entry.swap_for else ("new" if entry.new else entry.slot)
-    return KEEP_ORDER.index(key) if key in KEEP_ORDER else len(KEEP_ORDER)
+def _rank(session: Session, entry: Item) -> tuple[int, int]:
+    """How much an item matters (lower: more): rehab and swaps first, then the session's slots in
+    their order of importance, added work last."""
+    slot = session.slots.index(entry.slot) if entry.slot in session.slots else len(session.slots)
+    return (0 if entry.rehab or entry.swap_for else 2 if entry.new else 1), slot
 
 
 def _trim(programming: Programming, session: Session) -> list[str]:
@@ -77,7 +78,7 @@ def _trim(programming: Programming, session: Session) -> list[str]:
     while session.main and (len(session.main) > most or minutes(programming, session) > limit):
         if len(session.main) == 1:
             break
-        least = max(session.main, key=lambda e: (_rank(e), session.main.index(e)))
+        least = max(session.main, key=lambda e: (_rank(session, e), session.main.index(e)))
         session.main.remove(least)
         out.append(least.name)
     return out
@@ -105,6 +106,8 @@ def finish(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, f
         session.cool_down = [
             item(knowledge, ctx, k, [], "cool_down") for k in cool if k not in taken and filters.allowed(knowledge, k)
         ]
+        if not session.warm_up:
+            session.notes.append("warm up with a lighter first set of each exercise (the usual warm-up is left out)")
         left = _trim(programming, session)
         if left:
             session.notes.append(f"left out to keep the session short: {', '.join(left)}")

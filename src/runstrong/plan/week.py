@@ -24,8 +24,9 @@ def planned_slots(programming: Programming, groups: list[str], cap: int) -> list
     for round_ in range(3):
         for group in groups:
             options = programming.muscle_group_slots.get(group, ())
-            if options:
-                slots.append(options[min(round_, len(options) - 1)])
+            slot = options[min(round_, len(options) - 1)] if options else None
+            if slot and (slot not in slots or round_ == 2):
+                slots.append(slot)
         if len(slots) >= MIN_EXERCISES:
             break
     return slots[: max(cap, 1)]
@@ -40,7 +41,9 @@ def fill(
         key = pick(knowledge, phase, slot, session.intensity, filters, taken)
         if key:
             taken.add(key)
-            session.main.append(item(knowledge, ctx, key))
+            session.main.append(item(knowledge, ctx, key, part=session.part()))
+        if slot not in session.slots:
+            session.slots.append(slot)
 
 
 def _cap(programming: Programming, intensity: str) -> int:

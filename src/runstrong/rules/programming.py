@@ -30,6 +30,7 @@ _GOAL = _object(
         "title": _TEXT,
         "sets": _COUNT,
         "sets_max": _COUNT,
+        "sets_word": _TEXT,
         "reps": _TEXT,
         "hold_s": {"type": ["integer", "string"]},
         "contacts": _COUNT,
@@ -90,12 +91,13 @@ SCHEMA: dict[str, Any] = _object(
                 "cool_down": _object(
                     {"advice": _TEXT, "minutes": _COUNT, "goal": _TEXT}, ["advice", "minutes", "goal"]
                 ),
+                "circuit": _object({"goal": _TEXT}, ["goal"]),
                 "ramp_up": _object({"text": _TEXT, "minutes": _COUNT, "project": {"type": "boolean"}}, ["text"]),
                 "same_day": _object({"text": _TEXT, "hard": _TEXT, "source": _KEYS}, ["text", "hard", "source"]),
                 "seconds_per_rep": _COUNT,
                 "seconds_between_exercises": _COUNT,
             },
-            ["warm_up", "cool_down", "ramp_up", "same_day", "seconds_per_rep", "seconds_between_exercises"],
+            ["warm_up", "cool_down", "circuit", "ramp_up", "same_day", "seconds_per_rep", "seconds_between_exercises"],
         ),
         "modifiers": _object(
             {
@@ -120,8 +122,13 @@ SCHEMA: dict[str, Any] = _object(
                         "no_gym_days": _COUNT,
                         **_SOURCED,
                     },
-                    [*("sets_factor", "min_sets_main", "min_sets", "last_heavy_days", "race_week_sessions")]
-                    + ["no_gym_days", "source"],
+                    [
+                        "sets_factor",
+                        "min_sets_main",
+                        "min_sets",
+                        "last_heavy_days",
+                        *("race_week_sessions", "no_gym_days", "source"),
+                    ],
                 ),
             },
             ["deload", "taper"],
@@ -146,6 +153,7 @@ class Goal:
     rest_s: tuple[int, int]
     source: tuple[str, ...]
     sets_max: int | None = None
+    sets_word: str = ""  # what a set is called (rounds, in a circuit)
     reps: str | None = None
     hold_s: str | None = None
     contacts: int | None = None
