@@ -337,13 +337,14 @@ def _modify(programming: Programming, ctx: Context, dose: Dose, equipment: str, 
         changed.append("slow eccentric")
     if slot in ("main", "hinge") and equipment == "loaded" and dose.goal in LIFTING_GOALS:
         dose = replace(dose, ramp_up=str(programming.parts["ramp_up"]["text"]))
-    if equipment == "loaded":
-        if ctx.deload_pct is not None:
-            dose = replace(dose, load_change_pct=-ctx.deload_pct)
-        elif ctx.load_pct is not None and not (ctx.load_pct > 0 and (ctx.youth or ctx.taper)):
-            technique = dose.goal == programming.athletes["novice"].get("goal")
-            if not (ctx.load_pct > 0 and technique):
-                dose = replace(dose, load_change_pct=ctx.load_pct, load_when=ctx.load_when if ctx.load_pct > 0 else "")
+    technique = dose.goal == programming.athletes["novice"].get("goal")  # its load follows its own rule
+    if equipment == "loaded" and ctx.deload_pct is not None:
+        dose = replace(dose, load_change_pct=-ctx.deload_pct)
+    elif equipment == "loaded" and ctx.load_pct is not None:
+        if ctx.load_pct < 0:
+            dose = replace(dose, load_change_pct=ctx.load_pct)
+        elif not (technique or (ctx.load_pct > 0 and (ctx.youth or ctx.taper))):
+            dose = replace(dose, load_change_pct=ctx.load_pct, load_when=ctx.load_when if ctx.load_pct else "")
     return replace(dose, changed_by=tuple(changed))
 
 

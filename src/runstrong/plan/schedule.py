@@ -70,8 +70,7 @@ def blocked(week: Week, session: Session, day: str, rules: Rules) -> str:
 def place(week: Week, rules: Rules) -> None:
     """Every session on the day that keeps the rules at the least cost (a planned session stays on
     its day unless a rule or a clearly better day moves it); a heavy leg session no day can hold
-    is made moderate; a session no day can hold at all is left out."""
-    _race(week, rules)
+    is made moderate; a session no day can hold at all is left out; then the race's rules."""
     hard = hard_days(week)
     while True:
         found = assign(
@@ -101,6 +100,7 @@ def place(week: Week, rules: Rules) -> None:
     for session in week.sessions:
         session.day = session.day or next((d for d in DAYS if d not in taken), DAYS[0])
         session.planned_day = session.planned_day or session.day
+    _race(week, rules)
 
 
 def explain_moves(week: Week, advice: Advice, rules: Rules) -> None:

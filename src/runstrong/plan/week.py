@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from runstrong.advice.dose import Context
+from dataclasses import replace
+
+from runstrong.advice.dose import Context, prescribe
 from runstrong.plan.athlete import Athlete, calendar
 from runstrong.plan.choose import DEFAULT_PHASE, Filters, item, pick, template
 from runstrong.plan.model import INTENSITIES, Session, Week
@@ -96,7 +98,10 @@ def build_week(
             week.sessions.append(session)
         title = knowledge.phases.get(phase, {}).get("title", phase)
         week.notes.append(f"no planned gym week in the snapshot: the {title} template, {len(names)} sessions")
-    week.sets_before = week.total_sets()
+    usual = replace(ctx, deload_pct=None, taper=False, light_only=False)
+    week.sets_before = sum(
+        dose.sets for s in week.sessions for e in s.main if (dose := prescribe(knowledge, usual, e.key, e.part))
+    )
     return week
 
 
