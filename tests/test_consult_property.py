@@ -99,6 +99,9 @@ def _advice(result: dict[str, Any]) -> tuple[Any, ...]:
     recommendations = [
         {
             **rec,
+            # the exercises and their doses also follow the athlete's age, training age and race,
+            # which the consultation asks only when a rule needs them
+            "exercises": None,
             "rules": sorted(rec["rules"], key=lambda r: r["id"]),
             "evidence": sorted(rec["evidence"], key=lambda e: e["key"]),
             "because": sorted(rec["because"]),

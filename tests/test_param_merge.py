@@ -33,10 +33,10 @@ CASES: dict[str, tuple[dict[str, Any], str, set[str], str, str, Any]] = {
             "plan": {
                 "phase": "base_strength",
                 "gym_sessions": [
-                    {"day": "mon", "intensity": "light", "muscle_groups": ["core"]},
+                    {"day": "mon", "intensity": "moderate", "muscle_groups": ["core"]},
                     {"day": "tue", "intensity": "moderate", "muscle_groups": ["posterior_chain"]},
                     {"day": "thu", "intensity": "moderate", "muscle_groups": ["quadriceps"]},
-                    {"day": "sat", "intensity": "light", "muscle_groups": ["core"]},
+                    {"day": "sat", "intensity": "moderate", "muscle_groups": ["core"]},
                 ],
             },
         },

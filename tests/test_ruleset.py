@@ -186,9 +186,10 @@ def _write_rules(rules_dir: Path, *rules: tuple[str, str, list[str], list[str]])
 
 
 def test_every_bundled_source_is_cited(ruleset) -> None:  # type: ignore[no-untyped-def]
-    """A source in evidence.yaml is there because a rule or a threshold stands on it."""
+    """A source in evidence.yaml is there because a rule, a threshold or a dose stands on it."""
     cited = {key for rule in ruleset.rules for key in rule.evidence}
     cited |= {threshold.source for threshold in ruleset.knowledge.thresholds.values()}
+    cited |= ruleset.knowledge.programming.sources()
     assert set(ruleset.knowledge.evidence) - cited == set()
 
 

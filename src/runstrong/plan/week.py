@@ -4,9 +4,8 @@ slot filled from the phase's pool."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import replace
+from typing import Any
 
 from runstrong.advice.dose import Context, prescribe
 from runstrong.plan.athlete import Athlete, calendar

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from runstrong.rules.knowledge import PLAN_EFFECTS, Adjustment, KnowledgeBase
+from runstrong.rules.knowledge import Adjustment, KnowledgeBase
+from runstrong.rules.programming import PLAN_EFFECTS
 
 
 def resolved(a: Adjustment, b: Adjustment) -> bool:

@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runstrong.rules.programming import EQUIPMENT, SLOTS, Programming, parse_programming, references
+from runstrong.rules.programming import (
+    EQUIPMENT,
+    PHASE_TEMPLATE,
+    PLAN_EFFECTS,
+    SLOTS,
+    Programming,
+    goal_problems,
+    parse_programming,
+    programming_problems,
+)
 from runstrong.rules.programming import SCHEMA as PROGRAMMING_SCHEMA
 from runstrong.util.errors import Problem, RuleSetError
 from runstrong.util.located import schema_problems, where
@@ -18,17 +27,6 @@ STATUSES = ["green", "amber", "red"]
 GROUPS = ["now", "this_week", "every_session", "information"]
 WITH_REFERRAL = ["keep", "away_from_site", "suppress"]
 EFFECTS = ["load", "new_work", "frequency", "plyometrics", "phase", "running", "progression"]
-#: Effects on the week that add up rather than contradict (the conflict check leaves them out):
-#: what the adjustment's exercises are for in the plan, and how it shapes the sessions.
-PLAN_EFFECTS: dict[str, list[str]] = {
-    "exercises": ["add", "rehab", "substitute", "lists", "hard_days", "warm_up", "cool_down"],
-    "volume": ["down"],
-    "intensity": ["down"],
-    "schedule": ["easy_days"],
-    "spacing": ["apart"],
-    "tempo": ["slow_eccentric"],
-    "heavy_sessions": ["limit"],
-}
 EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
 MERGES = ["max", "min", "collect"]
 MUSCLE_GROUPS = ["posterior_chain", "quadriceps", "calves", "hips", "core", "upper_body"]
@@ -53,23 +51,6 @@ _RANGE = {
     "type": "object",
     "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
     "required": ["min", "max"],
-    "additionalProperties": False,
-}
-
-#: A phase's usual week, read by `runstrong plan` when the snapshot has no planned gym week: the
-#: session templates of `programming.yaml`, the goals of its slots, the exercise pool by preference.
-_TEMPLATE = {
-    "type": "object",
-    "properties": {
-        "sessions": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "goals": {"type": "object", "additionalProperties": _TEXT},
-        "plyometric_contacts": {
-            "type": "object",
-            "properties": {"beginner": {"type": "integer", "minimum": 0}, "usual": {"type": "integer", "minimum": 0}},
-        },
-        "pool": _KEYS,
-    },
-    "required": ["sessions", "plyometric_contacts", "pool"],
     "additionalProperties": False,
 }
 
@@ -158,7 +139,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "typical_weeks": _RANGE,
             "next": {"type": ["string", "null"]},
             "evidence": _KEYS,
-            "template": _TEMPLATE,
+            "template": PHASE_TEMPLATE,
         },
         ["title", "goal", "sessions_per_week", "typical_weeks", "evidence"],
     ),
@@ -284,6 +265,23 @@ class KnowledgeBase:
 OPTIONAL = ("sites", "red_flags", "programming")
 
 
+def _exercise(key: str, v: dict[str, Any]) -> Exercise:
+    hold = v.get("hold_s")
+    optional = {f: v[f] for f in ("cues", "per", "reps", "goal", "setup") if f in v}
+    return Exercise(
+        key,
+        v["name"],
+        tuple(v["muscle_groups"]),
+        loads=tuple(v["loads"]),
+        impact=v["impact"],
+        kind=v["kind"],
+        slot=v["slot"],
+        equipment=v["equipment"],
+        hold_s=None if hold is None else str(hold),
+        **optional,
+    )
+
+
 def _load_file(directory: Path, name: str, problems: list[Problem]) -> tuple[Path, dict[str, Any]]:
     path = directory / f"{name}.yaml"
     if not path.is_file() and name in OPTIONAL:
@@ -317,10 +315,9 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         loaded[name] for name in ("evidence", "thresholds", "adjustments", "exercises", "phases", "sites", "red_flags")
     )
     pr_file, pr = loaded["programming"]
-    problems += _programming_problems(
+    problems += programming_problems(
         pr_file, pr, {"evidence key": ev, "adjustment": ad, "exercise": ex, "threshold": th}
     )
-    goals = pr.get("goals", {}) if pr else None
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
@@ -328,13 +325,11 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         problems += _check_refs(ad_file, ad, name, "excludes", ex, "exercise")
         problems += _check_refs(ad_file, ad, name, "overrides", ad, "adjustment")
         problems += _check_refs(ad_file, ad, name, "subsumes", ad, "adjustment")
-        for key, goal in (ad[name].get("goals") or {}).items():
-            if key not in ex:
-                problems.append(Problem(where(ad_file, ad, [name, "goals"]), f"{name}.goals: unknown exercise '{key}'"))
-            if goals is not None and goal not in goals:
-                problems.append(
-                    Problem(where(ad_file, ad, [name, "goals"]), f"{name}.goals.{key}: unknown goal '{goal}'")
-                )
+        problems += [
+            Problem(where(ad_file, ad, [name, "goals"]), f"{name}.goals: unknown exercise '{key}'")
+            for key in ad[name].get("goals") or {}
+            if key not in ex
+        ]
         for site, keys in (ad[name].get("site_exercises") or {}).items():
             problems += [
                 Problem(
@@ -351,21 +346,10 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             problems += _check_refs(si_file, si, name, "parts", si, "site")
         for name in rf:
             problems += _check_refs(rf_file, rf, name, "site", si, "site")
-    if goals is not None:
-        for name in ex:
-            problems += _check_refs(ex_file, ex, name, "goal", goals, "goal")
-        for name in ph:
-            template = ph[name].get("template") or {}
-            for session in template.get("sessions", []):
-                if session not in pr.get("sessions", {}):
-                    problems.append(
-                        Problem(where(ph_file, ph, [name, "template"]), f"{name}: unknown session '{session}'")
-                    )
-            for slot, goal in (template.get("goals") or {}).items():
-                if goal not in goals:
-                    problems.append(
-                        Problem(where(ph_file, ph, [name, "template"]), f"{name}.{slot}: unknown goal '{goal}'")
-                    )
+    if pr:
+        problems += goal_problems(
+            {"adjustments": (ad_file, ad), "exercises": (ex_file, ex), "phases": (ph_file, ph)}, pr
+        )
     for name in ph:
         problems += _check_refs(ph_file, ph, name, "evidence", ev, "evidence key")
         if ph[name].get("next") is not None:
@@ -408,41 +392,10 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             )
             for k, v in ad.items()
         },
-        exercises={
-            k: Exercise(
-                k,
-                v["name"],
-                tuple(v["muscle_groups"]),
-                v.get("cues", ""),
-                tuple(v["loads"]),
-                v["impact"],
-                v["kind"],
-                v["slot"],
-                v["equipment"],
-                v.get("per", ""),
-                v.get("reps"),
-                None if v.get("hold_s") is None else str(v["hold_s"]),
-                v.get("goal"),
-                v.get("setup", ""),
-            )
-            for k, v in ex.items()
-        },
+        exercises={k: _exercise(k, v) for k, v in ex.items()},
         phases={k: dict(v) for k, v in ph.items()},
         files=tuple(path for path, _ in loaded.values() if path.is_file()),
         sites={k: Site(k, v["label"], tuple(v.get("parts") or ())) for k, v in si.items()},
         red_flags={k: RedFlag(k, v["label"], v["means"], v["site"], v["urgency"]) for k, v in rf.items()},
         programming=parse_programming(pr) if pr else None,
     )
-
-
-def _programming_problems(file: Path, data: dict[str, Any], known: dict[str, dict[str, Any]]) -> list[Problem]:
-    """Each reference of the programming model to a source, goal, session, exercise, adjustment
-    or threshold that does not exist."""
-    if not data:
-        return []
-    known = {**known, "goal": data.get("goals", {}), "session": data.get("sessions", {})}
-    return [
-        Problem(where(file, data, path), f"{'.'.join(map(str, path))}: unknown {what} '{value}'")
-        for path, what, value in references(data)
-        if value not in known[what]
-    ]

@@ -5,7 +5,11 @@ groups (youth, masters, novice lifters). Read by every report that gives an exer
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from runstrong.util.errors import Problem
+from runstrong.util.located import where
 
 INTENSITIES = ["light", "moderate", "high"]
 SLOTS = ["power", "main", "hinge", "single_leg", "calf_foot", "hip", "upper", "trunk", "warm_up", "cool_down"]
@@ -15,6 +19,36 @@ GOAL_FIELDS = ["sets", "sets_max", "reps", "hold_s", "contacts", "extra", "tempo
 _TEXT = {"type": "string", "minLength": 1}
 _KEYS = {"type": "array", "items": {"type": "string"}}
 _COUNT = {"type": "integer", "minimum": 1}
+
+
+#: Effects on the week that add up rather than contradict (the conflict check leaves them out):
+#: what the adjustment's exercises are for in the plan, and how it shapes the sessions.
+PLAN_EFFECTS: dict[str, list[str]] = {
+    "exercises": ["add", "rehab", "substitute", "lists", "hard_days", "warm_up", "cool_down"],
+    "volume": ["down"],
+    "intensity": ["down"],
+    "schedule": ["easy_days"],
+    "spacing": ["apart"],
+    "tempo": ["slow_eccentric"],
+    "heavy_sessions": ["limit"],
+}
+
+#: A phase's usual week, read by `runstrong plan` when the snapshot has no planned gym week: the
+#: session templates of `programming.yaml`, the goals of its slots, the exercise pool by preference.
+PHASE_TEMPLATE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "sessions": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "goals": {"type": "object", "additionalProperties": _TEXT},
+        "plyometric_contacts": {
+            "type": "object",
+            "properties": {"beginner": {"type": "integer", "minimum": 0}, "usual": {"type": "integer", "minimum": 0}},
+        },
+        "pool": _KEYS,
+    },
+    "required": ["sessions", "plyometric_contacts", "pool"],
+    "additionalProperties": False,
+}
 
 
 def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -192,6 +226,13 @@ class Programming:
     modifiers: dict[str, dict[str, Any]]
     athletes: dict[str, dict[str, Any]]
 
+    def sources(self) -> set[str]:
+        """Every evidence key the model cites."""
+        found = {key for goal in self.goals.values() for key in goal.source}
+        for entry in [*self.modifiers.values(), *self.athletes.values(), self.parts["same_day"]]:
+            found |= set(entry.get("source", []))
+        return found
+
     def main_slot(self, slot: str) -> bool:
         """A main lift's slot (squat, hinge, single-leg): a deload keeps at least two sets of it."""
         return bool(self.slots.get(slot, {}).get("main"))
@@ -258,4 +299,51 @@ def references(data: dict[str, Any]) -> list[tuple[list[Any], str, str]]:
             found.append((["athletes", name, "goal"], "goal", group["goal"]))
         if "threshold" in group:
             found.append((["athletes", name, "threshold"], "threshold", group["threshold"]))
+    return found
+
+
+def programming_problems(file: Path, data: dict[str, Any], known: dict[str, dict[str, Any]]) -> list[Problem]:
+    """Each reference of the model to a source, goal, session, exercise, adjustment or threshold
+    that does not exist (a kind whose own file failed to load is not checked again)."""
+    if not data:
+        return []
+    known = {**known, "goal": data.get("goals", {}), "session": data.get("sessions", {})}
+    return [
+        Problem(where(file, data, path), f"{'.'.join(map(str, path))}: unknown {what} '{value}'")
+        for path, what, value in references(data)
+        if known[what] and value not in known[what]
+    ]
+
+
+def goal_problems(files: dict[str, tuple[Path, dict[str, Any]]], data: dict[str, Any]) -> list[Problem]:
+    """The goals and sessions other knowledge files name (an adjustment's `goals`, an exercise's
+    `goal`, a phase template's `sessions` and `goals`) that the model does not have."""
+    goals, sessions = data.get("goals", {}), data.get("sessions", {})
+    found: list[Problem] = []
+    ad_file, ad = files["adjustments"]
+    for name, entry in ad.items():
+        found += [
+            Problem(where(ad_file, ad, [name, "goals"]), f"{name}.goals.{key}: unknown goal '{goal}'")
+            for key, goal in (entry.get("goals") or {}).items()
+            if goal not in goals
+        ]
+    ex_file, ex = files["exercises"]
+    found += [
+        Problem(where(ex_file, ex, [name, "goal"]), f"{name}.goal: unknown goal '{entry['goal']}'")
+        for name, entry in ex.items()
+        if "goal" in entry and entry["goal"] not in goals
+    ]
+    ph_file, ph = files["phases"]
+    for name, entry in ph.items():
+        template = entry.get("template") or {}
+        found += [
+            Problem(where(ph_file, ph, [name, "template"]), f"{name}: unknown session '{session}'")
+            for session in template.get("sessions", [])
+            if session not in sessions
+        ]
+        found += [
+            Problem(where(ph_file, ph, [name, "template"]), f"{name}.{slot}: unknown goal '{goal}'")
+            for slot, goal in (template.get("goals") or {}).items()
+            if goal not in goals
+        ]
     return found
