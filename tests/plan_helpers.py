@@ -66,6 +66,8 @@ def check_week(ruleset: RuleSet, plan: dict[str, Any], result: dict[str, Any]) -
         assert len(keys) == len(set(keys)), keys  # no exercise twice in one session
         for entry in session["exercises"]:
             dose = entry["dose"]
+            if knowledge.programming.goals[dose["goal"]].high_only and "deload" not in dose["changed_by"]:
+                assert session["intensity"] == "high", (session["day"], entry["id"])  # a heavy dose on a heavy day
             main_lift = knowledge.programming.main_slot(entry["slot"]) and entry["equipment"] == "loaded"
             if main_lift and dose["goal"] not in ("alfredson", "floor_heel_drop", "eccentric_decline_squat"):
                 assert dose["sets"] >= 2, entry

@@ -56,6 +56,7 @@ class Dose:
     extra: str = ""
     frequency: str = ""
     per_week: int | None = None  # the sessions a week it goes in, when its goal says
+    high_only: bool = False  # a heavy dose: for a high-intensity session only
     setting: str = "gym"
     load_change_pct: float | None = None  # only for loaded exercises, when the advice changes the load
     load_when: str = ""
@@ -254,7 +255,7 @@ def _goal_key(programming: Programming, knowledge: KnowledgeBase, ctx: Context, 
         return exercise.goal
     template = knowledge.phases.get(ctx.phase, {}).get("template") or {}
     for table in (template.get("goals") or {}, programming.default_goals):
-        for name in (exercise.slot, exercise.equipment):
+        for name in (key, exercise.slot, exercise.equipment):
             if name in table:
                 return str(table[name])
     return "strength"
@@ -307,6 +308,7 @@ def _base(programming: Programming, goal: Goal, per: str, reps: str | None, hold
         rest_s=goal.rest_s,
         frequency=goal.frequency,
         per_week=goal.per_week,
+        high_only=goal.high_only,
         setting=goal.setting,
         first_load=goal.first_load,
         progression=goal.progression,

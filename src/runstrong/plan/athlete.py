@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from runstrong.advice.dose import athlete, left_out
+from runstrong.advice.dose import athlete, left_out, source_words
 from runstrong.plan.model import DAYS, INTENSITIES, Calendar
 from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.programming import Programming
@@ -61,7 +61,10 @@ def who(knowledge: KnowledgeBase, snapshot: dict[str, Any]) -> Athlete:
     found = Athlete(groups["youth"], groups["masters"], groups["novice"], leave_out=left_out(knowledge, snapshot))
     for name in ("youth", "masters", "novice"):
         if groups[name]:
-            found.notes.append(str(programming.athletes[name]["note"]))
+            entry = programming.athletes[name]
+            cited = ", ".join(source_words(knowledge, key) for key in entry.get("source", []))
+            chosen = "this project's choice" if entry.get("project") == "all" else ""
+            found.notes.append(f"{entry['note']} ({chosen or cited})")
     if groups["novice"] is None and not groups["youth"]:
         found.notes.append(
             "training age not known (profile.strength_training_years): planned as for a novice lifter, technique first"

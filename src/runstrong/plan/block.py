@@ -25,16 +25,16 @@ def build_block(ruleset: RuleSet, evaluation: Evaluation, weeks: int) -> list[di
     snapshot = dict(evaluation.snapshot)
     block = [plan_result(first, advice, ruleset.knowledge)]
     evaluator = Evaluator(ruleset)
-    known = {e.key for s in first.sessions for e in s.main}
+    known = dict.fromkeys(e.key for s in first.ordered() for e in s.main)
     for number in range(2, weeks + 1):
         snapshot, assumed = next_state(ruleset.knowledge, snapshot, advice, number == 2)
         snapshot = dict(validate(snapshot))
         advice = resolve_advice(ruleset, evaluator.evaluate(snapshot))
-        week = apply_advice(ruleset, snapshot, advice)
+        week = apply_advice(ruleset, snapshot, advice, tuple(known))
         for session in week.sessions:
             for entry in session.main:
                 entry.new = entry.new and entry.key not in known
-        known |= {e.key for s in week.sessions for e in s.main}
+        known |= dict.fromkeys(e.key for s in week.ordered() for e in s.main)
         result = plan_result(week, advice, ruleset.knowledge)
         result.update(projection=True, week=number, deload=deload_week(advice, snapshot), revise=REVISE)
         result["projected"] = assumed

@@ -47,17 +47,17 @@ def rules_for(knowledge: KnowledgeBase, advice: Advice, hours: int) -> schedule.
     )
 
 
-def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, ctx: Context | None = None) -> Week:
+def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, known: tuple[str, ...] = ()) -> Week:
     """The week for `snapshot` with `advice` applied and the schedule checked."""
     knowledge = ruleset.knowledge
     programming = knowledge.programming
     if programming is None:
         raise UserError("the knowledge base has no programming.yaml: runstrong plan needs its programming model")
     athlete = who(knowledge, snapshot)
-    ctx = ctx or context(knowledge, advice, snapshot)
+    ctx = context(knowledge, advice, snapshot)
     leave_out = athlete.leave_out
     full = week_filters(knowledge, advice, leave_out, unloaded_only=meanwhile(advice) == "reduced")
-    week = build_week(knowledge, snapshot, advice.status, ctx, Filters(leave_out=leave_out), athlete)
+    week = build_week(knowledge, snapshot, advice.status, ctx, Filters(leave_out=leave_out), athlete, known)
     week.notes += athlete.notes
     rules = rules_for(knowledge, advice, athlete.spacing_hours(programming, schedule.min_hours(advice)))
     effects.referral(knowledge, week, advice, ctx, full)
@@ -70,6 +70,7 @@ def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, ctx
     schedule.explain_moves(week, advice, rules)
     effects.hard_day_sessions(knowledge, week, advice, ctx, full)
     effects.intensity(week, advice)
+    effects.heavy_days_only(knowledge, week, ctx, full)
     finish(knowledge, week, advice, ctx, full)
     _running(week, advice)
     _taper(knowledge, week, ctx)

@@ -84,11 +84,19 @@ def _default_pick(knowledge: KnowledgeBase, key: str) -> bool:
 
 
 def pick(
-    knowledge: KnowledgeBase, phase: str, slot: str, intensity: str, filters: Filters, taken: set[str]
+    knowledge: KnowledgeBase,
+    phase: str,
+    slot: str,
+    intensity: str,
+    filters: Filters,
+    taken: set[str],
+    prefer: tuple[str, ...] = (),
 ) -> str | None:
-    """The exercise for a slot: the phase's pool in order, then the catalogue; a light session
-    takes no external load, and only the power slot takes high-impact work."""
-    pool = [str(k) for k in template(knowledge, phase)["pool"] if k in knowledge.exercises]
+    """The exercise for a slot: one the athlete already does (`prefer`), the phase's pool in order,
+    then the catalogue; a light session takes no external load on the legs, and only the power
+    slot takes high-impact work."""
+    pool = [k for k in prefer if k in knowledge.exercises]
+    pool += [str(k) for k in template(knowledge, phase)["pool"] if k in knowledge.exercises and k not in pool]
     ranked = pool + [k for k in knowledge.exercises if k not in pool]
     for key in ranked:
         exercise = knowledge.exercises[key]

@@ -48,7 +48,7 @@ def referral(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context,
         session.intensity, session.template, session.main, session.slots = "light", shape.key, [], []
         session.planned_contacts = 0
         if mode != "nothing":
-            fill(knowledge, ctx, week.phase, session, list(shape.slots), filters)
+            fill(knowledge, ctx, week, session, list(shape.slots), filters)
             session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
         if not session.main:
             week.sessions.remove(session)
@@ -145,7 +145,7 @@ def _refill(knowledge: KnowledgeBase, week: Week, session: Session, ctx: Context
     if len(session.main) >= 2 or session.template == "upper_trunk":
         return
     before = {i.key for i in session.main}
-    fill(knowledge, ctx, week.phase, session, list(programming.sessions["light"].slots), filters)
+    fill(knowledge, ctx, week, session, list(programming.sessions["light"].slots), filters)
     added = [i.name for i in session.main if i.key not in before]
     if added:
         session.notes.append(f"filled with pain-free work: {', '.join(added)}")
@@ -227,6 +227,10 @@ def added_work(
                 session.shaped_by(rec.adjustment.id)
                 used.append(session)
             where = ", ".join(s.day for s in sessions) if sessions else _place(week, None, new)
+            if sessions and (new.dose.per_week or 1) > len(sessions):
+                where += (
+                    f"; {len(sessions)} of the {new.dose.per_week} sessions a week its dose asks for fit 48 h apart"
+                )
             if where:
                 placed.append(f"{new.name} ({where})")
                 added_count += kind == "add"
@@ -300,3 +304,16 @@ def _lower(week: Week) -> list[str]:
             session.notes.append(f"{session.intensity} made {INTENSITIES[step - 1]}: a deload week")
             session.intensity = INTENSITIES[step - 1]
     return lowered
+
+
+def heavy_days_only(knowledge: KnowledgeBase, week: Week, ctx: Context, filters: Filters) -> None:
+    """A heavy lift left in a session the calendar made easier waits for a high-intensity day: the
+    slot gets a lift at a non-heavy dose (a deload keeps its lifts, at its own lighter dose)."""
+    if ctx.deload_pct is not None:
+        return
+    for session in week.sessions:
+        for old in [i for i in session.main if i.dose.high_only and session.intensity != "high"]:
+            session.main.remove(old)
+            added = fill(knowledge, ctx, week, session, [old.slot], filters)
+            instead = f": {added[0].name} instead" if added else ""
+            session.notes.append(f"{old.name} waits for a high-intensity day{instead}")

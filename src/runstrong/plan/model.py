@@ -172,6 +172,7 @@ class Week:
     sets_before: int = 0  # the week's main-part sets as planned, before the advice
     running_stopped: bool = False  # a referral or the advice stops running
     runs_easy: bool = False  # a referral keeps running easy: no hard runs this week
+    known: tuple[str, ...] = ()  # exercises the athlete did in the weeks before (a projection's)
     running_note: str = ""  # how the runs change (easy only, shorter)
 
     @property

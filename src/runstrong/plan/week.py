@@ -10,7 +10,7 @@ from typing import Any
 from runstrong.advice.dose import Context, prescribe
 from runstrong.plan.athlete import Athlete, calendar
 from runstrong.plan.choose import DEFAULT_PHASE, Filters, item, pick, template
-from runstrong.plan.model import INTENSITIES, Session, Week
+from runstrong.plan.model import INTENSITIES, Item, Session, Week
 from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.programming import Programming
 
@@ -34,17 +34,28 @@ def planned_slots(programming: Programming, groups: list[str], cap: int) -> list
 
 
 def fill(
-    knowledge: KnowledgeBase, ctx: Context, phase: str, session: Session, slots: list[str], filters: Filters
-) -> None:
-    """One exercise per slot, none twice, the dose from the one source."""
+    knowledge: KnowledgeBase,
+    ctx: Context,
+    week: Week,
+    session: Session,
+    slots: list[str],
+    filters: Filters,
+) -> list[Item]:
+    """One exercise per slot, none twice, a heavy dose only in a high-intensity session, the dose
+    from the one source; the items added."""
     taken = session.exercise_keys()
+    added = []
     for slot in slots:
-        key = pick(knowledge, phase, slot, session.intensity, filters, taken)
-        if key:
+        while key := pick(knowledge, week.phase, slot, session.intensity, filters, taken, week.known):
             taken.add(key)
-            session.main.append(item(knowledge, ctx, key, part=session.part()))
+            entry = item(knowledge, ctx, key, part=session.part())
+            if not entry.dose.high_only or session.intensity == "high":
+                session.main.append(entry)
+                added.append(entry)
+                break
         if slot not in session.slots:
             session.slots.append(slot)
+    return added
 
 
 def _cap(programming: Programming, intensity: str) -> int:
@@ -52,7 +63,13 @@ def _cap(programming: Programming, intensity: str) -> int:
 
 
 def build_week(
-    knowledge: KnowledgeBase, snapshot: dict[str, Any], status: str, ctx: Context, filters: Filters, who: Athlete
+    knowledge: KnowledgeBase,
+    snapshot: dict[str, Any],
+    status: str,
+    ctx: Context,
+    filters: Filters,
+    who: Athlete,
+    known: tuple[str, ...] = (),
 ) -> Week:
     """The week as planned, before the advice: from plan.gym_sessions, else the template."""
     programming = knowledge.programming
@@ -67,6 +84,7 @@ def build_week(
         phase,
         "planned" if planned else "template",
         calendar(snapshot),
+        known=known,
     )
     if not plan.get("phase"):
         week.notes.append(f"plan.phase is missing: the {knowledge.phases[phase]['title']} phase is assumed")
@@ -84,7 +102,7 @@ def build_week(
         slots = planned_slots(programming, groups, _cap(programming, session.intensity))
         if session.planned_contacts:
             slots.insert(0, "power")
-        fill(knowledge, ctx, phase, session, slots, filters)
+        fill(knowledge, ctx, week, session, slots, filters)
         week.sessions.append(session)
     if not planned:
         names = who.template(programming, phase, template(knowledge, phase)["sessions"])
@@ -92,7 +110,7 @@ def build_week(
             shape = programming.sessions[name]
             session = Session("", shape.intensity, [], template=name)
             _limit(session, top)
-            fill(knowledge, ctx, phase, session, list(shape.slots), filters)
+            fill(knowledge, ctx, week, session, list(shape.slots), filters)
             session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
             week.sessions.append(session)
         title = knowledge.phases.get(phase, {}).get("title", phase)

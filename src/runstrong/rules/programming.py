@@ -78,6 +78,7 @@ _GOAL = _object(
         "first_load": _TEXT,
         "progression": _TEXT,
         "protocol": {"type": "boolean"},
+        "high_only": {"type": "boolean"},
         "source": _KEYS,
         "project": {"anyOf": [{"enum": ["all"]}, {"type": "array", "items": {"enum": GOAL_FIELDS}}]},
     },
@@ -198,6 +199,7 @@ class Goal:
     first_load: str = ""
     progression: str = ""
     protocol: bool = False
+    high_only: bool = False  # a heavy dose: only in a high-intensity session
     project: tuple[str, ...] = ()  # the fields that are this project's choice
 
     def chosen_here(self, name: str) -> bool:
