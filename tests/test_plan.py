@@ -73,7 +73,13 @@ def _check_effects(ruleset: RuleSet, plan: dict[str, Any], result: dict[str, Any
             assert len(sessions) <= max(1, target)
     if "refer-to-clinician" in kept:
         referred = _sites(ruleset, result["recommendations"][0]["params"]["site"])
-        assert all(set(s["muscle_groups"]) <= UPPER and s["intensity"] == "light" for s in sessions)
+        meanwhile = result["referral"]["meanwhile"]
+        if meanwhile == "nothing" or result["referral"]["urgency"] in ("emergency", "same_day"):
+            assert not sessions and all(d["running"] == "rest" for d in plan["days"])
+        if meanwhile == "away_from_site":
+            assert all(set(s["muscle_groups"]) <= UPPER for s in sessions)
+        assert all(s["intensity"] == "light" and s["plyometric_contacts"] == 0 for s in sessions)
+        assert all(e["load_change_pct"] <= 0 for e in exercises)
         assert not any(set(knowledge.exercises[e["id"]].loads) & referred for e in exercises)
     if "stop-painful-exercise" in kept:
         stopped = _sites(ruleset, kept["stop-painful-exercise"]["params"].get("site", []))

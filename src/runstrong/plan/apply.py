@@ -34,13 +34,25 @@ def protected(knowledge: KnowledgeBase, advice: Advice) -> tuple[set[str], set[s
 
 
 def restrict(knowledge: KnowledgeBase, week: Week, advice: Advice) -> None:
-    """Under a referral only light upper-body and trunk sessions remain, with nothing loading a
-    referred site; a session left with no exercise is dropped."""
+    """What the referral lets continue until the athlete is seen: nothing at all (an emergency or
+    same-day referral); light upper-body and trunk sessions with nothing loading a referred site;
+    or light, jump-free sessions with running kept easy."""
     if REFERRAL not in kept(advice):
+        return
+    meanwhile = advice.referral.meanwhile if advice.referral else "away_from_site"
+    words = knowledge.referral.meanwhile.get(meanwhile, {}).get("plan", meanwhile.replace("_", " "))
+    if meanwhile == "nothing":
+        for session in list(week.sessions):
+            week.sessions.remove(session)
+            week.dropped.append({"day": session.day, "because": [REFERRAL], "why": words})
+        week.running_stopped = True
+        week.applied_effect(REFERRAL, words)
+        week.notes.append(f"{words} (the referral): every day is a rest day")
         return
     referred, stopped = protected(knowledge, advice)
     for session in list(week.sessions):
-        session.muscle_groups = list(UPPER)
+        if meanwhile == "away_from_site":
+            session.muscle_groups = list(UPPER)
         session.intensity = "light"
         session.plyometric_contacts = 0
         rechoose(knowledge, week, session, referred, stopped)
@@ -50,9 +62,8 @@ def restrict(knowledge: KnowledgeBase, week: Week, advice: Advice) -> None:
             week.dropped.append(
                 {"day": session.day, "because": [REFERRAL], "why": "nothing in it is compatible with the referral"}
             )
-    sites = ", ".join(advice.referred_sites) or "the affected area"
-    week.applied_effect(REFERRAL, f"only light upper-body and trunk sessions remain, nothing loading {sites}")
-    if referred & knowledge.site_parts("lower_limb") or not advice.referred_sites:
+    week.applied_effect(REFERRAL, words)
+    if meanwhile == "away_from_site" and (referred & knowledge.site_parts("lower_limb") or not advice.referred_sites):
         week.running_stopped = True  # the referral says: stop running until assessed
         week.notes.append("no running until a clinician has assessed it (the referral): every day is a rest day")
 

@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.referral_model import (
+    RED_FLAG_SCHEMA,
+    REFERRAL_SCHEMA,
+    RedFlag,
+    ReferralWords,
+    check_red_flags,
+    red_flags,
+    referral_words,
+)
 from runstrong.util.errors import Problem, RuleSetError
 from runstrong.util.located import schema_problems, where
 from runstrong.util.yamlio import load_with_lines
@@ -88,7 +97,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "thresholds": _entries(
         {
-            "value": {"type": "number"},
+            "value": {"type": ["number", "array"], "items": {"type": "string"}, "minItems": 1},
             "unit": {"type": "string"},
             "description": _TEXT,
             "source": _TEXT,
@@ -142,10 +151,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         ["name", "muscle_groups", "loads", "impact", "kind", "prescription"],
     ),
     "sites": _entries({"label": _TEXT, "parts": _KEYS}, ["label"]),
-    "red_flags": _entries(
-        {"label": _TEXT, "means": _TEXT, "site": _TEXT, "urgency": {"enum": ["today", "this week"]}},
-        ["label", "means", "site", "urgency"],
-    ),
+    "red_flags": RED_FLAG_SCHEMA,
+    "referral": REFERRAL_SCHEMA,
     "phases": _entries(
         {
             "title": _TEXT,
@@ -173,7 +180,7 @@ class Evidence:
 @dataclass(frozen=True)
 class Threshold:
     name: str
-    value: float
+    value: float | tuple[str, ...]  # a number, or a set of values (`in $high_risk_bone_sites`)
     unit: str
     description: str
     source: str
@@ -233,15 +240,6 @@ class Site:
 
 
 @dataclass(frozen=True)
-class RedFlag:
-    key: str
-    label: str
-    means: str
-    site: str
-    urgency: str
-
-
-@dataclass(frozen=True)
 class KnowledgeBase:
     """Everything in `knowledge/`, loaded and cross-checked."""
 
@@ -254,6 +252,7 @@ class KnowledgeBase:
     files: tuple[Path, ...]
     sites: dict[str, Site] = field(default_factory=dict)
     red_flags: dict[str, RedFlag] = field(default_factory=dict)
+    referral: ReferralWords = field(default_factory=ReferralWords)
 
     def site_parts(self, site: str) -> set[str]:
         """A site and every site inside it (`lower_leg` -> calf, Achilles, shin...)."""
@@ -269,7 +268,7 @@ class KnowledgeBase:
 
 
 #: Knowledge files a rule set may leave out (an older or a test knowledge base).
-OPTIONAL = ("sites", "red_flags")
+OPTIONAL = ("sites", "red_flags", "referral")
 
 
 def _load_file(directory: Path, name: str, problems: list[Problem]) -> tuple[Path, dict[str, Any]]:
@@ -304,6 +303,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     (_, ev), (th_file, th), (ad_file, ad), (ex_file, ex), (ph_file, ph), (si_file, si), (rf_file, rf) = (
         loaded[name] for name in ("evidence", "thresholds", "adjustments", "exercises", "phases", "sites", "red_flags")
     )
+    _, referral = loaded["referral"]
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
@@ -325,8 +325,9 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             problems += _check_refs(ex_file, ex, name, "loads", si, "site")
         for name in si:
             problems += _check_refs(si_file, si, name, "parts", si, "site")
-        for name in rf:
-            problems += _check_refs(rf_file, rf, name, "site", si, "site")
+    problems += check_red_flags(rf_file, rf, si, ev, th)
+    if rf and not referral:
+        problems.append(Problem(str(directory / "referral.yaml"), "red_flags.yaml needs referral.yaml (the words)"))
     for name in ph:
         problems += _check_refs(ph_file, ph, name, "evidence", ev, "evidence key")
         if ph[name].get("next") is not None:
@@ -337,7 +338,15 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         directory=directory,
         evidence={k: Evidence(k, v["citation"], v["finding"], v["grade"], v["verified"]) for k, v in ev.items()},
         thresholds={
-            k: Threshold(k, v["value"], v["unit"], v["description"], v["source"], v["grade"]) for k, v in th.items()
+            k: Threshold(
+                k,
+                tuple(v["value"]) if isinstance(v["value"], list) else v["value"],
+                v["unit"],
+                v["description"],
+                v["source"],
+                v["grade"],
+            )
+            for k, v in th.items()
         },
         adjustments={
             k: Adjustment(
@@ -384,5 +393,6 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         phases={k: dict(v) for k, v in ph.items()},
         files=tuple(path for path, _ in loaded.values() if path.is_file()),
         sites={k: Site(k, v["label"], tuple(v.get("parts") or ())) for k, v in si.items()},
-        red_flags={k: RedFlag(k, v["label"], v["means"], v["site"], v["urgency"]) for k, v in rf.items()},
+        red_flags=red_flags(rf),
+        referral=referral_words(referral),
     )
