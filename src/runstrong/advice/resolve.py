@@ -1,7 +1,7 @@
 """From firings to advice: merge each adjustment's params, then resolve the advice by the
 catalogue's data: a referral holds back everything that is not compatible with it, advice the
 planned week gives nothing to act on is dropped, `overrides` suppress, `subsumes` fold one
-instruction into another, and no kept exercise loads a site that the advice stops or refers."""
+instruction into another, and no kept exercise loads a site that the advice stops or refers, nor one it excludes or whose position it avoids."""
 
 from __future__ import annotations
 
@@ -118,6 +118,18 @@ def _loads_any(knowledge: KnowledgeBase, exercise: str, sites: set[str]) -> bool
     return bool(set(knowledge.exercises[exercise].loads) & sites)
 
 
+def excluded_exercises(knowledge: KnowledgeBase, recs: list[Recommendation]) -> dict[str, Adjustment]:
+    """Every exercise the kept advice rules out, with the adjustment ruling it out: the ones an
+    adjustment `excludes` by key and the ones taking a position it `avoid_positions`."""
+    found: dict[str, Adjustment] = {}
+    for rec in recs:
+        avoided = set(rec.adjustment.avoid_positions)
+        for key, exercise in knowledge.exercises.items():
+            if key in rec.adjustment.excludes or avoided & set(exercise.positions):
+                found.setdefault(key, rec.adjustment)
+    return found
+
+
 def _exercises(
     knowledge: KnowledgeBase, rec: Recommendation, referred: set[str], stopped: set[str], excluded: set[str]
 ) -> list[str]:
@@ -186,7 +198,7 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
     for rec in kept:
         if rec.adjustment.stops == "dynamic":
             stopped |= {part for site in rec.params.get("site") or [] for part in knowledge.site_parts(site)}
-    excluders = {key: rec.adjustment for rec in kept for key in rec.adjustment.excludes}
+    excluders = excluded_exercises(knowledge, kept)
     for rec in kept:
         rec.exercises = _exercises(knowledge, rec, referred, stopped, set(excluders))
     for rec in kept:
