@@ -17,6 +17,9 @@ REFERRAL = "refer-to-clinician"
 INSUFFICIENT = "insufficient-data"
 #: How cautious each status is: advice may only move up this scale as a symptom worsens.
 STATUS_RANK = {"green": 0, INSUFFICIENT: 1, "amber": 2, "red": 3}
+#: The kinds of exercise a stopped (painful) site no longer takes: loading it, jumping on it,
+#: rolling it; isometric holds and mobility stay.
+STOPPED_KINDS = ("strength", "plyometric", "power", "soft_tissue")
 #: Item fields that name the body site of a symptom.
 SITE_FIELDS = ("site", "joint", "region")
 
@@ -134,14 +137,14 @@ def _exercises(
     knowledge: KnowledgeBase, rec: Recommendation, referred: set[str], stopped: set[str], excluded: set[str]
 ) -> list[str]:
     """The rec's exercises for its site, without any that load a referred site, that load a
-    stopped (painful) site with strength or jumping work, or that other kept advice excludes."""
+    stopped (painful) site with strength, jumping or soft-tissue work, or that kept advice excludes."""
     sites = [s for s in rec.params.get("site") or [] if s in rec.adjustment.site_exercises]
     keys = [k for s in sites for k in rec.adjustment.site_exercises[s]] or list(rec.adjustment.exercises)
     kept: list[str] = []
     for key in dict.fromkeys(keys):
         if key in excluded or _loads_any(knowledge, key, referred):
             continue
-        if knowledge.exercises[key].kind in ("strength", "plyometric", "power") and _loads_any(knowledge, key, stopped):
+        if knowledge.exercises[key].kind in STOPPED_KINDS and _loads_any(knowledge, key, stopped):
             continue
         kept.append(key)
     return kept
