@@ -1,7 +1,8 @@
 """From firings to advice: merge each adjustment's params, then resolve the advice by the
 catalogue's data: a referral holds back everything that is not compatible with it, advice the
 planned week gives nothing to act on is dropped, `overrides` suppress, `subsumes` fold one
-instruction into another, and no kept exercise loads a site that the advice stops or refers, nor one it excludes or whose position it avoids."""
+instruction into another, and no kept exercise loads a site that the advice stops or refers,
+nor is one it excludes or takes a position it avoids."""
 
 from __future__ import annotations
 
