@@ -131,16 +131,19 @@ def test_acceptable_settled_tendon_pain_never_cuts_load_or_sessions(
 @given(
     snapshots,
     _tendon_items(),
+    st.integers(0, 10),
+    st.integers(0, 10),
     st.sampled_from(["pain_during_load", "pain_next_morning"]),
     st.integers(1, 10),
 )
 def test_worse_tendon_pain_never_gives_less_cautious_advice(
-    evaluator: Evaluator, snapshot: dict[str, Any], item: dict[str, Any], field: str, rise: int
+    evaluator: Evaluator, snapshot: dict[str, Any], item: dict[str, Any], load: int, morning: int, field: str, rise: int
 ) -> None:
-    before = _with_tendons(snapshot, [item])
-    worse = _with_tendons(snapshot, [dict(item, **{field: min(10, item.get(field, 0) + rise)})])
-    status_before = _advice(evaluator, before).status
-    status_after = _advice(evaluator, worse).status
+    """Raising a reported pain (during loading, or the next morning) never lowers the status."""
+    item = {"pain_during_load": load, "pain_next_morning": morning} | item
+    worse = dict(item, **{field: min(10, item[field] + rise)})
+    status_before = _advice(evaluator, _with_tendons(snapshot, [item])).status
+    status_after = _advice(evaluator, _with_tendons(snapshot, [worse])).status
     assert STATUS_RANK[status_after] >= STATUS_RANK[status_before], (field, status_before, status_after)
 
 
