@@ -1,7 +1,8 @@
 """From firings to advice: merge each adjustment's params, then resolve the advice by the
 catalogue's data: a referral holds back everything that is not compatible with it, advice the
 planned week gives nothing to act on is dropped, `overrides` suppress, `subsumes` fold one
-instruction into another, and no kept exercise loads a site that the advice stops or refers."""
+instruction into another, and no kept exercise loads a site that the advice stops or refers,
+nor is one it excludes or takes a position it avoids."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ REFERRAL = "refer-to-clinician"
 INSUFFICIENT = "insufficient-data"
 #: How cautious each status is: advice may only move up this scale as a symptom worsens.
 STATUS_RANK = {"green": 0, INSUFFICIENT: 1, "amber": 2, "red": 3}
+#: The kinds of exercise a stopped (painful) site no longer takes: loading it, jumping on it,
+#: rolling it; isometric holds and mobility stay.
+STOPPED_KINDS = ("strength", "plyometric", "power", "soft_tissue")
 #: Item fields that name the body site of a symptom.
 SITE_FIELDS = ("site", "joint", "region")
 
@@ -150,18 +154,30 @@ def _loads_any(knowledge: KnowledgeBase, exercise: str, sites: set[str]) -> bool
     return bool(set(knowledge.exercises[exercise].loads) & sites)
 
 
+def excluded_exercises(knowledge: KnowledgeBase, recs: list[Recommendation]) -> dict[str, Adjustment]:
+    """Every exercise the kept advice rules out, with the adjustment ruling it out: the ones an
+    adjustment `excludes` by key and the ones taking a position it `avoid_positions`."""
+    found: dict[str, Adjustment] = {}
+    for rec in recs:
+        avoided = set(rec.adjustment.avoid_positions)
+        for key, exercise in knowledge.exercises.items():
+            if key in rec.adjustment.excludes or avoided & set(exercise.positions):
+                found.setdefault(key, rec.adjustment)
+    return found
+
+
 def _exercises(
     knowledge: KnowledgeBase, rec: Recommendation, referred: set[str], stopped: set[str], excluded: set[str]
 ) -> list[str]:
     """The rec's exercises for its site, without any that load a referred site, that load a
-    stopped (painful) site with strength or jumping work, or that other kept advice excludes."""
+    stopped (painful) site with strength, jumping or soft-tissue work, or that kept advice excludes."""
     sites = [s for s in rec.params.get("site") or [] if s in rec.adjustment.site_exercises]
     keys = [k for s in sites for k in rec.adjustment.site_exercises[s]] or list(rec.adjustment.exercises)
     kept: list[str] = []
     for key in dict.fromkeys(keys):
         if key in excluded or _loads_any(knowledge, key, referred):
             continue
-        if knowledge.exercises[key].kind in ("strength", "plyometric", "power") and _loads_any(knowledge, key, stopped):
+        if knowledge.exercises[key].kind in STOPPED_KINDS and _loads_any(knowledge, key, stopped):
             continue
         kept.append(key)
     return kept
@@ -218,7 +234,7 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
     for rec in kept:
         if rec.adjustment.stops == "dynamic":
             stopped |= {part for site in rec.params.get("site") or [] for part in knowledge.site_parts(site)}
-    excluders = {key: rec.adjustment for rec in kept for key in rec.adjustment.excludes}
+    excluders = excluded_exercises(knowledge, kept)
     for rec in kept:
         rec.exercises = _exercises(knowledge, rec, referred, stopped, set(excluders))
     for rec in kept:

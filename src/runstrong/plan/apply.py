@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from runstrong.advice.resolve import REFERRAL, Advice, Recommendation
+from runstrong.advice.resolve import REFERRAL, Advice, Recommendation, excluded_exercises
 from runstrong.plan.choose import allowed, dose, template
 from runstrong.plan.model import INTENSITIES, Session, Week, day_index
 from runstrong.plan.week import rechoose
@@ -340,9 +340,10 @@ def _add(knowledge: KnowledgeBase, week: Week, rec: Recommendation) -> list[str]
 
 
 def leave_out_excluded(knowledge: KnowledgeBase, week: Week, advice: Advice) -> None:
-    """Take out of every session the exercises a kept adjustment rules out (`excludes`), e.g. heel
-    drops below a step and end-range calf stretches under an insertional Achilles."""
-    excluders = {key: rec.adjustment.id for rec in advice.recommendations for key in rec.adjustment.excludes}
+    """Take out of every session the exercises a kept adjustment rules out (`excludes`, or a
+    position in its `avoid_positions`), e.g. heel drops below a step and end-range calf stretches
+    under an insertional Achilles; the warm-up and cool-down are the advice's own exercises."""
+    excluders = {key: adj.id for key, adj in excluded_exercises(knowledge, advice.recommendations).items()}
     for session in week.sessions:
         left_out = [e for e in session.exercises if e.key in excluders]
         if not left_out:

@@ -28,9 +28,21 @@ EFFECTS = ["load", "new_work", "frequency", "plyometrics", "phase", "running", "
 EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
 MERGES = ["max", "min", "collect"]
 MUSCLE_GROUPS = ["posterior_chain", "quadriceps", "calves", "hips", "core", "upper_body"]
+#: Positions an exercise takes that can provoke a painful tendon or a healing site: the heel
+#: dropped to the end of ankle dorsiflexion, below a step, the hip across the midline (or
+#: side-lying on it), the hip or knee deeply bent under load, foot impact (hops, jumps, bounds).
+POSITIONS = [
+    "end_range_dorsiflexion",
+    "below_step",
+    "hip_adduction",
+    "deep_hip_flexion_loaded",
+    "deep_knee_flexion_loaded",
+    "impact",
+]
 
 _TEXT = {"type": "string", "minLength": 1}
 _KEYS = {"type": "array", "items": {"type": "string"}}
+_POSITIONS = {"type": "array", "items": {"enum": POSITIONS}, "uniqueItems": True}
 
 
 def _entries(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -123,6 +135,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "applies_when": _TEXT,
             "stops": {"enum": ["dynamic"]},
             "excludes": _KEYS,
+            "avoid_positions": _POSITIONS,
             "site_exercises": {"type": "object", "additionalProperties": _KEYS},
             "defaults": {"type": "object"},
             "phrases": {"type": "object", "additionalProperties": _TEXT},
@@ -145,6 +158,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "loads": _KEYS,
             "impact": {"enum": ["none", "low", "high"]},
             "kind": {"enum": EXERCISE_KINDS},
+            "positions": _POSITIONS,
             "prescription": _TEXT,
             "cues": _TEXT,
         },
@@ -218,6 +232,7 @@ class Adjustment:
     defaults: dict[str, Any] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
     excludes: tuple[str, ...] = ()  # exercises no other advice may list while this one is kept
+    avoid_positions: tuple[str, ...] = ()  # nor any exercise taking one of these positions
 
 
 @dataclass(frozen=True)
@@ -230,6 +245,7 @@ class Exercise:
     loads: tuple[str, ...] = ()
     impact: str = "none"
     kind: str = "strength"
+    positions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -374,6 +390,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                 dict(v.get("defaults") or {}),
                 dict(v.get("phrases") or {}),
                 tuple(v.get("excludes") or ()),
+                tuple(v.get("avoid_positions") or ()),
             )
             for k, v in ad.items()
         },
@@ -387,6 +404,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                 tuple(v["loads"]),
                 v["impact"],
                 v["kind"],
+                tuple(v.get("positions") or ()),
             )
             for k, v in ex.items()
         },
