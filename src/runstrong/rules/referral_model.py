@@ -190,8 +190,8 @@ def check_red_flags(
             problems.append(
                 Problem(
                     where(file, data, [key, "meanwhile"]),
-                    f"{key}: an {entry['urgency']} referral must schedule nothing until the athlete is seen "
-                    "(meanwhile: nothing)",
+                    f"{key}: an emergency or same-day referral schedules nothing until the athlete is seen "
+                    f"(meanwhile: nothing, not {entry['meanwhile']})",
                 )
             )
     return problems
