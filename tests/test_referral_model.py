@@ -158,3 +158,11 @@ def test_rules_check_refuses_a_same_day_referral_that_lets_training_continue(tmp
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     with pytest.raises(RuleSetError, match="calf_swelling_warmth: an emergency or same-day referral schedules nothing"):
         load_ruleset(default_rules_dir(), knowledge)
+
+
+def test_the_cds_docs_list_every_red_flag_with_its_urgency(evaluator: Evaluator) -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "cds-hooks.md").read_text(encoding="utf-8")
+    words = {"emergency": "emergency, now", "same_day": "same day", "this_week": "this week"}
+    for flag in FLAGS:
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{flag}` |"))
+        assert f"| {words[evaluator.ruleset.knowledge.red_flags[flag].urgency]} |" in row, flag
