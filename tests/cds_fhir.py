@@ -104,6 +104,10 @@ def to_resources(
                     extensions.append({"url": "urn:runstrong:recurrences", "valueInteger": item["recurrences"]})
                 if extensions:
                     condition["extension"] = extensions
+                if "bone_site" in item:
+                    condition["bodySite"] = [
+                        {"coding": [{"system": "urn:runstrong:bone-site", "code": item["bone_site"]}]}
+                    ]
                 conditions.append(condition)
         elif kind in (ITEM_LIST, SCALAR_LIST) and not value:
             observation(path, valueBoolean=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -194,13 +195,15 @@ def test_too_little_data_has_a_status_of_its_own(evaluator: Evaluator) -> None:
     assert [a["adjustment"] for a in result["summary"]["actions"]] == ["hold-progression"]
 
 
-def test_a_suspected_rupture_is_referred_today_and_nothing_loads_the_lower_leg(evaluator: Evaluator) -> None:
+def test_a_suspected_rupture_is_seen_today_and_nothing_is_scheduled_until_then(evaluator: Evaluator) -> None:
     snapshot = _with(HEALTHY, ("symptoms", "red_flags", ["achilles_pop"]))
     result = recommend(evaluator, snapshot)
     referral = result["recommendations"][0]
     assert referral["adjustment"] == "refer-to-clinician"
-    assert "today" in referral["do"] and "lower leg" in referral["do"]
-    assert result["summary"]["headline"] == "RED: see a clinician before more running or lower leg training"
+    assert "the emergency department" in referral["do"] and "today" in referral["do"]
+    assert "no training and no running" in referral["do"]
+    assert result["summary"]["headline"] == "RED: see the emergency department today, no training until then"
+    assert result["referral"]["urgency"] == "same_day" and result["referral"]["meanwhile"] == "nothing"
     held = {s["adjustment"] for s in result["suppressed"]}
     assert {"activation-warmup", "mobility-cooldown"} <= held
     assert [rec["adjustment"] for rec in result["recommendations"]] == ["refer-to-clinician", "sleep-priority"]
@@ -234,12 +237,20 @@ def test_a_referral_says_how_soon_and_why_each_item_was_held_back(evaluator: Eva
     assert plan_held["pause-plyometrics"]["reason"] == "the planned week gives it nothing to act on"
 
 
-def test_a_referral_for_low_energy_availability_rests_the_legs(evaluator: Evaluator) -> None:
-    """The referral's own `site` param counts, not only the red flags."""
+def test_a_referral_for_low_energy_availability_is_a_doctor_with_a_dietitian_and_light_training(
+    evaluator: Evaluator,
+) -> None:
+    """Not the musculoskeletal referral: no sore area to spare, a doctor with a dietitian, and no
+    numbers to eat to."""
     result = recommend(evaluator, _with(HEALTHY, ("energy", "menstrual_status", "absent")))
     referral = result["recommendations"][0]
-    assert referral["adjustment"] == "refer-to-clinician" and referral["params"]["site"] == ["lower_limb"]
-    assert "all leg loading" in referral["do"]
+    assert referral["adjustment"] == "refer-to-clinician" and referral["params"]["site"] == []
+    assert "a doctor or a sports physician, with a sports dietitian" in referral["do"]
+    assert "foam rolling" not in referral["do"] and "keep running easy" in referral["do"]
+    assert result["referral"]["meanwhile"] == "reduced" and result["referral"]["with"] == ["dietitian"]
+    kept = {rec["adjustment"]: rec for rec in result["recommendations"]}
+    assert "recovery-nutrition" not in kept and "fuel-for-training" in kept
+    assert not re.search(r"\d+(\.\d+)? ?g\b", " ".join(rec["do"] for rec in result["recommendations"]))
 
 
 def test_each_exercise_that_loads_a_stopped_site_is_dropped_not_only_the_first(evaluator: Evaluator) -> None:
@@ -247,7 +258,7 @@ def test_each_exercise_that_loads_a_stopped_site_is_dropped_not_only_the_first(e
     cooldown = next(rec for rec in result["recommendations"] if rec["adjustment"] == "mobility-cooldown")
     warmup = next(rec for rec in result["recommendations"] if rec["adjustment"] == "activation-warmup")
     assert [e["key"] for e in warmup["exercises"]] == ["hip-hinge-drill", "glute-bridge", "banded-lateral-walk"]
-    assert len(cooldown["exercises"]) == 3  # mobility and soft-tissue work stays
+    assert cooldown["exercises"] == []  # no rolling over the stopped (painful) Achilles
 
 
 def test_a_painful_knee_drops_each_knee_strength_exercise_and_keeps_the_rest(evaluator: Evaluator) -> None:

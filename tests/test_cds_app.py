@@ -18,7 +18,7 @@ def test_the_service_answers_through_the_app_on_loopback(tmp_path: Path) -> None
     app = TestClient(create_app(WebConfig(audit_log=log)))
     assert app.get("/cds-services").json()["services"][0]["id"] == "runstrong-patient-view"
     card = post(app, example("red-flag")).json()["cards"][0]
-    assert card["indicator"] == "critical"
+    assert card["indicator"] == "warning"  # a referral within the week
     assert post(app, {"hook": "patient-view"}).status_code == 400
     feedback = {"feedback": [{"card": card["uuid"], "outcome": "accepted", "outcomeTimestamp": "2026-12-01T10:00:00Z"}]}
     assert post(app, feedback, f"{SERVICE}/feedback").json() == {"recorded": 1}

@@ -79,13 +79,29 @@ def test_achilles_flare_up_gives_a_warning_card_with_the_advice_in_words(cds: Te
     uuid.UUID(card["uuid"])
 
 
-def test_a_red_flag_gives_a_critical_referral_card_and_nothing_that_increases(
-    cds: TestClient, evaluator: Evaluator
-) -> None:
+def test_a_same_day_red_flag_gives_a_critical_card_that_schedules_nothing(cds: TestClient) -> None:
+    """A swollen, warm calf (possible DVT): a doctor today, nothing scheduled until then."""
     request = example("red-flag")
+    for entry in request["prefetch"]["observations"]["entry"]:
+        concept = entry["resource"].get("valueCodeableConcept")
+        if concept:
+            concept["coding"][0]["code"] = "calf_swelling_warmth"
     card = only_card(post(cds, request))
     assert card["indicator"] == "critical"
-    assert card["summary"].startswith("RED: see a clinician")
+    assert card["summary"].startswith("RED: see a doctor today")
+    assert "no training and no running" in card["detail"]
+    assert "physiotherapist" not in card["detail"]
+
+
+def test_a_red_flag_gives_a_referral_card_by_its_urgency_and_nothing_that_increases(
+    cds: TestClient, evaluator: Evaluator
+) -> None:
+    """Bone stress signs: a sports physician within the week, a `warning` card (an emergency or
+    same-day referral is `critical`: the next test)."""
+    request = example("red-flag")
+    card = only_card(post(cds, request))
+    assert card["indicator"] == "warning"
+    assert card["summary"].startswith("RED: see a sports physician this week")
     assert "Pain that wakes you at night" in card["detail"] and "Tenderness on one spot of a bone" in card["detail"]
     found = [
         pair for key in ("observations", "conditions", "patient") for pair in resources(request["prefetch"][key], key)

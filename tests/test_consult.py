@@ -9,8 +9,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import bundled_ruleset
 from runstrong.cli.main import cli
 from runstrong.consult.dialogue import Consultation, answer_from, run_dialogue
+from runstrong.consult.questions import flag_order
 from runstrong.engine.evaluator import Evaluator
 from runstrong.snapshot.fields import catalogue
 from runstrong.snapshot.partial import Partial, item_lists, red_flag_names, snapshot_fields
@@ -72,10 +74,11 @@ def after(output: str, marker: str) -> str:
 
 
 def test_red_flag_first_leads_straight_to_a_referral() -> None:
+    """The screen asks the most urgent flag first: chest pain with exercise, an emergency."""
     output = consult([], ["yes", "yes", "quit"])
     first, second = output.split("Q2.", 1)
-    assert "Red-flag screen" in first
-    assert "Pain at night" in second
+    assert "Red-flag screen, most urgent first: any chest pain" in first
+    assert "Chest pain, pressure or tightness during or just after exercise?" in second
     answer_line = after(second, "Q3.").splitlines()[0] if "Q3." in second else second
     assert "RED" in second.split("Q3.")[0], answer_line
     assert "refer-to-clinician" in second.split("Q3.")[0]
@@ -147,8 +150,13 @@ def test_why_names_the_rules_that_need_the_answer(tiny: list[str]) -> None:
     assert "refer-to-clinician" in why
 
 
+def _no_until_night_pain() -> list[str]:
+    """Answers "no" to each red flag the screen asks before night pain (most urgent first)."""
+    return ["no"] * flag_order(bundled_ruleset().knowledge).index("night_pain")
+
+
 def test_how_shows_the_fired_rules_and_matched_values(tiny: list[str]) -> None:
-    output = consult(tiny, ["yes", "yes", "how", "quit"])
+    output = consult(tiny, ["yes", *_no_until_night_pain(), "yes", "how", "quit"])
     how = after(output, "Provisional advice:")
     assert "RF02 fired" in how
     assert "seen: Pain that wakes you at night reported" in how
@@ -157,7 +165,7 @@ def test_how_shows_the_fired_rules_and_matched_values(tiny: list[str]) -> None:
 
 def test_back_revisits_the_previous_answer(tiny: list[str], tmp_path: Path) -> None:
     saved = tmp_path / "s.yaml"
-    output = consult([*tiny, "--save", str(saved)], ["no", "back", "yes", "yes", "quit"])
+    output = consult([*tiny, "--save", str(saved)], ["no", "back", "yes", *_no_until_night_pain(), "yes", "quit"])
     assert output.count("Q1. Red-flag screen") == 2
     assert "Going back" in output
     assert yaml.safe_load(saved.read_text())["symptoms"]["red_flags"] == ["night_pain"]
@@ -227,5 +235,5 @@ def test_once_a_referral_is_certain_it_says_so_and_offers_to_finish(tmp_path: Pa
     output = consult(["--save", str(saved)], ["yes", "yes", "quit"])
     assert output.count("A referral to a clinician is now certain") == 1
     assert output.index("now certain") > output.index("Q2.")
-    assert "RED: see a clinician" in after(output, "Consultation stopped")
+    assert "RED: stop and get emergency care now" in after(output, "Consultation stopped")
     assert output.endswith(recommend_text(saved))

@@ -9,7 +9,7 @@ import pytest
 
 from runstrong.consult.assessment import DERIVED_ITEM_FIELDS, DERIVED_ITEM_INPUTS
 from runstrong.consult.dialogue import Consultation
-from runstrong.consult.questions import Goals, Questioner, describe, next_slot, parse_answer, question
+from runstrong.consult.questions import Goals, Questioner, describe, flag_order, next_slot, parse_answer, question
 from runstrong.consult.relevance import Relevance
 from runstrong.engine.evaluator import Evaluator
 from runstrong.rules.model import RuleSet
@@ -259,15 +259,25 @@ def test_bad_answers_say_why(path: str, text: str, reason: str) -> None:
         parse_answer(catalogue().scalars[path], text)
 
 
-def test_questions_show_meaning_unit_and_range() -> None:
-    sleep = question(("field", "wellbeing.sleep_h_avg_7d"))
+def test_questions_show_meaning_unit_and_range(ruleset: RuleSet) -> None:
+    knowledge = ruleset.knowledge
+    sleep = question(("field", "wellbeing.sleep_h_avg_7d"), knowledge)
     assert sleep.text == "Average sleep over 7 days (hours)."
     assert describe(sleep.spec) == "a number from 0 to 16 hours"
-    heel = question(("field", "metrics.heel_raise_reps.left"))
+    heel = question(("field", "metrics.heel_raise_reps.left"), knowledge)
     assert heel.text == "Single-leg heel raises to fatigue: left (reps)"
-    item = question(("item", "symptoms.soreness", 1, "trend"))
+    item = question(("item", "symptoms.soreness", 1, "trend"), knowledge)
     assert item.text.startswith("Sore area 2:") and describe(item.spec) == "one of rising stable falling"
-    assert question(("item", "symptoms.soreness", 0, "region")).key
+    assert question(("item", "symptoms.soreness", 0, "region"), knowledge).key
+
+
+def test_the_red_flag_screen_asks_the_most_urgent_first(ruleset: RuleSet) -> None:
+    order = flag_order(ruleset.knowledge)
+    urgency = [ruleset.knowledge.red_flags[flag].urgency for flag in order]
+    assert urgency == sorted(urgency, key=["emergency", "same_day", "this_week"].index)
+    assert order[0] == "exertional_chest_pain" and set(order) == set(red_flag_names())
+    for flag in order:
+        assert question(("flag", flag), ruleset.knowledge).text.endswith("?")
 
 
 # -- the partial snapshot

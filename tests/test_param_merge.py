@@ -46,14 +46,19 @@ CASES: dict[str, tuple[dict[str, Any], str, set[str], str, str, Any]] = {
         "min",
         2,
     ),
-    # RF02 and RF03 each give a referral reason: both are kept, sorted.
-    "refer-reason-collect": (
-        {"symptoms": {"red_flags": ["night_pain", "joint_swelling"]}},
+    # RF10 and RF09 each name the finding they refer for: both are kept, sorted.
+    "refer-flag-collect": (
+        {
+            "symptoms": {
+                "sharp_joint_pain": [{"joint": "knee", "level": 8}],
+                "tendon": [{"site": "achilles", "pain_during_load": 7, "days_persisting": 20}],
+            }
+        },
         "refer-to-clinician",
-        {"RF02", "RF03"},
-        "reason",
+        {"RF09", "RF10"},
+        "flag",
         "collect",
-        ["joint swelling or warmth", "pain at night or at rest"],
+        ["severe_joint_pain", "tendon_pain_persisting"],
     ),
 }
 

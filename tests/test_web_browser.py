@@ -174,13 +174,13 @@ def test_the_red_flag_path_in_the_browser_ends_in_a_referral(server: str, page: 
     page.fill("input[name=athlete_id]", "zed")
     page.get_by_role("button", name="Start", exact=True).click()
     page.get_by_role("button", name="Yes", exact=True).click()  # something on the checklist
-    assert "Pain at night" in page.locator("#question-text").inner_text()
+    assert "Chest pain" in page.locator("#question-text").inner_text()  # the most urgent first
     page.get_by_role("button", name="Yes", exact=True).click()
     assert "A referral to a clinician is now certain" in page.locator(".referral").inner_text()
     page.get_by_role("button", name="Finish here").click()
     advice = page.locator("#advice")
     assert advice.get_attribute("data-status") == "red"
-    assert "RED: see a clinician" in advice.inner_text()
+    assert "RED: stop and get emergency care now" in advice.inner_text()
     directions = {name: adjustment.direction for name, adjustment in ruleset.knowledge.adjustments.items()}
     shown = (advice.get_attribute("data-adjustments") or "").split()
     assert shown and all(directions[name] != "increase" for name in shown)

@@ -144,21 +144,17 @@ def param(advice: Advice, adjustment: str, name: str) -> Any:
 
 
 def meanwhile(advice: Advice) -> str | None:
-    """What a referral leaves until the athlete is assessed: `nothing`, `away_from_site` or
-    `reduced`; None without a referral. Read from the advice when it says (the referral model),
-    else: away from the referred sites, or reduced when the referral names no site."""
+    """What a referral leaves until the athlete is assessed (the referral model's `meanwhile`):
+    `nothing`, `away_from_site` or `reduced`; None without a referral."""
     if not any(rec.adjustment.id == REFERRAL for rec in advice.recommendations):
         return None
-    given = getattr(advice, "meanwhile", None)
-    if isinstance(given, str) and given:
-        return given
-    return "away_from_site" if advice.referred_sites else "reduced"
+    return advice.referral.meanwhile if advice.referral else "away_from_site"
 
 
 def threshold(knowledge: KnowledgeBase, name: str) -> int:
     """A day-count threshold the programming model reads (0 when the knowledge base lacks it)."""
     found = knowledge.thresholds.get(name)
-    return int(found.value) if found else 0
+    return int(found.value) if found and isinstance(found.value, int | float) else 0
 
 
 def _number(value: Any) -> float | None:
@@ -175,11 +171,12 @@ def athlete(knowledge: KnowledgeBase, snapshot: dict[str, Any]) -> dict[str, boo
     years = _number(profile.get("strength_training_years"))
     groups = programming.athletes if programming else {}
     novice = groups.get("novice", {})
-    limit = knowledge.thresholds.get(str(novice.get("threshold", "")))
+    found = knowledge.thresholds.get(str(novice.get("threshold", "")))
+    limit = found.value if found and isinstance(found.value, int | float) else None
     return {
         "youth": None if age is None else age <= groups.get("youth", {}).get("age_max", 17),
         "masters": None if age is None else age >= groups.get("masters", {}).get("age_min", 200),
-        "novice": None if years is None or limit is None else years < limit.value,
+        "novice": None if years is None or limit is None else years < limit,
     }
 
 

@@ -1,7 +1,8 @@
 """From firings to advice: merge each adjustment's params, then resolve the advice by the
 catalogue's data: a referral holds back everything that is not compatible with it, advice the
 planned week gives nothing to act on is dropped, `overrides` suppress, `subsumes` fold one
-instruction into another, and no kept exercise loads a site that the advice stops or refers."""
+instruction into another, and no kept exercise loads a site that the advice stops or refers,
+nor is one it excludes or takes a position it avoids."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from runstrong.engine.records import Evaluation, Firing
 from runstrong.rules.conditions import Compare
 from runstrong.rules.knowledge import Adjustment, KnowledgeBase
 from runstrong.rules.model import RuleSet, leaves
+from runstrong.rules.referral_model import MEANWHILE, URGENCIES
 
 REFERRAL = "refer-to-clinician"
 INSUFFICIENT = "insufficient-data"
 #: How cautious each status is: advice may only move up this scale as a symptom worsens.
 STATUS_RANK = {"green": 0, INSUFFICIENT: 1, "amber": 2, "red": 3}
+#: The kinds of exercise a stopped (painful) site no longer takes: loading it, jumping on it,
+#: rolling it; isometric holds and mobility stay.
+STOPPED_KINDS = ("strength", "plyometric", "power", "soft_tissue")
 #: Item fields that name the body site of a symptom.
 SITE_FIELDS = ("site", "joint", "region")
 
@@ -42,8 +47,22 @@ class Advice:
     recommendations: list[Recommendation]
     suppressed: list[Recommendation]
     referred_sites: list[str] = field(default_factory=list)
-    urgency: str = ""
+    urgency: str = ""  # emergency | same_day | this_week, with a referral
     red_flags: list[str] = field(default_factory=list)  # the snapshot's red flags the knowledge base knows
+    referral: Referral | None = None
+
+
+@dataclass(frozen=True)
+class Referral:
+    """Who should see the athlete, how soon, and what may continue meanwhile: from every red flag
+    behind the referral (the snapshot's and the findings its rules name), most urgent first."""
+
+    flags: tuple[str, ...]
+    urgency: str
+    assessors: tuple[str, ...]
+    also: tuple[str, ...]
+    meanwhile: str
+    sites: tuple[str, ...]
 
 
 def _param_value(ruleset: RuleSet, value: Any, firing: Firing) -> Any:
@@ -97,15 +116,32 @@ def _referral_sites(knowledge: KnowledgeBase, referral: Recommendation, flags: l
     """The sites whose loading the referral stops: its red flags' sites and the painful items it
     fired on; none (a referral that is not about one site) when neither says."""
     sites = set(referral.params.get("site") or [])
-    sites |= {knowledge.red_flags[flag].site for flag in flags}
+    given = [*flags, *(referral.params.get("flag") or [])]
+    sites |= {knowledge.red_flags[flag].site for flag in given if flag in knowledge.red_flags}
+    sites.discard("none")
     for firing in referral.firings:
         for item in firing.items.values():
             sites |= {item[name] for name in SITE_FIELDS if isinstance(item.get(name), str)}
     return sorted(sites)
 
 
-def _urgency(knowledge: KnowledgeBase, flags: list[str]) -> str:
-    return "today" if any(knowledge.red_flags[flag].urgency == "today" for flag in flags) else "this week"
+def _referral(knowledge: KnowledgeBase, referral: Recommendation, flags: list[str], sites: list[str]) -> Referral:
+    """The referral's flags in order of urgency (the catalogue's order within a level), the most
+    urgent level, the assessors of every flag (most urgent first), the most restrictive meanwhile."""
+    given = [*flags, *(f for f in referral.params.get("flag") or [] if f not in flags)]
+    entries = knowledge.red_flags
+    covered = {other for f in given if f in entries for other in entries[f].includes}
+    given = [f for f in given if f not in covered]
+    order = list(entries)  # the catalogue's order within a level: the same words whatever the snapshot's order
+    ordered = sorted(
+        (f for f in given if f in entries), key=lambda f: (URGENCIES.index(entries[f].urgency), order.index(f))
+    )
+    if not ordered:  # a rule set without a referral model: the cautious defaults
+        return Referral((), URGENCIES[-1], ("sports_physician",), (), "away_from_site", tuple(sites))
+    assessors = dict.fromkeys(who for f in ordered for who in entries[f].assessors)
+    also = dict.fromkeys(who for f in ordered for who in entries[f].also if who not in assessors)
+    meanwhile = min((entries[f].meanwhile for f in ordered), key=MEANWHILE.index)
+    return Referral(tuple(ordered), entries[ordered[0]].urgency, tuple(assessors), tuple(also), meanwhile, tuple(sites))
 
 
 def _suppress(rec: Recommendation, by: str, reason: str) -> None:
@@ -118,18 +154,30 @@ def _loads_any(knowledge: KnowledgeBase, exercise: str, sites: set[str]) -> bool
     return bool(set(knowledge.exercises[exercise].loads) & sites)
 
 
+def excluded_exercises(knowledge: KnowledgeBase, recs: list[Recommendation]) -> dict[str, Adjustment]:
+    """Every exercise the kept advice rules out, with the adjustment ruling it out: the ones an
+    adjustment `excludes` by key and the ones taking a position it `avoid_positions`."""
+    found: dict[str, Adjustment] = {}
+    for rec in recs:
+        avoided = set(rec.adjustment.avoid_positions)
+        for key, exercise in knowledge.exercises.items():
+            if key in rec.adjustment.excludes or avoided & set(exercise.positions):
+                found.setdefault(key, rec.adjustment)
+    return found
+
+
 def _exercises(
     knowledge: KnowledgeBase, rec: Recommendation, referred: set[str], stopped: set[str], excluded: set[str]
 ) -> list[str]:
     """The rec's exercises for its site, without any that load a referred site, that load a
-    stopped (painful) site with strength or jumping work, or that other kept advice excludes."""
+    stopped (painful) site with strength, jumping or soft-tissue work, or that kept advice excludes."""
     sites = [s for s in rec.params.get("site") or [] if s in rec.adjustment.site_exercises]
     keys = [k for s in sites for k in rec.adjustment.site_exercises[s]] or list(rec.adjustment.exercises)
     kept: list[str] = []
     for key in dict.fromkeys(keys):
         if key in excluded or _loads_any(knowledge, key, referred):
             continue
-        if knowledge.exercises[key].kind in ("strength", "plyometric", "power") and _loads_any(knowledge, key, stopped):
+        if knowledge.exercises[key].kind in STOPPED_KINDS and _loads_any(knowledge, key, stopped):
             continue
         kept.append(key)
     return kept
@@ -150,15 +198,15 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
     given = _collect(ruleset, evaluation)
     flags = _red_flags(knowledge, evaluation)
     referred: set[str] = set()
-    urgency = ""
+    referral: Referral | None = None
     if REFERRAL in given:
-        referral = given[REFERRAL]
-        sites = _referral_sites(knowledge, referral, flags)
-        referral.params["site"] = sites
+        sites = _referral_sites(knowledge, given[REFERRAL], flags)
+        given[REFERRAL].params["site"] = sites
+        referral = _referral(knowledge, given[REFERRAL], flags, sites)
         referred = {part for site in sites for part in knowledge.site_parts(site)}
-        urgency = _urgency(knowledge, flags)
+        held = ("suppress", "away_from_site") if referral.meanwhile == "nothing" else ("suppress",)
         for rec in given.values():
-            if rec.adjustment.with_referral == "suppress":
+            if rec.adjustment.with_referral in held:
                 _suppress(rec, REFERRAL, "held back by the referral until the athlete has been assessed")
     for rec in given.values():
         needs = rec.adjustment.applies_when
@@ -186,7 +234,7 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
     for rec in kept:
         if rec.adjustment.stops == "dynamic":
             stopped |= {part for site in rec.params.get("site") or [] for part in knowledge.site_parts(site)}
-    excluders = {key: rec.adjustment for rec in kept for key in rec.adjustment.excludes}
+    excluders = excluded_exercises(knowledge, kept)
     for rec in kept:
         rec.exercises = _exercises(knowledge, rec, referred, stopped, set(excluders))
     for rec in kept:
@@ -204,4 +252,5 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
         status = INSUFFICIENT
     kept.sort(key=lambda r: (r.adjustment.priority, r.adjustment.id))
     sites = list(given[REFERRAL].params["site"]) if REFERRAL in given else []
-    return Advice(status, kept, suppressed, sites, urgency, flags)
+    urgency = referral.urgency if referral else ""
+    return Advice(status, kept, suppressed, sites, urgency, flags, referral)

@@ -9,7 +9,7 @@ from typing import Any
 
 from runstrong import __version__
 from runstrong.advice.dose import Context, context, left_out, prescribe, staged
-from runstrong.advice.resolve import Recommendation, resolve_advice
+from runstrong.advice.resolve import Advice, Recommendation, resolve_advice
 from runstrong.advice.summary import Wording, summary
 from runstrong.advice.unknown import unknown_fields
 from runstrong.engine.evaluator import Evaluator
@@ -98,6 +98,35 @@ def _recommendation(
     }
 
 
+def referral_document(ruleset: RuleSet, advice: Advice) -> dict[str, Any] | None:
+    """Who should see the athlete, how soon, what continues meanwhile, and each red flag with its
+    words for the clinician; None without a referral."""
+    referral = advice.referral
+    if referral is None:
+        return None
+    knowledge = ruleset.knowledge
+    levels = knowledge.referral.urgency
+    return {
+        "urgency": referral.urgency,
+        "when": levels[referral.urgency]["when"] if referral.urgency in levels else referral.urgency,
+        "cds_indicator": levels[referral.urgency]["cds_indicator"] if referral.urgency in levels else "critical",
+        "assessors": list(referral.assessors),
+        "with": list(referral.also),
+        "meanwhile": referral.meanwhile,
+        "sites": list(referral.sites),
+        "flags": [
+            {
+                "flag": flag,
+                "label": knowledge.red_flags[flag].label,
+                "means": knowledge.red_flags[flag].means,
+                "urgency": knowledge.red_flags[flag].urgency,
+                "clinician": knowledge.red_flags[flag].clinician,
+            }
+            for flag in referral.flags
+        ],
+    }
+
+
 def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
     """The full result: status, recommendations, suppressed, unknown, fired, ruleset."""
     advice = resolve_advice(ruleset, evaluation)
@@ -131,6 +160,7 @@ def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
             for rec in advice.suppressed
         ],
         "conclusions": list(evaluation.conclusions),
+        "referral": referral_document(ruleset, advice),
         "unknown": unknown,
         "fired": list(fired.values()),
         "ruleset": {"version": ruleset.version, "digest": ruleset.digest, "runstrong": __version__},

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from runstrong.advice.because import because_text, words
+from runstrong.advice.because import because_text
 from runstrong.advice.resolve import INSUFFICIENT, REFERRAL, Advice, Recommendation
-from runstrong.advice.wording import instruction
+from runstrong.advice.wording import fill, instruction, loading_words
 from runstrong.engine.records import Firing
 from runstrong.rules.model import RuleSet
 
@@ -62,10 +62,19 @@ class Wording:
 def headline(advice: Advice, ruleset: RuleSet) -> str:
     """The status word and what it means for this week."""
     knowledge = ruleset.knowledge
+    referral = advice.referral
+    if advice.status == "red" and referral and referral.flags and knowledge.referral.urgency:
+        lead = [f for f in referral.flags if knowledge.red_flags[f].urgency == referral.urgency]
+        first = knowledge.red_flags[lead[0]].assessors[0]
+        return fill(
+            knowledge.referral.urgency[referral.urgency]["headline"],
+            {
+                "assessor": knowledge.referral.assessors.get(first, first),
+                "loading": loading_words(knowledge, list(referral.sites)),
+            },
+        )
     if advice.status == "red":
-        sites = [s for s in advice.referred_sites if s != "none"]
-        where = f"more running or {words(knowledge, 'site', sites)} training" if sites else "adding training load"
-        return f"RED: see a clinician before {where}"
+        return f"RED: see a clinician before {loading_words(knowledge, advice.referred_sites)}"
     if advice.status == "amber":
         return "AMBER: ease off this week"
     if advice.status == INSUFFICIENT:

@@ -1,5 +1,6 @@
-"""The advice as CDS Hooks cards: `critical` for a referral, `warning` for decreases, `info`
-otherwise; the summary line, the reasons and actions in words (the advice's own summary), what is
+"""The advice as CDS Hooks cards: `critical` for an emergency or same-day referral, `warning` for a
+referral within the week and for decreases, `info` otherwise; the summary line, the reasons and
+actions in words (the advice's own summary), what is
 not known, the rule set, a link to the consultation page and the reasons a clinician may give
 for overriding the card."""
 
@@ -32,9 +33,12 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]<>#|])")
 
 
 def indicator(result: dict[str, Any]) -> str:
-    """`critical` for a referral, `warning` when the advice decreases or holds load, else `info`."""
+    """A referral's indicator from its urgency (knowledge/referral.yaml: `critical` for an emergency
+    or same-day referral, `warning` within the week), `warning` when the advice decreases or holds
+    load, else `info`."""
+    referral = result.get("referral")
     if result["status"] == "red":
-        return "critical"
+        return str(referral["cds_indicator"]) if referral else "critical"
     if any(rec["direction"] == "decrease" for rec in result["recommendations"]):
         return "warning"
     return "info"

@@ -12,6 +12,8 @@ INJURY_SYSTEM = "urn:runstrong:injury"
 #: Extensions of such a Condition: months since the injury, and how often it came back.
 MONTHS_AGO_EXTENSION = "urn:runstrong:months_ago"
 RECURRENCES_EXTENSION = "urn:runstrong:recurrences"
+#: A bone stress injury's site, in the Condition's bodySite (the snapshot's bone site values).
+BONE_SITE_SYSTEM = "urn:runstrong:bone-site"
 #: The reasons a clinician may give for overriding a card.
 OVERRIDE_SYSTEM = "urn:runstrong:override-reason"
 LOINC = "http://loinc.org"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from runstrong.cds.codes import INJURY_SYSTEM, MONTHS_AGO_EXTENSION, RECURRENCES_EXTENSION
+from runstrong.cds.codes import BONE_SITE_SYSTEM, INJURY_SYSTEM, MONTHS_AGO_EXTENSION, RECURRENCES_EXTENSION
 from runstrong.cds.values import bad, given
 
 if TYPE_CHECKING:
@@ -67,6 +67,11 @@ def injury_item(resource: dict[str, Any], where: str, mapped: Mapped) -> tuple[d
     recurrences = _extension(resource, RECURRENCES_EXTENSION, where)
     if recurrences is not None:
         item["recurrences"], locations["recurrences"] = recurrences
+    sites = resource.get("bodySite")
+    for index, concept in enumerate(sites if isinstance(sites, list) else []):
+        bone = _codes(concept, BONE_SITE_SYSTEM)
+        if bone:
+            item["bone_site"], locations["bone_site"] = bone[0], f"{where}.bodySite[{index}]"
     return item, locations
 
 

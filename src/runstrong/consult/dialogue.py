@@ -129,7 +129,7 @@ class Consultation:
     def how(self) -> list[str]:
         """How the provisional advice was reached: the rules that fired and what they matched."""
         result = self.result()
-        lines = [f"Provisional advice: {STATUS_WORDS[result['status']]} (questions not answered yet count as unknown)"]
+        lines = [f"Provisional advice: {result['summary']['headline']} (questions not answered yet count as unknown)"]
         if not result["fired"]:
             lines.append("  No rule has fired yet.")
         ruleset = self.evaluator.ruleset
@@ -146,7 +146,7 @@ class Consultation:
     def advice(self) -> list[str]:
         """The provisional status and adjustments."""
         result = self.result()
-        lines = [f"Advice so far: {STATUS_WORDS[result['status']]}"]
+        lines = [f"Advice so far: {result['summary']['headline']}"]
         for number, rec in enumerate(result["recommendations"], 1):
             rules = ", ".join(r["id"] for r in rec["rules"])
             lines.append(f"  {number}. {rec['do']} [{rec['adjustment']}] - {rules}")

@@ -25,7 +25,9 @@ from runstrong.advice.resolve import STATUS_RANK
 from runstrong.consult.relevance import Relevance
 from runstrong.consult.threevalued import RuleState
 from runstrong.engine.evaluator import fields_used
+from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.model import Rule
+from runstrong.rules.referral_model import URGENCIES
 from runstrong.snapshot.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST, FieldSpec, catalogue
 from runstrong.snapshot.partial import (
     RED_FLAGS,
@@ -41,10 +43,6 @@ from runstrong.snapshot.validation import snapshot_schema
 
 #: How the gate question of each list is asked.
 LIST_QUESTIONS = {
-    "symptoms.red_flags": "Red-flag screen: any night or rest pain, focal bone tenderness, pain on hopping, pain "
-    "worsening during runs, limp, a swollen or warm joint, numbness or tingling, an Achilles 'pop', "
-    "calf swelling and warmth, missed periods, pain over a high-risk bone site, needing painkillers "
-    "to run, a joint giving way, weakness or foot drop, or pain lasting more than 72 h after a run?",
     "symptoms.soreness": "Any muscle soreness?",
     "symptoms.tendon": "Any tendon pain or stiffness (Achilles, patellar, hamstring, gluteal; or plantar fascia)?",
     "symptoms.sharp_joint_pain": "Any sharp joint pain during lifts or runs?",
@@ -57,26 +55,6 @@ ITEM_NOUNS = {
     "symptoms.sharp_joint_pain": "painful joint",
     "profile.injury_history": "past injury",
     "plan.gym_sessions": "gym session",
-}
-FLAG_QUESTIONS = {
-    "night_pain": "Pain at night (wakes them)?",
-    "rest_pain": "Pain at rest?",
-    "focal_bone_tenderness": "Tenderness on one spot of a bone?",
-    "hop_pain": "Pain on a single-leg hop (or cannot hop)?",
-    "pain_worsens_during_run": "Pain that gets worse as a run goes on?",
-    "limp": "A limp?",
-    "joint_swelling": "Joint swelling?",
-    "joint_warmth": "A joint that feels warm to the touch?",
-    "numbness_tingling": "Numbness or tingling?",
-    "achilles_pop": "A 'pop' or sudden pain at the Achilles?",
-    "calf_swelling_warmth": "Calf swelling with warmth?",
-    "missed_periods": "Missed or stopped periods?",
-    "high_risk_site_pain": "Pain over a high-risk bone site: groin or front of the hip, front of the shin, "
-    "top of the midfoot (navicular), outer edge of the foot (5th metatarsal), sacrum?",
-    "painkillers_to_run": "Needing painkillers to run or train?",
-    "joint_giving_way": "A joint (knee, ankle) giving way?",
-    "weakness_foot_drop": "Weakness in the leg, or the foot slapping or dragging (foot drop)?",
-    "pain_over_72h_after_run": "Pain lasting more than 72 hours after a run?",
 }
 YES = ("yes", "y", "true")
 NO = ("no", "n", "false", "none")
@@ -116,22 +94,45 @@ def _yes_no(path: str, text: str) -> FieldSpec:
     return FieldSpec(path, BOOLEAN, text)
 
 
-def question(slot: Slot) -> Question:
-    """The question that fills a slot."""
+def flag_order(knowledge: KnowledgeBase) -> tuple[str, ...]:
+    """The snapshot's red flags in the order the screen asks them: most urgent first (an
+    emergency before a same-day referral before one within the week), then the format's order."""
+    names = red_flag_names()
+    rank = {flag: URGENCIES.index(entry.urgency) for flag, entry in knowledge.red_flags.items()}
+    return tuple(sorted(names, key=lambda name: (rank.get(name, len(URGENCIES)), names.index(name))))
+
+
+def _flag_text(knowledge: KnowledgeBase, flag: str) -> str:
+    entry = knowledge.red_flags.get(flag)
+    if entry and entry.question:
+        return entry.question
+    label = entry.label if entry else flag.replace("_", " ")
+    return f"{label[:1].upper()}{label[1:]}?"
+
+
+def _screen_text(knowledge: KnowledgeBase) -> str:
+    labels = [
+        knowledge.red_flags[f].label if f in knowledge.red_flags else f.replace("_", " ") for f in flag_order(knowledge)
+    ]
+    return f"Red-flag screen, most urgent first: any {', '.join(labels[:-1])} or {labels[-1]}?"
+
+
+def question(slot: Slot, knowledge: KnowledgeBase) -> Question:
+    """The question that fills a slot (the red flags' words from the knowledge base)."""
     kind = slot[0]
     if kind == "field":
         spec = catalogue().scalars[slot[1]]
         return Question(slot, spec, slot[1], _field_text(slot[1], spec))
     if kind == "list":
-        text = LIST_QUESTIONS.get(slot[1], catalogue().scalars[slot[1]].description)
+        text = (
+            _screen_text(knowledge)
+            if slot[1] == RED_FLAGS
+            else LIST_QUESTIONS.get(slot[1], catalogue().scalars[slot[1]].description)
+        )
         return Question(slot, _yes_no(slot[1], text), slot[1], text)
     if kind == "flag":
-        return Question(
-            slot,
-            _yes_no(f"{RED_FLAGS}:{slot[1]}", FLAG_QUESTIONS[slot[1]]),
-            f"red flag {slot[1]}",
-            FLAG_QUESTIONS[slot[1]],
-        )
+        text = _flag_text(knowledge, slot[1])
+        return Question(slot, _yes_no(f"{RED_FLAGS}:{slot[1]}", text), f"red flag {slot[1]}", text)
     noun = ITEM_NOUNS.get(slot[1], "item")
     if kind == "more":
         text = f"Another {noun}?"
@@ -236,7 +237,11 @@ class Goals:
 
 
 def next_slot(
-    partial: Partial, needs: dict[Slot, list[Rule]], urgent: frozenset[str] = frozenset(), goals: Goals = Goals()
+    partial: Partial,
+    needs: dict[Slot, list[Rule]],
+    urgent: frozenset[str] = frozenset(),
+    goals: Goals = Goals(),
+    flags: tuple[str, ...] | None = None,
 ) -> Slot | None:
     """The next question to ask, or None when no answer can change the advice any more.
 
@@ -263,9 +268,10 @@ def next_slot(
         )
     if ("list", RED_FLAGS) in needs:
         return ("list", RED_FLAGS)
-    flags = [slot for slot in needs if slot[0] == "flag"]
-    if flags:
-        return min(flags, key=lambda s: red_flag_names().index(s[1]))
+    asked_flags = [slot for slot in needs if slot[0] == "flag"]
+    if asked_flags:
+        order = flags or red_flag_names()
+        return min(asked_flags, key=lambda s: order.index(s[1]))
     if not needs:
         return None
     red = [slot for slot in needs if any(rule.id in urgent for rule in needs[slot])]
@@ -294,13 +300,15 @@ class Questioner:
         )
         self.gives = {rule.id: [adjustments[name] for name in rule.adjustments] for rule in ruleset.rules}
         self.checklist_rules = [rule for rule in ruleset.rules if RED_FLAGS in fields_used(rule)]
+        self.knowledge = ruleset.knowledge
+        self.flags = flag_order(ruleset.knowledge)
 
     def assess(self, partial: Partial) -> tuple[dict[str, RuleState], dict[Slot, list[Rule]]]:
         states = self.relevance.assess(partial)
         needs = needed(states)
         if RED_FLAGS in partial.lists:
             # an open checklist is finished: every flag found names the referral's site and urgency
-            for name in red_flag_names():
+            for name in self.flags:
                 if name not in partial.flags:
                     needs.setdefault(("flag", name), list(self.checklist_rules))
         return states, needs
@@ -349,5 +357,5 @@ class Questioner:
         return Goals(frozenset(progress), frozenset(changes))
 
     def next_question(self, partial: Partial, needs: dict[Slot, list[Rule]], goals: Goals = Goals()) -> Question | None:
-        slot = next_slot(partial, needs, self.urgent, goals)
-        return None if slot is None else question(slot)
+        slot = next_slot(partial, needs, self.urgent, goals, self.flags)
+        return None if slot is None else question(slot, self.knowledge)

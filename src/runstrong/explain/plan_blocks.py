@@ -49,7 +49,8 @@ def plan_blocks(plan: dict[str, Any]) -> list[Block]:
         blocks += [Block("h3", "Every day, at home"), Block("ul", items=[_entry(e) for e in plan["daily"]])]
     blocks.append(Block("ul", items=items))
     loads: list[Item] = [
-        f"{load['title']}: {'; '.join(w for w in (load['first_load'], load['progression']) if w)} (source: {load['source']})"
+        f"{load['title']}: {'; '.join(w for w in (load['first_load'], load['progression']) if w)}"
+        f" (source: {load['source']})"
         for load in plan["loads"]
     ]
     if loads:

@@ -11,9 +11,9 @@ from runstrong.util.errors import UserError
 EXTRA = "plots"
 FORMATS = ("png", "svg")
 STATUS_COLOURS = {"green": "#2e7d32", "insufficient-data": "#757575", "amber": "#ef8f00", "red": "#c62828"}
-#: Pain-monitoring zones (0-10) as the tendon rules use them (knowledge/thresholds.yaml: tendon_pain_safe_max 3,
-#: tendon_pain_acceptable_max 5): safe up to 3, acceptable up to 5, too much above.
-SAFE_MAX, ACCEPTABLE_MAX = 3, 5
+#: Pain-monitoring zones (0-10) as the tendon rules use them (knowledge/thresholds.yaml: tendon_pain_safe_max 2,
+#: tendon_pain_acceptable_max 5): safe up to 2, acceptable up to 5, too much above.
+SAFE_MAX, ACCEPTABLE_MAX = 2, 5
 PAIN_ZONES = (
     (0, SAFE_MAX, "#c8e6c9", f"safe 0-{SAFE_MAX}"),
     (SAFE_MAX, ACCEPTABLE_MAX, "#fff3c4", f"acceptable {SAFE_MAX}-{ACCEPTABLE_MAX}"),

@@ -86,7 +86,7 @@ def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, kno
 def _race_hold(knowledge: KnowledgeBase, snapshot: dict[str, Any]) -> str:
     """Why no new exercise comes in this week before a race; empty when it may."""
     race = (snapshot.get("plan") or {}).get("race_in_days")
-    days = threshold(knowledge, "race_no_new_exercise_days")
+    days = threshold(knowledge, "race_no_new_work_days")
     if isinstance(race, int) and race <= days:
         return f"the race is in {race} days: no new exercise in the last {days // 7} weeks"
     return ""

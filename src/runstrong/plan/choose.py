@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runstrong.advice.dose import Context, prescribe
-from runstrong.advice.resolve import Advice
+from runstrong.advice.resolve import STOPPED_KINDS, Advice, excluded_exercises
 from runstrong.plan.model import Item
 from runstrong.rules.knowledge import KnowledgeBase
 
 DEFAULT_PHASE = "base_strength"
-STRENGTH_KINDS = ("strength", "plyometric", "power")
 #: Equipment a light session (or a referral's "no added load") keeps.
 UNLOADED = ("bodyweight", "band", "isometric", "mobility")
 
@@ -24,8 +23,7 @@ class Filters:
 
     referred: set[str] = field(default_factory=set)  # every site inside a referred site
     stopped: set[str] = field(default_factory=set)  # painful sites: no strength or jumping work
-    excluded: dict[str, str] = field(default_factory=dict)  # exercise -> the adjustment excluding it
-    avoid: dict[str, str] = field(default_factory=dict)  # position -> the adjustment avoiding it
+    excluded: dict[str, str] = field(default_factory=dict)  # exercise -> the adjustment excluding it (or its position)
     leave_out: set[str] = field(default_factory=set)  # not for this athlete (the simpler lifts first)
     unloaded_only: bool = False  # a referral: no added load
 
@@ -33,13 +31,10 @@ class Filters:
         """Why the exercise may not be in the week; empty when it may."""
         exercise = knowledge.exercises[key]
         if key in self.excluded:
-            return f"left out by {self.excluded[key]}"
-        positions = [p for p in getattr(exercise, "positions", ()) or () if p in self.avoid]
-        if positions:
-            return f"its position ({positions[0].replace('_', ' ')}) is avoided by {self.avoid[positions[0]]}"
+            return f"left out by “{self.excluded[key]}”"
         if set(exercise.loads) & self.referred:
             return "it loads a referred site"
-        if exercise.kind in STRENGTH_KINDS and set(exercise.loads) & self.stopped:
+        if exercise.kind in STOPPED_KINDS and set(exercise.loads) & self.stopped:
             return "it loads a painful site"
         if self.unloaded_only and exercise.equipment not in UNLOADED:
             return "no added load until assessed"
@@ -59,13 +54,9 @@ def week_filters(knowledge: KnowledgeBase, advice: Advice, leave_out: set[str], 
     """The filters of the kept advice: referred and stopped sites, excludes, avoided positions."""
     found = Filters(site_parts(knowledge, advice.referred_sites), leave_out=leave_out, unloaded_only=unloaded_only)
     for rec in advice.recommendations:
-        adjustment = rec.adjustment
-        if adjustment.stops == "dynamic":
+        if rec.adjustment.stops == "dynamic":
             found.stopped |= site_parts(knowledge, rec.params.get("site") or [])
-        for key in adjustment.excludes:
-            found.excluded.setdefault(key, adjustment.title)
-        for position in getattr(adjustment, "avoid_positions", ()) or ():
-            found.avoid.setdefault(str(position), adjustment.title)
+    found.excluded = {key: adj.title for key, adj in excluded_exercises(knowledge, advice.recommendations).items()}
     return found
 
 

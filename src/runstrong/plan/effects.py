@@ -35,30 +35,27 @@ def referral(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context,
         return
     programming = knowledge.programming
     assert programming is not None
-    leg = bool(filters.referred & knowledge.site_parts("lower_limb"))
+    leg = bool(filters.referred & knowledge.site_parts("lower_limb")) or not advice.referred_sites
+    words = knowledge.referral.meanwhile.get(mode, {}).get("plan", mode.replace("_", " "))
     if mode == "nothing" or (mode == "away_from_site" and leg):
         week.running_stopped = True
-        week.notes.append("no running until a clinician has assessed it")
+        week.notes.append(f"{words} (the referral): no running until a clinician has assessed it")
     elif mode == "reduced":
         week.runs_easy = True
         week.running_note = "every run easy until a clinician has assessed it"
     for session in list(week.sessions):
         session.shaped_by(REFERRAL)
-        shape = programming.sessions["upper_trunk" if mode == "away_from_site" else "light"]
+        slots = session.slots if mode == "away_from_site" and not leg else []
+        shape = programming.sessions["upper_trunk" if mode == "away_from_site" and leg else "light"]
         session.intensity, session.template, session.main, session.slots = "light", shape.key, [], []
         session.planned_contacts = 0
         if mode != "nothing":
-            fill(knowledge, ctx, week, session, list(shape.slots), filters)
+            fill(knowledge, ctx, week, session, slots or list(shape.slots), filters)
             session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
         if not session.main:
             week.sessions.remove(session)
-            week.dropped.append({"day": session.day, "because": [REFERRAL], "why": "no training until assessed"})
-    words = {
-        "nothing": "no training and no running until assessed",
-        "away_from_site": "light, pain-free upper-body and trunk work only, nothing loading the referred sites",
-        "reduced": "light sessions without added load or jumping; running easy",
-    }
-    week.applied_effect(REFERRAL, words.get(mode, words["reduced"]))
+            week.dropped.append({"day": session.day, "because": [REFERRAL], "why": words})
+    week.applied_effect(REFERRAL, words)
 
 
 def fewer_sessions(week: Week, advice: Advice) -> None:

@@ -64,7 +64,7 @@ def _phase(knowledge: KnowledgeBase, plan: dict[str, Any], advice: Advice, why: 
 def _deloads(knowledge: KnowledgeBase, plan: dict[str, Any], was_deload: bool, first: bool, why: list[str]) -> None:
     """Weeks since the last deload: 1 after a deload week, else one more; unknown is taken as due
     in the first projected week; a taper before a race stands in for a deload."""
-    due = int(knowledge.thresholds["deload_due_weeks"].value) if "deload_due_weeks" in knowledge.thresholds else 6
+    due = threshold(knowledge, "deload_due_weeks") or 6
     since = plan.get("weeks_since_deload")
     if was_deload:
         since = 1
@@ -75,7 +75,7 @@ def _deloads(knowledge: KnowledgeBase, plan: dict[str, Any], was_deload: bool, f
     else:
         since = int(since) + 1
     race = plan.get("race_in_days")
-    no_new = threshold(knowledge, "race_no_new_exercise_days")
+    no_new = threshold(knowledge, "race_no_new_work_days")
     if since is not None and race is not None and int(race) <= no_new and since >= due:
         since = due - 1
         why.append("no deload in the last weeks before the race: the taper unloads instead")

@@ -178,8 +178,8 @@ def parse_compare(text: str) -> Compare:
             "< <= > >= == != in not_in has has_any, or 'field is unknown|known'"
         )
     operand = parse_literal(match["rhs"])
-    if match["op"] in LIST_OPS and not isinstance(operand, tuple):
-        raise ConditionSyntaxError(f"{text!r}: '{match['op']}' needs a [list] on the right")
+    if match["op"] in LIST_OPS and not isinstance(operand, tuple | ThresholdRef):
+        raise ConditionSyntaxError(f"{text!r}: '{match['op']}' needs a [list] or a set of values ($name) on the right")
     return Compare(match["field"], match["op"], operand, False, text)
 
 

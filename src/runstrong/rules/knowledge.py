@@ -17,6 +17,15 @@ from runstrong.rules.programming import (
     programming_problems,
 )
 from runstrong.rules.programming import SCHEMA as PROGRAMMING_SCHEMA
+from runstrong.rules.referral_model import (
+    RED_FLAG_SCHEMA,
+    REFERRAL_SCHEMA,
+    RedFlag,
+    ReferralWords,
+    check_red_flags,
+    red_flags,
+    referral_words,
+)
 from runstrong.util.errors import Problem, RuleSetError
 from runstrong.util.located import schema_problems, where
 from runstrong.util.yamlio import load_with_lines
@@ -30,9 +39,21 @@ EFFECTS = ["load", "new_work", "frequency", "plyometrics", "phase", "running", "
 EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
 MERGES = ["max", "min", "collect"]
 MUSCLE_GROUPS = ["posterior_chain", "quadriceps", "calves", "hips", "core", "upper_body"]
+#: Positions an exercise takes that can provoke a painful tendon or a healing site: the heel
+#: dropped to the end of ankle dorsiflexion, below a step, the hip across the midline (or
+#: side-lying on it), the hip or knee deeply bent under load, foot impact (hops, jumps, bounds).
+POSITIONS = [
+    "end_range_dorsiflexion",
+    "below_step",
+    "hip_adduction",
+    "deep_hip_flexion_loaded",
+    "deep_knee_flexion_loaded",
+    "impact",
+]
 
 _TEXT = {"type": "string", "minLength": 1}
 _KEYS = {"type": "array", "items": {"type": "string"}}
+_POSITIONS = {"type": "array", "items": {"enum": POSITIONS}, "uniqueItems": True}
 
 
 def _entries(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -61,7 +82,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "thresholds": _entries(
         {
-            "value": {"type": "number"},
+            "value": {"type": ["number", "array"], "items": {"type": "string"}, "minItems": 1},
             "unit": {"type": "string"},
             "description": _TEXT,
             "source": _TEXT,
@@ -92,6 +113,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "applies_when": _TEXT,
             "stops": {"enum": ["dynamic"]},
             "excludes": _KEYS,
+            "avoid_positions": _POSITIONS,
             "site_exercises": {"type": "object", "additionalProperties": _KEYS},
             "defaults": {"type": "object"},
             "phrases": {"type": "object", "additionalProperties": _TEXT},
@@ -121,16 +143,15 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "hold_s": {"type": ["integer", "string"]},
             "goal": _TEXT,
             "setup": _TEXT,
+            "positions": _POSITIONS,
             "cues": _TEXT,
         },
         ["name", "muscle_groups", "loads", "impact", "kind", "slot", "equipment"],
     ),
     "sites": _entries({"label": _TEXT, "parts": _KEYS}, ["label"]),
     "programming": PROGRAMMING_SCHEMA,
-    "red_flags": _entries(
-        {"label": _TEXT, "means": _TEXT, "site": _TEXT, "urgency": {"enum": ["today", "this week"]}},
-        ["label", "means", "site", "urgency"],
-    ),
+    "red_flags": RED_FLAG_SCHEMA,
+    "referral": REFERRAL_SCHEMA,
     "phases": _entries(
         {
             "title": _TEXT,
@@ -158,7 +179,7 @@ class Evidence:
 @dataclass(frozen=True)
 class Threshold:
     name: str
-    value: float
+    value: float | tuple[str, ...]  # a number, or a set of values (`in $high_risk_bone_sites`)
     unit: str
     description: str
     source: str
@@ -196,6 +217,7 @@ class Adjustment:
     defaults: dict[str, Any] = field(default_factory=dict)
     phrases: dict[str, str] = field(default_factory=dict)
     excludes: tuple[str, ...] = ()  # exercises no other advice may list while this one is kept
+    avoid_positions: tuple[str, ...] = ()  # nor any exercise taking one of these positions
     goals: dict[str, str] = field(default_factory=dict)  # the goal (programming.yaml) of an exercise it lists
 
 
@@ -215,6 +237,7 @@ class Exercise:
     hold_s: str | None = None  # a hold: its seconds
     goal: str | None = None  # its own goal (a protocol), whatever the phase
     setup: str = ""
+    positions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,15 +245,6 @@ class Site:
     key: str
     label: str
     parts: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class RedFlag:
-    key: str
-    label: str
-    means: str
-    site: str
-    urgency: str
 
 
 @dataclass(frozen=True)
@@ -247,6 +261,7 @@ class KnowledgeBase:
     sites: dict[str, Site] = field(default_factory=dict)
     red_flags: dict[str, RedFlag] = field(default_factory=dict)
     programming: Programming | None = None
+    referral: ReferralWords = field(default_factory=ReferralWords)
 
     def site_parts(self, site: str) -> set[str]:
         """A site and every site inside it (`lower_leg` -> calf, Achilles, shin...)."""
@@ -262,12 +277,13 @@ class KnowledgeBase:
 
 
 #: Knowledge files a rule set may leave out (an older or a test knowledge base).
-OPTIONAL = ("sites", "red_flags", "programming")
+OPTIONAL = ("sites", "red_flags", "referral", "programming")
 
 
 def _exercise(key: str, v: dict[str, Any]) -> Exercise:
     hold = v.get("hold_s")
-    optional = {f: v[f] for f in ("cues", "per", "reps", "goal", "setup") if f in v}
+    optional: dict[str, Any] = {f: v[f] for f in ("cues", "per", "reps", "goal", "setup") if f in v}
+    optional["positions"] = tuple(v.get("positions") or ())
     return Exercise(
         key,
         v["name"],
@@ -318,6 +334,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     problems += programming_problems(
         pr_file, pr, {"evidence key": ev, "adjustment": ad, "exercise": ex, "threshold": th}
     )
+    _, referral = loaded["referral"]
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
@@ -344,8 +361,9 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             problems += _check_refs(ex_file, ex, name, "loads", si, "site")
         for name in si:
             problems += _check_refs(si_file, si, name, "parts", si, "site")
-        for name in rf:
-            problems += _check_refs(rf_file, rf, name, "site", si, "site")
+    problems += check_red_flags(rf_file, rf, si, ev, th)
+    if rf and not referral:
+        problems.append(Problem(str(directory / "referral.yaml"), "red_flags.yaml needs referral.yaml (the words)"))
     if pr:
         problems += goal_problems(
             {"adjustments": (ad_file, ad), "exercises": (ex_file, ex), "phases": (ph_file, ph)}, pr
@@ -360,7 +378,15 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         directory=directory,
         evidence={k: Evidence(k, v["citation"], v["finding"], v["grade"], v["verified"]) for k, v in ev.items()},
         thresholds={
-            k: Threshold(k, v["value"], v["unit"], v["description"], v["source"], v["grade"]) for k, v in th.items()
+            k: Threshold(
+                k,
+                tuple(v["value"]) if isinstance(v["value"], list) else v["value"],
+                v["unit"],
+                v["description"],
+                v["source"],
+                v["grade"],
+            )
+            for k, v in th.items()
         },
         adjustments={
             k: Adjustment(
@@ -388,6 +414,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
                 dict(v.get("defaults") or {}),
                 dict(v.get("phrases") or {}),
                 tuple(v.get("excludes") or ()),
+                tuple(v.get("avoid_positions") or ()),
                 dict(v.get("goals") or {}),
             )
             for k, v in ad.items()
@@ -396,6 +423,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         phases={k: dict(v) for k, v in ph.items()},
         files=tuple(path for path, _ in loaded.values() if path.is_file()),
         sites={k: Site(k, v["label"], tuple(v.get("parts") or ())) for k, v in si.items()},
-        red_flags={k: RedFlag(k, v["label"], v["means"], v["site"], v["urgency"]) for k, v in rf.items()},
+        red_flags=red_flags(rf),
+        referral=referral_words(referral),
         programming=parse_programming(pr) if pr else None,
     )

@@ -271,7 +271,7 @@ def parse_programming(data: dict[str, Any]) -> Programming:
 
 
 #: Thresholds (thresholds.yaml) the programming model reads: the taper, race week, no new exercise.
-RACE_THRESHOLDS = ("race_taper_days", "race_week_days", "race_no_new_exercise_days")
+RACE_THRESHOLDS = ("race_taper_days", "race_week_days", "race_no_new_work_days")
 
 
 def references(data: dict[str, Any]) -> list[tuple[list[Any], str, str]]:

@@ -138,8 +138,15 @@ class RuleReader:
 
     def check_operand(self, path: list[Any], spec: FieldSpec, op: str, operand: Any) -> None:
         if isinstance(operand, ThresholdRef):
-            if operand.name not in self.knowledge.thresholds:
+            threshold = self.knowledge.thresholds.get(operand.name)
+            if threshold is None:
                 self.problem(path, f"unknown threshold '${operand.name}'")
+            elif isinstance(threshold.value, tuple):
+                if op not in ("in", "not_in", "has_any"):
+                    self.problem(path, f"'${operand.name}' is a set of values: use it with in, not_in or has_any")
+                for value in threshold.value if spec.choices else ():
+                    if value not in spec.choices:
+                        self.problem(path, f"'${operand.name}' holds '{value}', not a value of '{spec.path}'")
             elif not spec.numeric:
                 self.problem(path, f"'{spec.path}' is not a number; a threshold cannot apply")
             return
@@ -376,6 +383,10 @@ class RuleReader:
                         f"'{adjustment.id}' takes no param '{name}' (takes: {', '.join(adjustment.params) or 'none'})",
                     )
                 self.check_param_value([*path, "params", name], value)
+            named = params.get("flag") or []
+            for flag in [named] if isinstance(named, str) else named:
+                if self.knowledge.red_flags and flag not in self.knowledge.red_flags:
+                    self.problem([*path, "params", "flag"], f"unknown red flag '{flag}' (red_flags.yaml)")
         return Action(adjustment=node["adjustment"], params=tuple(sorted(params.items(), key=lambda p: str(p[0]))))
 
     def check_param_value(self, path: list[Any], value: Any) -> None:

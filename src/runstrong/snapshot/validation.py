@@ -107,6 +107,8 @@ def _describe(error: ValidationError) -> list[Problem]:
         options = ", ".join(str(option) for option in expected)
         hint = did_you_mean(str(instance), [str(o) for o in expected])
         suffix = f" (did you mean '{hint}'?)" if hint else ""
+        if list(error.absolute_path)[:2] == ["symptoms", "red_flags"]:
+            suffix = " (a red flag is never guessed from a near spelling: name it as listed)"
         return [Problem(where, f"expected one of {options}; got {_given(error.instance)}{suffix}")]
     if kind in {"minimum", "maximum"}:
         return [Problem(where, f"expected {_range(schema)}; got {_given(error.instance)}")]

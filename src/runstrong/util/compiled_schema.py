@@ -30,6 +30,8 @@ SAME_IN_DRAFT_7 = frozenset(
         "minItems",
         "maxItems",
         "uniqueItems",
+        "minProperties",
+        "maxProperties",
         "minLength",
         "maxLength",
         "pattern",

@@ -61,7 +61,7 @@ def apply_action(consultation: Consultation, action: str, asked_slot: Slot | Non
         return None
     if asked_slot is None or action in MOVES:
         return None
-    asked = question(asked_slot)
+    asked = question(asked_slot, consultation.evaluator.ruleset.knowledge)
     if action == "unknown":
         text = "unknown"
     elif action in ("yes", "no", "answer") or action.startswith("choice:"):

@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from runstrong.advice.render import STATUS_WORDS
 from runstrong.consult.dialogue import Consultation
 from runstrong.consult.questions import Question, describe, question
 from runstrong.snapshot.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST
@@ -69,7 +68,7 @@ def advice_view(result: dict[str, Any]) -> dict[str, Any]:
     """The advice: its status, and each recommendation with what it is based on."""
     return {
         "status": result["status"],
-        "status_words": STATUS_WORDS[result["status"]],
+        "status_words": result["summary"]["headline"],
         "adjustments": " ".join(rec["adjustment"] for rec in result["recommendations"]),
         "recommendations": [
             {
@@ -102,7 +101,11 @@ def consultation_view(consultation: Consultation) -> dict[str, Any]:
         "advice": advice_view(result),
         "referral_certain": bool(consultation.referral_certain()) and asked is not None,
         "answers": [
-            {"number": number, "text": question(slot).text, "answer": answer_words(value)}
+            {
+                "number": number,
+                "text": question(slot, consultation.evaluator.ruleset.knowledge).text,
+                "answer": answer_words(value),
+            }
             for number, (slot, value) in enumerate(consultation.history, 1)
         ],
         "done": asked is None,
