@@ -31,7 +31,7 @@ class Filters:
         """Why the exercise may not be in the week; empty when it may."""
         exercise = knowledge.exercises[key]
         if key in self.excluded:
-            return f"left out by “{self.excluded[key]}”"
+            return f"“{self.excluded[key]}” rules it out"
         if set(exercise.loads) & self.referred:
             return "it loads a referred site"
         if exercise.kind in STOPPED_KINDS and set(exercise.loads) & self.stopped:

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.exercises import EXERCISE_SCHEMA, POSITIONS_SCHEMA, Exercise, parse_exercise
 from runstrong.rules.programming import (
-    EQUIPMENT,
     PHASE_TEMPLATE,
     PLAN_EFFECTS,
-    SLOTS,
     Programming,
     goal_problems,
     parse_programming,
@@ -36,24 +35,10 @@ STATUSES = ["green", "amber", "red"]
 GROUPS = ["now", "this_week", "every_session", "information"]
 WITH_REFERRAL = ["keep", "away_from_site", "suppress"]
 EFFECTS = ["load", "new_work", "frequency", "plyometrics", "phase", "running", "progression"]
-EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
 MERGES = ["max", "min", "collect"]
-MUSCLE_GROUPS = ["posterior_chain", "quadriceps", "calves", "hips", "core", "upper_body"]
-#: Positions an exercise takes that can provoke a painful tendon or a healing site: the heel
-#: dropped to the end of ankle dorsiflexion, below a step, the hip across the midline (or
-#: side-lying on it), the hip or knee deeply bent under load, foot impact (hops, jumps, bounds).
-POSITIONS = [
-    "end_range_dorsiflexion",
-    "below_step",
-    "hip_adduction",
-    "deep_hip_flexion_loaded",
-    "deep_knee_flexion_loaded",
-    "impact",
-]
 
 _TEXT = {"type": "string", "minLength": 1}
 _KEYS = {"type": "array", "items": {"type": "string"}}
-_POSITIONS = {"type": "array", "items": {"enum": POSITIONS}, "uniqueItems": True}
 
 
 def _entries(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -113,7 +98,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "applies_when": _TEXT,
             "stops": {"enum": ["dynamic"]},
             "excludes": _KEYS,
-            "avoid_positions": _POSITIONS,
+            "avoid_positions": POSITIONS_SCHEMA,
             "site_exercises": {"type": "object", "additionalProperties": _KEYS},
             "defaults": {"type": "object"},
             "phrases": {"type": "object", "additionalProperties": _TEXT},
@@ -129,25 +114,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
         ["title", "direction", "status", "practice", "exercises", "overrides", "do", "group", "priority"],
     ),
-    "exercises": _entries(
-        {
-            "name": _TEXT,
-            "muscle_groups": {"type": "array", "items": {"enum": MUSCLE_GROUPS}},
-            "loads": _KEYS,
-            "impact": {"enum": ["none", "low", "high"]},
-            "kind": {"enum": EXERCISE_KINDS},
-            "slot": {"enum": SLOTS},
-            "equipment": {"enum": EQUIPMENT},
-            "per": {"enum": ["leg", "side", "foot"]},
-            "reps": _TEXT,
-            "hold_s": {"type": ["integer", "string"]},
-            "goal": _TEXT,
-            "setup": _TEXT,
-            "positions": _POSITIONS,
-            "cues": _TEXT,
-        },
-        ["name", "muscle_groups", "loads", "impact", "kind", "slot", "equipment"],
-    ),
+    "exercises": {"type": "object", "additionalProperties": EXERCISE_SCHEMA},
     "sites": _entries({"label": _TEXT, "parts": _KEYS}, ["label"]),
     "programming": PROGRAMMING_SCHEMA,
     "red_flags": RED_FLAG_SCHEMA,
@@ -222,25 +189,6 @@ class Adjustment:
 
 
 @dataclass(frozen=True)
-class Exercise:
-    key: str
-    name: str
-    muscle_groups: tuple[str, ...]
-    cues: str = ""
-    loads: tuple[str, ...] = ()
-    impact: str = "none"
-    kind: str = "strength"
-    slot: str = "main"
-    equipment: str = "loaded"  # loaded: a load change in % applies; bodyweight, band, isometric, plyometric, mobility
-    per: str = ""  # leg, side or foot: the reps or seconds are for each
-    reps: str | None = None  # the exercise's own reps for a goal that is not a protocol
-    hold_s: str | None = None  # a hold: its seconds
-    goal: str | None = None  # its own goal (a protocol), whatever the phase
-    setup: str = ""
-    positions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class Site:
     key: str
     label: str
@@ -278,24 +226,6 @@ class KnowledgeBase:
 
 #: Knowledge files a rule set may leave out (an older or a test knowledge base).
 OPTIONAL = ("sites", "red_flags", "referral", "programming")
-
-
-def _exercise(key: str, v: dict[str, Any]) -> Exercise:
-    hold = v.get("hold_s")
-    optional: dict[str, Any] = {f: v[f] for f in ("cues", "per", "reps", "goal", "setup") if f in v}
-    optional["positions"] = tuple(v.get("positions") or ())
-    return Exercise(
-        key,
-        v["name"],
-        tuple(v["muscle_groups"]),
-        loads=tuple(v["loads"]),
-        impact=v["impact"],
-        kind=v["kind"],
-        slot=v["slot"],
-        equipment=v["equipment"],
-        hold_s=None if hold is None else str(hold),
-        **optional,
-    )
 
 
 def _load_file(directory: Path, name: str, problems: list[Problem]) -> tuple[Path, dict[str, Any]]:
@@ -419,7 +349,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             )
             for k, v in ad.items()
         },
-        exercises={k: _exercise(k, v) for k, v in ex.items()},
+        exercises={k: parse_exercise(k, v) for k, v in ex.items()},
         phases={k: dict(v) for k, v in ph.items()},
         files=tuple(path for path, _ in loaded.values() if path.is_file()),
         sites={k: Site(k, v["label"], tuple(v.get("parts") or ())) for k, v in si.items()},
