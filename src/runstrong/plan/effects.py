@@ -202,7 +202,7 @@ def added_work(
             names = ", ".join(knowledge.exercises[k].name for k in present)
             week.applied_effect(rec.adjustment.id, f"already in the week: {names}")
             continue
-        placed: list[str] = []
+        placed: list[str] = _mark(week, rec, present) if kind == "rehab" else []
         used: list[Session] = []
         wanted = [k for k in keys if k not in present and filters.allowed(knowledge, k, advised=kind == "rehab")]
         for key in wanted[:ADDED_MAX]:
@@ -214,7 +214,12 @@ def added_work(
             sessions = _sessions(knowledge, week, new, used)
             for session in sessions:
                 same = next(
-                    (i for i in session.main if i.slot == new.slot and not (i.new or i.rehab or i.swap_for)), None
+                    (
+                        i
+                        for i in session.main
+                        if i.slot == new.slot and i.key not in keys and not (i.new or i.rehab or i.swap_for)
+                    ),
+                    None,
                 )
                 if same is not None:
                     session.main.remove(same)
@@ -229,9 +234,22 @@ def added_work(
                     f"; {len(sessions)} of the {new.dose.per_week} sessions a week its dose asks for fit 48 h apart"
                 )
             if where:
-                placed.append(f"{new.name} ({where})")
+                placed.append(f"{new.name} added ({where})")
                 added_count += kind == "add"
-        week.applied_effect(rec.adjustment.id, "added " + "; ".join(placed) if placed else "already in the week")
+        week.applied_effect(rec.adjustment.id, "; ".join(placed) if placed else "already in the week")
+
+
+def _mark(week: Week, rec: Recommendation, present: list[str]) -> list[str]:
+    """Rehab work already in the week is the advice's: marked so, never swapped away; where it is."""
+    days: dict[str, list[str]] = {}
+    for session in week.ordered():
+        for entry in session.main:
+            if entry.key in present:
+                entry.rehab = True
+                entry.because.append(rec.adjustment.id)
+                session.shaped_by(rec.adjustment.id)
+                days.setdefault(entry.name, []).append(session.day)
+    return [f"{name} kept ({', '.join(on)})" for name, on in days.items()]
 
 
 def _sessions(knowledge: KnowledgeBase, week: Week, new: Item, used: list[Session]) -> list[Session]:
