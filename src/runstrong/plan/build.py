@@ -132,6 +132,10 @@ def _described(week: Week, advice: Advice, ctx: Context) -> None:
             words = f"in every {effects_['exercises'].replace('_', '-')}"
         elif effects_.get("new_work") == "none":
             words = "no new exercise added this week"
+        elif rec.adjustment.excludes or rec.adjustment.avoid_positions:
+            words = "what it rules out is in no session, warm-ups and cool-downs included"
+        elif effects_.get("exercises") == "lists":
+            words = "nothing added: the week's own lifts, at their doses"
         if words and rec.adjustment.id not in done:
             week.applied_effect(rec.adjustment.id, words)
 

@@ -305,7 +305,9 @@ def intensity(week: Week, advice: Advice) -> None:
         lowered = _lower(week)
         for session in week.sessions:
             session.shaped_by(rec.adjustment.id)
-        effect = f"sets {week.total_sets()} of the {week.sets_before} planned, lighter loads, no jumping"
+        effect = (
+            "about two-thirds of each exercise's usual sets (two at least for a main lift), lighter loads, no jumping"
+        )
         week.applied_effect(rec.adjustment.id, effect + (f"; {', '.join(lowered)}" if lowered else ""))
 
 

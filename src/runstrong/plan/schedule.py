@@ -107,18 +107,19 @@ def explain_moves(week: Week, advice: Advice, rules: Rules) -> None:
     """Each session off its planned day says why; the scheduling advice says what it moved."""
     hard = hard_days(week)
     easy, spacing = advised(advice, "schedule"), advised(advice, "spacing")
-    moved: list[str] = []
+    moved: dict[str | None, list[str]] = {}
     for session in week.ordered():
         if session.day == session.planned_day:
             continue
         why = why_moved(hard, session, session.planned_day, blocked(week, session, session.planned_day, rules))
         session.notes.insert(0, f"moved from {session.planned_day}: {why}")
-        moved.append(f"{session.planned_day} -> {session.day}")
         adjustment = easy if session.planned_day in hard else spacing
+        moved.setdefault(adjustment, []).append(f"{session.planned_day} -> {session.day}")
         if adjustment:
             session.shaped_by(adjustment)
     for adjustment in dict.fromkeys(a for a in (easy, spacing) if a):
-        week.applied_effect(adjustment, ("moved " + ", ".join(moved)) if moved else "the week already keeps it")
+        done = moved.get(adjustment)
+        week.applied_effect(adjustment, ("moved " + ", ".join(done)) if done else "the week already keeps it")
 
 
 def _race(week: Week, rules: Rules) -> None:
