@@ -14,13 +14,13 @@ from runstrong.plan.model import INTENSITIES, Item, Session, Week
 from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.programming import Programming
 
-#: A planned session gets at least this many exercises for its muscle groups.
-MIN_EXERCISES = 3
+#: A planned session gets at least this many exercises for its muscle groups, by intensity.
+MIN_EXERCISES = {"light": 3, "moderate": 4, "high": 4}
 
 
-def planned_slots(programming: Programming, groups: list[str], cap: int) -> list[str]:
+def planned_slots(programming: Programming, groups: list[str], intensity: str, cap: int) -> list[str]:
     """Slots for a planned session's muscle groups: each group's first slot, then its next ones,
-    until the session has MIN_EXERCISES (or its groups have no more)."""
+    until the session has its MIN_EXERCISES (or its groups have no more)."""
     slots: list[str] = []
     for round_ in range(3):
         for group in groups:
@@ -28,7 +28,7 @@ def planned_slots(programming: Programming, groups: list[str], cap: int) -> list
             slot = options[min(round_, len(options) - 1)] if options else None
             if slot and (slot not in slots or round_ == 2):
                 slots.append(slot)
-        if len(slots) >= MIN_EXERCISES:
+        if len(slots) >= MIN_EXERCISES[intensity]:
             break
     return slots[: max(cap, 1)]
 
@@ -99,7 +99,7 @@ def build_week(
         if not given.get("intensity"):
             session.notes.append("intensity not given: planned as moderate")
         _limit(session, top)
-        slots = planned_slots(programming, groups, _cap(programming, session.intensity))
+        slots = planned_slots(programming, groups, session.intensity, _cap(programming, session.intensity))
         if session.planned_contacts:
             slots.insert(0, "power")
         fill(knowledge, ctx, week, session, slots, filters)
