@@ -64,6 +64,7 @@ class Dose:
     progression: str = ""
     ramp_up: str = ""
     source: tuple[str, ...] = ()
+    caveat: str = ""  # what the source did not test
     project: tuple[str, ...] = ()  # the fields that are this project's choice
     changed_by: tuple[str, ...] = ()  # deload, taper, youth, novice, referral, slow eccentric
 
@@ -118,7 +119,7 @@ class Dose:
             "project": list(self.project),
             "changed_by": list(self.changed_by),
         }
-        for name in ("reps", "hold_s", "contacts", "extra", "ramp_up", "load_when"):
+        for name in ("reps", "hold_s", "contacts", "extra", "ramp_up", "load_when", "caveat"):
             if getattr(self, name):
                 data[name] = getattr(self, name)
         if self.load_change_pct is not None:
@@ -310,6 +311,7 @@ def _base(programming: Programming, goal: Goal, per: str, reps: str | None, hold
         first_load=goal.first_load,
         progression=goal.progression,
         source=goal.source,
+        caveat=goal.caveat,
         project=tuple("rest" if f == "rest_s" else f for f in fields),
     )
 
@@ -375,6 +377,7 @@ def source_words(knowledge: KnowledgeBase, key: str) -> str:
 def dose_source(knowledge: KnowledgeBase, dose: Dose) -> str:
     """Where the dose comes from, in words: its sources and what this project chose."""
     cited = ", ".join(source_words(knowledge, key) for key in dose.source)
+    cited += f" ({dose.caveat})" if dose.caveat else ""
     names = {"sets": "sets", "reps": "reps", "hold_s": "hold time", "contacts": "contacts", "tempo": "tempo"}
     names |= {"effort": "effort", "rest": "rest", "frequency": "how often"}
     chosen = [names[f] for f in dose.project if f in names]

@@ -80,6 +80,7 @@ _GOAL = _object(
         "protocol": {"type": "boolean"},
         "high_only": {"type": "boolean"},
         "source": _KEYS,
+        "caveat": _TEXT,
         "project": {"anyOf": [{"enum": ["all"]}, {"type": "array", "items": {"enum": GOAL_FIELDS}}]},
     },
     ["title", "sets", "tempo", "effort", "rest_s", "source"],
@@ -200,6 +201,7 @@ class Goal:
     progression: str = ""
     protocol: bool = False
     high_only: bool = False  # a heavy dose: only in a high-intensity session
+    caveat: str = ""  # what the source did not test
     project: tuple[str, ...] = ()  # the fields that are this project's choice
 
     def chosen_here(self, name: str) -> bool:
