@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.applicability import applies_to_schema, read_applies_to
+from runstrong.snapshot.applies import AGE, SEX, AppliesTo
+from runstrong.snapshot.fields import catalogue
 from runstrong.util.errors import Problem, RuleSetError
 from runstrong.util.located import schema_problems, where
 from runstrong.util.yamlio import load_with_lines
@@ -143,9 +146,16 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "sites": _entries({"label": _TEXT, "parts": _KEYS}, ["label"]),
     "red_flags": _entries(
-        {"label": _TEXT, "means": _TEXT, "site": _TEXT, "urgency": {"enum": ["today", "this week"]}},
+        {
+            "label": _TEXT,
+            "means": _TEXT,
+            "site": _TEXT,
+            "urgency": {"enum": ["today", "this week"]},
+            "applies_to": applies_to_schema(),
+        },
         ["label", "means", "site", "urgency"],
     ),
+    "fields": _entries({"applies_to": applies_to_schema(), "why": _TEXT}, ["applies_to", "why"]),
     "phases": _entries(
         {
             "title": _TEXT,
@@ -239,6 +249,7 @@ class RedFlag:
     means: str
     site: str
     urgency: str
+    applies_to: AppliesTo | None = None  # who the flag can apply to (the checklist asks no one else)
 
 
 @dataclass(frozen=True)
@@ -254,6 +265,8 @@ class KnowledgeBase:
     files: tuple[Path, ...]
     sites: dict[str, Site] = field(default_factory=dict)
     red_flags: dict[str, RedFlag] = field(default_factory=dict)
+    #: The snapshot fields that apply only to some athletes (`fields.yaml`), by path.
+    field_applies: dict[str, AppliesTo] = field(default_factory=dict)
 
     def site_parts(self, site: str) -> set[str]:
         """A site and every site inside it (`lower_leg` -> calf, Achilles, shin...)."""
@@ -269,7 +282,7 @@ class KnowledgeBase:
 
 
 #: Knowledge files a rule set may leave out (an older or a test knowledge base).
-OPTIONAL = ("sites", "red_flags")
+OPTIONAL = ("sites", "red_flags", "fields")
 
 
 def _load_file(directory: Path, name: str, problems: list[Problem]) -> tuple[Path, dict[str, Any]]:
@@ -304,6 +317,12 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     (_, ev), (th_file, th), (ad_file, ad), (ex_file, ex), (ph_file, ph), (si_file, si), (rf_file, rf) = (
         loaded[name] for name in ("evidence", "thresholds", "adjustments", "exercises", "phases", "sites", "red_flags")
     )
+    fi_file, fi = loaded["fields"]
+    applies = {
+        **{("red_flags", k): _applies(rf_file, rf, k, th, problems) for k in rf if "applies_to" in rf[k]},
+        **{("fields", k): _applies(fi_file, fi, k, th, problems) for k in fi},
+    }
+    problems += _field_problems(fi_file, fi)
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
@@ -384,5 +403,39 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         phases={k: dict(v) for k, v in ph.items()},
         files=tuple(path for path, _ in loaded.values() if path.is_file()),
         sites={k: Site(k, v["label"], tuple(v.get("parts") or ())) for k, v in si.items()},
-        red_flags={k: RedFlag(k, v["label"], v["means"], v["site"], v["urgency"]) for k, v in rf.items()},
+        red_flags={
+            k: RedFlag(k, v["label"], v["means"], v["site"], v["urgency"], applies.get(("red_flags", k)))
+            for k, v in rf.items()
+        },
+        field_applies={k: applies[("fields", k)] for k in fi},
     )
+
+
+def _applies(
+    file: Path, data: dict[str, Any], key: str, thresholds: dict[str, Any], problems: list[Problem]
+) -> AppliesTo:
+    """An entry's `applies_to`, its `$threshold` bounds resolved; problems at their lines."""
+
+    def value(name: str) -> float | None:
+        entry = thresholds.get(name)
+        return float(entry["value"]) if isinstance(entry, dict) and "value" in entry else None
+
+    applies, troubles = read_applies_to(data[key]["applies_to"], value)
+    problems += [
+        Problem(where(file, data, [key, "applies_to", *path]), f"{key}.{message}") for path, message in troubles
+    ]
+    return applies
+
+
+def _field_problems(file: Path, data: dict[str, Any]) -> list[Problem]:
+    """`fields.yaml` names snapshot fields (not derived ones, nor the sex and age it is decided by)."""
+    scalars = catalogue().scalars
+    return [
+        Problem(
+            where(file, data, [key]),
+            f"{key}: not a snapshot field that can depend on sex or age"
+            + ("" if key in scalars else " (see docs/snapshot-format.md)"),
+        )
+        for key in data
+        if key not in scalars or scalars[key].derived or key in (SEX, AGE)
+    ]

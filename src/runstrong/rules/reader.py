@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.applicability import applies_to_schema, gate_conditions, read_applies_to
 from runstrong.rules.compiler import branches, normal_form
 from runstrong.rules.conditions import (
     JOIN_FUNCTIONS,
@@ -36,6 +37,7 @@ from runstrong.rules.model import (
     template_placeholders,
     template_problems,
 )
+from runstrong.snapshot.applies import AppliesTo
 from runstrong.snapshot.fields import BOOLEAN, ENUM, ITEM_LIST, SCALAR_LIST, FieldSpec, catalogue
 from runstrong.snapshot.validation import validation_problems
 from runstrong.util.errors import Problem
@@ -78,6 +80,7 @@ RULE_SCHEMA: dict[str, Any] = {
         "title": {"type": "string", "minLength": 1},
         "salience": {"type": "integer"},
         "grade": {"enum": GRADES},
+        "applies_to": applies_to_schema(),
         "when": {"type": "array", "minItems": 1},
         "then": {
             "type": "array",
@@ -305,6 +308,8 @@ class RuleReader:
         )
         for path, join in self._pending_joins:
             self.check_join(path, join)
+        applies = self.applies_to(data.get("applies_to"))
+        when = (*when, *(gate_conditions(applies) if applies else ()))
         if "because" in data:
             self.check_because(data["because"], AllOf(when))
         then = tuple(self.action(["then", i], node) for i, node in enumerate(data["then"]))
@@ -338,7 +343,20 @@ class RuleReader:
             examples,
             self.file,
             " ".join(data.get("because", "").split()),
+            applies,
         )
+
+    def applies_to(self, node: Any) -> AppliesTo | None:
+        """The rule's `applies_to` (None without one), its thresholds resolved."""
+        if node is None:
+            return None
+        thresholds = self.knowledge.thresholds
+        applies, troubles = read_applies_to(
+            node, lambda name: float(thresholds[name].value) if name in thresholds else None
+        )
+        for path, message in troubles:
+            self.problem(["applies_to", *path], message)
+        return applies
 
     def check_because(self, template: str, when: AllOf) -> None:
         """Every placeholder of `because` names a threshold, or a value sure to be known whenever
