@@ -37,14 +37,10 @@ from runstrong.snapshot.partial import (
     red_flag_names,
     snapshot_fields,
 )
-from runstrong.snapshot.validation import snapshot_schema
 
-#: How the gate question of each list is asked.
+#: How the gate question of each list is asked (the red-flag checklist names the flags that can
+#: apply to the athlete: `Questioner.checklist`).
 LIST_QUESTIONS = {
-    "symptoms.red_flags": "Red-flag screen: any night or rest pain, focal bone tenderness, pain on hopping, pain "
-    "worsening during runs, limp, a swollen or warm joint, numbness or tingling, an Achilles 'pop', "
-    "calf swelling and warmth, missed periods, pain over a high-risk bone site, needing painkillers "
-    "to run, a joint giving way, weakness or foot drop, or pain lasting more than 72 h after a run?",
     "symptoms.soreness": "Any muscle soreness?",
     "symptoms.tendon": "Any tendon pain or stiffness (Achilles, patellar, hamstring, gluteal; or plantar fascia)?",
     "symptoms.sharp_joint_pain": "Any sharp joint pain during lifts or runs?",
@@ -98,30 +94,33 @@ class Question:
 
 
 def _field_text(path: str, spec: FieldSpec) -> str:
-    """The field's meaning; a part of a pair (`current`, `left`) is named with its parent."""
-    parent, _, part = path.rpartition(".")
-    if parent.count(".") != 1:
+    """The field's meaning; a part of a pair or of a baseline (`current`, `left`, `mean`) by its
+    label, which names its parent, with its unit."""
+    if not spec.label:
         return spec.description
-    schema = snapshot_schema()
-    for name in parent.split("."):
-        schema = schema["properties"][name]
-    return (
-        f"{schema.get('description', parent).rstrip('.')}: {part} ({spec.unit})"
-        if spec.unit
-        else f"{schema.get('description', parent).rstrip('.')}: {part}"
-    )
+    unit = f", in {spec.unit}" if spec.unit and not spec.unit.startswith("/") else ""
+    return f"{spec.label[:1].upper()}{spec.label[1:]}{unit}."
 
 
 def _yes_no(path: str, text: str) -> FieldSpec:
     return FieldSpec(path, BOOLEAN, text)
 
 
-def question(slot: Slot) -> Question:
-    """The question that fills a slot."""
+def checklist_text(labels: Iterable[str]) -> str:
+    """The red-flag checklist question, naming each flag by its label."""
+    return "Red-flag screen, any of these: " + "; ".join(labels) + "?"
+
+
+def question(slot: Slot, checklist: str = "") -> Question:
+    """The question that fills a slot (`checklist`: the red-flag checklist's words, by default
+    every flag of the snapshot format)."""
     kind = slot[0]
     if kind == "field":
         spec = catalogue().scalars[slot[1]]
         return Question(slot, spec, slot[1], _field_text(slot[1], spec))
+    if kind == "list" and slot[1] == RED_FLAGS:
+        text = checklist or checklist_text(name.replace("_", " ") for name in red_flag_names())
+        return Question(slot, _yes_no(slot[1], text), slot[1], text)
     if kind == "list":
         text = LIST_QUESTIONS.get(slot[1], catalogue().scalars[slot[1]].description)
         return Question(slot, _yes_no(slot[1], text), slot[1], text)
@@ -261,9 +260,13 @@ def next_slot(
                 fields[s[1]].index(s[3]) if s[0] == "item" else 0,
             ),
         )
+    flags = [slot for slot in needs if slot[0] == "flag"]
+    if ("list", RED_FLAGS) in needs or flags:
+        gates = [("field", gate) for gate in partial.pending_flag_gates() if ("field", gate) in needs]
+        if gates:
+            return gates[0]  # the sex or age that decides which flags the checklist asks
     if ("list", RED_FLAGS) in needs:
         return ("list", RED_FLAGS)
-    flags = [slot for slot in needs if slot[0] == "flag"]
     if flags:
         return min(flags, key=lambda s: red_flag_names().index(s[1]))
     if not needs:
@@ -300,10 +303,24 @@ class Questioner:
         needs = needed(states)
         if RED_FLAGS in partial.lists:
             # an open checklist is finished: every flag found names the referral's site and urgency
-            for name in red_flag_names():
+            for name in partial.flag_names():
                 if name not in partial.flags:
                     needs.setdefault(("flag", name), list(self.checklist_rules))
+        if ("list", RED_FLAGS) in needs or any(slot[0] == "flag" for slot in needs):
+            for gate in partial.pending_flag_gates():  # which flags apply decides what is asked
+                needs.setdefault(("field", gate), list(self.checklist_rules))
         return states, needs
+
+    def checklist(self, partial: Partial) -> str:
+        """The red-flag checklist question: the flags that can apply to the athlete, in words."""
+        flags = self.relevance.ruleset.knowledge.red_flags
+        return checklist_text(
+            flags[name].label if name in flags else name.replace("_", " ") for name in partial.flag_names()
+        )
+
+    def question(self, slot: Slot, partial: Partial) -> Question:
+        """The question that fills a slot, the checklist naming the flags that apply."""
+        return question(slot, self.checklist(partial) if slot == ("list", RED_FLAGS) else "")
 
     def _status(self, rule_ids: Iterable[str]) -> int:
         given = [adjustment for rule_id in rule_ids for adjustment in self.gives[rule_id]]
@@ -350,4 +367,4 @@ class Questioner:
 
     def next_question(self, partial: Partial, needs: dict[Slot, list[Rule]], goals: Goals = Goals()) -> Question | None:
         slot = next_slot(partial, needs, self.urgent, goals)
-        return None if slot is None else question(slot)
+        return None if slot is None else self.question(slot, partial)

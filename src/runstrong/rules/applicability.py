@@ -4,11 +4,14 @@ problem with the path it is at) and, for a rule, the conditions it adds to `when
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from runstrong.rules.conditions import AllOf, AnyOf, Compare, Condition, parse_compare
 from runstrong.snapshot.applies import AGE, SEX, AppliesTo
 from runstrong.snapshot.fields import catalogue
+from runstrong.util.errors import Problem
+from runstrong.util.located import where
 
 _BOUND = {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\$[a-z_][a-z0-9_]*$"}]}
 
@@ -19,7 +22,6 @@ def applies_to_schema() -> dict[str, Any]:
     return {
         "type": "object",
         "additionalProperties": False,
-        "minProperties": 1,
         "properties": {
             "sex": {
                 "type": "array",
@@ -30,7 +32,6 @@ def applies_to_schema() -> dict[str, Any]:
             "age": {
                 "type": "object",
                 "additionalProperties": False,
-                "minProperties": 1,
                 "properties": {"min": _BOUND, "max": _BOUND},
             },
         },
@@ -47,6 +48,10 @@ def read_applies_to(
     """An `applies_to` mapping that passed `applies_to_schema`, its `$threshold` bounds resolved
     by `threshold` (None: no such threshold)."""
     troubles: list[Trouble] = []
+    if not node.get("sex") and not node.get("age"):
+        troubles.append(([], "applies_to: give `sex: [...]`, `age: {min: N, max: N}` or both"))
+    elif "age" in node and not node["age"]:
+        troubles.append((["age"], "applies_to: `age` needs `min`, `max` or both"))
     bounds: dict[str, tuple[float | None, str]] = {}
     for end in ("min", "max"):
         raw = (node.get("age") or {}).get(end)
@@ -81,3 +86,36 @@ def gate_conditions(applies: AppliesTo) -> tuple[Condition, ...]:
         within: Condition = ends[0] if len(ends) == 1 else AllOf(tuple(ends))
         parts.append(AnyOf((parse_compare(f"{AGE} is unknown"), within)))
     return tuple(parts)
+
+
+def entry_applies_to(
+    file: Path, data: dict[str, Any], key: str, thresholds: dict[str, Any], problems: list[Problem]
+) -> AppliesTo:
+    """A knowledge entry's `applies_to` (`red_flags.yaml`, `fields.yaml`), its `$threshold`
+    bounds resolved from the thresholds file's data; problems added at their lines."""
+
+    def value(name: str) -> float | None:
+        if not thresholds:
+            return 0.0  # thresholds.yaml is missing or malformed: that is reported on its own
+        entry = thresholds.get(name)
+        return float(entry["value"]) if isinstance(entry, dict) and "value" in entry else None
+
+    applies, troubles = read_applies_to(data[key]["applies_to"], value)
+    problems += [
+        Problem(where(file, data, [key, "applies_to", *path]), f"{key}.{message}") for path, message in troubles
+    ]
+    return applies
+
+
+def field_problems(file: Path, data: dict[str, Any]) -> list[Problem]:
+    """`fields.yaml` names snapshot fields (not derived ones, nor the sex and age it is decided by)."""
+    scalars = catalogue().scalars
+    return [
+        Problem(
+            where(file, data, [key]),
+            f"{key}: not a snapshot field that can depend on sex or age"
+            + ("" if key in scalars else " (see docs/snapshot-format.md)"),
+        )
+        for key in data
+        if key not in scalars or scalars[key].derived or key in (SEX, AGE)
+    ]

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runstrong.rules.applicability import applies_to_schema, read_applies_to
-from runstrong.snapshot.applies import AGE, SEX, AppliesTo
-from runstrong.snapshot.fields import catalogue
+from runstrong.rules.applicability import applies_to_schema, entry_applies_to, field_problems
+from runstrong.snapshot.applies import AppliesTo
 from runstrong.util.errors import Problem, RuleSetError
 from runstrong.util.located import schema_problems, where
 from runstrong.util.yamlio import load_with_lines
@@ -319,10 +318,10 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     )
     fi_file, fi = loaded["fields"]
     applies = {
-        **{("red_flags", k): _applies(rf_file, rf, k, th, problems) for k in rf if "applies_to" in rf[k]},
-        **{("fields", k): _applies(fi_file, fi, k, th, problems) for k in fi},
+        **{("red_flags", k): entry_applies_to(rf_file, rf, k, th, problems) for k in rf if "applies_to" in rf[k]},
+        **{("fields", k): entry_applies_to(fi_file, fi, k, th, problems) for k in fi},
     }
-    problems += _field_problems(fi_file, fi)
+    problems += field_problems(fi_file, fi)
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
@@ -409,33 +408,3 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         },
         field_applies={k: applies[("fields", k)] for k in fi},
     )
-
-
-def _applies(
-    file: Path, data: dict[str, Any], key: str, thresholds: dict[str, Any], problems: list[Problem]
-) -> AppliesTo:
-    """An entry's `applies_to`, its `$threshold` bounds resolved; problems at their lines."""
-
-    def value(name: str) -> float | None:
-        entry = thresholds.get(name)
-        return float(entry["value"]) if isinstance(entry, dict) and "value" in entry else None
-
-    applies, troubles = read_applies_to(data[key]["applies_to"], value)
-    problems += [
-        Problem(where(file, data, [key, "applies_to", *path]), f"{key}.{message}") for path, message in troubles
-    ]
-    return applies
-
-
-def _field_problems(file: Path, data: dict[str, Any]) -> list[Problem]:
-    """`fields.yaml` names snapshot fields (not derived ones, nor the sex and age it is decided by)."""
-    scalars = catalogue().scalars
-    return [
-        Problem(
-            where(file, data, [key]),
-            f"{key}: not a snapshot field that can depend on sex or age"
-            + ("" if key in scalars else " (see docs/snapshot-format.md)"),
-        )
-        for key in data
-        if key not in scalars or scalars[key].derived or key in (SEX, AGE)
-    ]
