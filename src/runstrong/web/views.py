@@ -13,6 +13,8 @@ from runstrong.consult.questions import Question, describe, question
 from runstrong.snapshot.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST
 from runstrong.snapshot.partial import MISSING, Slot
 
+#: How many of the fields not known the advice names (the report lists them all).
+UNKNOWN_NAMED = 5
 #: How each kind of field is answered on the page.
 WIDGETS = {BOOLEAN: "yes-no", ENUM: "choice", SCALAR_LIST: "choices", NUMBER: "number", INTEGER: "number"}
 
@@ -83,6 +85,7 @@ def advice_view(result: dict[str, Any]) -> dict[str, Any]:
             for rec in result["recommendations"]
         ],
         "unknown": len(result["unknown"]),
+        "unknown_named": [entry["label"] for entry in result["unknown"][:UNKNOWN_NAMED]],
     }
 
 
