@@ -116,10 +116,10 @@ def render_text(result: dict[str, Any]) -> str:
         lines += ["", *_wrap("Every session: " + text, "", "")]
     if groups["information"]:
         lines += ["", *_wrap("Also: " + " ".join(rec["do"] for rec in groups["information"]), "", "")]
-    heading, groups = _held_back(result)
-    if groups:
+    heading, held = _held_back(result)
+    if held:
         lines += ["", f"{heading} (runstrong explain says why):"]
-        for text, ids in groups:
+        for text, ids in held:
             lines += _wrap(f"{text}. [{', '.join(ids)}]", " - ")
     unknown = _unknown_line(result)
     if unknown:
@@ -162,10 +162,10 @@ def render_markdown(result: dict[str, Any]) -> str:
             evidence = ", ".join(f"{e['key']} ({e['grade']})" for e in rec["evidence"])
             lines.append(f"| {_md(rec['title'])} (`{rec['adjustment']}`) | {_rules(rec)} | {evidence} |")
         lines.append("")
-    heading, groups = _held_back(result)
-    if groups:
+    heading, held = _held_back(result)
+    if held:
         lines += [f"## {heading}", ""]
-        lines += [f"- {_md(text)} ({', '.join(f'`{name}`' for name in ids)})" for text, ids in groups]
+        lines += [f"- {_md(text)} ({', '.join(f'`{name}`' for name in ids)})" for text, ids in held]
         lines.append("")
     if result["unknown"]:
         lines += ["## Not known", ""]

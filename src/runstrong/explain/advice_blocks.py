@@ -102,9 +102,9 @@ def advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
     unknown = doc.get("missing", [])
     if unknown:
         names = [field_label(entry["field"]) for entry in unknown]
-        shown, rest = names[:UNKNOWN_SHOWN], names[UNKNOWN_SHOWN:]
+        named, rest = names[:UNKNOWN_SHOWN], names[UNKNOWN_SHOWN:]
         blocks.append(block("h2", "Not known, and it could change this advice"))
-        text = "; ".join(shown) + (f"; and {len(rest)} more" if rest else "") + "."
+        text = "; ".join(named) + (f"; and {len(rest)} more" if rest else "") + "."
         blocks.append(block("p", text[:1].upper() + text[1:]))
         if rest:  # a page folds them away (click to show); text lists them
             blocks.append(block("details", f"The other {len(rest)}", items=list(rest)))
