@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from runstrong.advice.because import number_words, value_words
+from runstrong.advice.because import number_words, singular, value_words
 from runstrong.rules.conditions import Compare, Concluded, FieldRef, ItemMatch, Join, ThresholdRef
 from runstrong.rules.model import Rule, RuleSet
 from runstrong.snapshot.fields import FieldSpec, catalogue, field_label
@@ -75,7 +75,7 @@ def leaf_words(ruleset: RuleSet, leaf: Any, list_path: str = "") -> str:
         spec = catalogue().lists.get(list_path, {}).get(leaf.field) if list_path else catalogue().scalars.get(path)
         if name.startswith(HOW_MANY_TIMES) and spec and spec.unit == "times":
             name = name.removeprefix(HOW_MANY_TIMES)
-        text = f"{name} {OP_WORDS.get(leaf.op, leaf.op)} {operand_words(ruleset, leaf.operand, path, spec)}"
+        text = singular(f"{name} {OP_WORDS.get(leaf.op, leaf.op)} {operand_words(ruleset, leaf.operand, path, spec)}")
         return f"not ({text})" if leaf.negated else text
     if isinstance(leaf, ItemMatch):
         where = " and ".join(leaf_words(ruleset, c, leaf.list) for c in leaf.where)
