@@ -188,3 +188,17 @@ def _gates(applies: AppliesTo | None) -> tuple[str, ...]:
 def _get(snapshot: dict[str, Any], path: str) -> Any:
     section, name = path.split(".")
     return snapshot.get(section, {}).get(name)
+
+
+def test_what_would_change_never_changes_a_known_sex_or_age(evaluator: Evaluator) -> None:
+    """Ageing an adult to 17 or 50 is no advice: who the athlete is stays as known."""
+    from runstrong.explain.trace import explain
+
+    snapshot = {"athlete_id": "a", "date": "2026-12-01", "profile": {"age": 45, "sex": "male"}}
+    snapshot["symptoms"] = {"soreness": [{"region": "knee", "level": 3}], "red_flags": []}
+    snapshot["plan"] = {
+        "gym_sessions": [{"day": d, "intensity": "high", "muscle_groups": ["quadriceps"]} for d in ("mon", "wed")]
+    }
+    doc = explain(evaluator, evaluator.evaluate(validate(snapshot)))
+    changed = {change["path"] for entry in doc["what_would_change"] for change in entry["changes"]}
+    assert changed and not changed & {SEX, AGE}
