@@ -68,6 +68,7 @@ def test_back_returns_to_the_question_and_unknown_is_an_answer(client: TestClien
     assert "period" not in first.split('data-slot="')[1].split("</form>")[0]  # not asked of a man
     second = post_answer(client, first, "no").text
     assert question_slot(second) != ("list", RED_FLAGS)
+    assert "period" not in second  # nor in the answers listed
     assert "Red-flag screen" in second and "<strong>no</strong>" in second  # listed under the answers so far
     third = post_answer(client, second, "unknown").text
     assert "<strong>unknown</strong>" in third

@@ -9,7 +9,7 @@ from typing import Any
 
 from runstrong.advice.render import STATUS_WORDS
 from runstrong.consult.dialogue import Consultation
-from runstrong.consult.questions import Question, describe, question
+from runstrong.consult.questions import Question, describe
 from runstrong.snapshot.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST
 from runstrong.snapshot.partial import MISSING, Slot
 
@@ -93,6 +93,7 @@ def consultation_view(consultation: Consultation) -> dict[str, Any]:
     """Everything the consultation page shows besides the forms' own fields."""
     asked = consultation.next_question()
     result = consultation.result()
+    partial, ask = consultation.partial, consultation.questioner.question
     return {
         "athlete_id": consultation.athlete_id,
         "date": consultation.date,
@@ -102,7 +103,7 @@ def consultation_view(consultation: Consultation) -> dict[str, Any]:
         "advice": advice_view(result),
         "referral_certain": bool(consultation.referral_certain()) and asked is not None,
         "answers": [
-            {"number": number, "text": question(slot).text, "answer": answer_words(value)}
+            {"number": number, "text": ask(slot, partial).text, "answer": answer_words(value)}
             for number, (slot, value) in enumerate(consultation.history, 1)
         ],
         "done": asked is None,
