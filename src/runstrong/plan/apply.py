@@ -149,6 +149,15 @@ def reduce_sessions(week: Week, advice: Advice) -> None:
             session.intensity = "light"
             session.shaped_by(rec.adjustment.id)
         week.applied_effect(rec.adjustment.id, f"at most {most} heavy session(s) a week")
+    rec = recs.get("no-high-intensity")
+    if rec:
+        capped = [session for session in week.sessions if session.intensity == "high"]
+        for session in capped:
+            session.intensity = "moderate"
+            session.notes.append("intensity lowered from high to moderate: technique before load")
+            session.shaped_by(rec.adjustment.id)
+        effect = f"high -> moderate on {', '.join(s.day for s in capped)}" if capped else "no high session planned"
+        week.applied_effect(rec.adjustment.id, effect)
 
 
 def emphasise_upper_body(knowledge: KnowledgeBase, week: Week, advice: Advice) -> None:
@@ -290,6 +299,7 @@ def add_work(knowledge: KnowledgeBase, week: Week, advice: Advice) -> None:
         "pause-plyometrics",
         "upper-body-core-emphasis",
         "maintenance-phase",
+        "no-high-intensity",
         "move-gym-to-easy-days",
         "space-high-load-sessions",
     }

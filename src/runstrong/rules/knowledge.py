@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.applicability import applies_to_schema, entries_applies_to, field_problems
+from runstrong.rules.phase_schema import MUSCLE_GROUPS, TEMPLATE
 from runstrong.rules.referral_model import (
     RED_FLAG_SCHEMA,
     REFERRAL_SCHEMA,
@@ -15,6 +17,7 @@ from runstrong.rules.referral_model import (
     red_flags,
     referral_words,
 )
+from runstrong.snapshot.applies import AppliesTo
 from runstrong.util.errors import Problem, RuleSetError
 from runstrong.util.located import schema_problems, where
 from runstrong.util.yamlio import load_with_lines
@@ -27,7 +30,6 @@ WITH_REFERRAL = ["keep", "away_from_site", "suppress"]
 EFFECTS = ["load", "new_work", "frequency", "plyometrics", "phase", "running", "progression"]
 EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
 MERGES = ["max", "min", "collect"]
-MUSCLE_GROUPS = ["posterior_chain", "quadriceps", "calves", "hips", "core", "upper_body"]
 #: Positions an exercise takes that can provoke a painful tendon or a healing site: the heel
 #: dropped to the end of ankle dorsiflexion, below a step, the hip across the midline (or
 #: side-lying on it), the hip or knee deeply bent under load, foot impact (hops, jumps, bounds).
@@ -61,44 +63,6 @@ _RANGE = {
     "type": "object",
     "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
     "required": ["min", "max"],
-    "additionalProperties": False,
-}
-
-_DOSE = {
-    "type": "object",
-    "properties": {
-        "sets": {"type": "integer", "minimum": 1},
-        "reps": {"type": "integer", "minimum": 1},
-        "tempo": _TEXT,
-        "rir": {"type": "integer", "minimum": 0},
-    },
-    "required": ["sets", "reps", "tempo", "rir"],
-    "additionalProperties": False,
-}
-#: A phase's usual week, read by `runstrong plan` when the snapshot has no planned gym week.
-_TEMPLATE = {
-    "type": "object",
-    "properties": {
-        "sessions": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "intensity": {"enum": ["light", "moderate", "high"]},
-                    "muscle_groups": {"type": "array", "items": {"enum": MUSCLE_GROUPS}},
-                },
-                "required": ["intensity", "muscle_groups"],
-                "additionalProperties": False,
-            },
-        },
-        "dose": {"type": "object", "properties": {k: _DOSE for k in ("light", "moderate", "high")}},
-        "plyometric_contacts": {
-            "type": "object",
-            "properties": {"beginner": {"type": "integer", "minimum": 0}, "usual": {"type": "integer", "minimum": 0}},
-        },
-        "pool": _KEYS,
-    },
-    "required": ["sessions", "dose", "plyometric_contacts", "pool"],
     "additionalProperties": False,
 }
 
@@ -167,6 +131,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "sites": _entries({"label": _TEXT, "parts": _KEYS}, ["label"]),
     "red_flags": RED_FLAG_SCHEMA,
     "referral": REFERRAL_SCHEMA,
+    "fields": _entries({"applies_to": applies_to_schema(), "why": _TEXT}, ["applies_to", "why"]),
     "phases": _entries(
         {
             "title": _TEXT,
@@ -175,7 +140,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "typical_weeks": _RANGE,
             "next": {"type": ["string", "null"]},
             "evidence": _KEYS,
-            "template": _TEMPLATE,
+            "template": TEMPLATE,
         },
         ["title", "goal", "sessions_per_week", "typical_weeks", "evidence"],
     ),
@@ -269,6 +234,8 @@ class KnowledgeBase:
     sites: dict[str, Site] = field(default_factory=dict)
     red_flags: dict[str, RedFlag] = field(default_factory=dict)
     referral: ReferralWords = field(default_factory=ReferralWords)
+    #: The snapshot fields that apply only to some athletes (`fields.yaml`), by path.
+    field_applies: dict[str, AppliesTo] = field(default_factory=dict)
 
     def site_parts(self, site: str) -> set[str]:
         """A site and every site inside it (`lower_leg` -> calf, Achilles, shin...)."""
@@ -284,7 +251,7 @@ class KnowledgeBase:
 
 
 #: Knowledge files a rule set may leave out (an older or a test knowledge base).
-OPTIONAL = ("sites", "red_flags", "referral")
+OPTIONAL = ("sites", "red_flags", "referral", "fields")
 
 
 def _load_file(directory: Path, name: str, problems: list[Problem]) -> tuple[Path, dict[str, Any]]:
@@ -320,6 +287,9 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         loaded[name] for name in ("evidence", "thresholds", "adjustments", "exercises", "phases", "sites", "red_flags")
     )
     _, referral = loaded["referral"]
+    fi_file, fi = loaded["fields"]
+    flag_applies, field_applies = (entries_applies_to(f, d, th, problems) for f, d in ((rf_file, rf), (fi_file, fi)))
+    problems += field_problems(fi_file, fi)
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
@@ -341,9 +311,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             problems += _check_refs(ex_file, ex, name, "loads", si, "site")
         for name in si:
             problems += _check_refs(si_file, si, name, "parts", si, "site")
-    problems += check_red_flags(rf_file, rf, si, ev, th)
-    if rf and not referral:
-        problems.append(Problem(str(directory / "referral.yaml"), "red_flags.yaml needs referral.yaml (the words)"))
+    problems += check_red_flags(rf_file, rf, si, ev, bool(referral))
     for name in ph:
         problems += _check_refs(ph_file, ph, name, "evidence", ev, "evidence key")
         if ph[name].get("next") is not None:
@@ -411,6 +379,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         phases={k: dict(v) for k, v in ph.items()},
         files=tuple(path for path, _ in loaded.values() if path.is_file()),
         sites={k: Site(k, v["label"], tuple(v.get("parts") or ())) for k, v in si.items()},
-        red_flags=red_flags(rf),
+        red_flags=red_flags(rf, flag_applies),
         referral=referral_words(referral),
+        field_applies=field_applies,
     )
