@@ -74,15 +74,24 @@ def after(output: str, marker: str) -> str:
 
 
 def test_red_flag_first_leads_straight_to_a_referral() -> None:
-    """The screen asks the most urgent flag first: chest pain with exercise, an emergency."""
-    output = consult([], ["yes", "yes", "quit"])
-    first, second = output.split("Q2.", 1)
-    assert "Red-flag screen, most urgent first: any chest pain" in first
+    """The sex and age first (they decide which red flags the checklist names), then the checklist,
+    most urgent first: chest pain with exercise, an emergency."""
+    output = consult([], ["female", "30", "yes", "yes", "quit"])
+    assert "Q1. Sex." in output and "Q2. Age in years." in output
+    first, second = after(output, "Q3.").split("Q4.", 1)
+    assert "Red-flag screen, most urgent first" in first and "missed periods" in first
     assert "Chest pain, pressure or tightness during or just after exercise?" in second
-    answer_line = after(second, "Q3.").splitlines()[0] if "Q3." in second else second
-    assert "RED" in second.split("Q3.")[0], answer_line
-    assert "refer-to-clinician" in second.split("Q3.")[0]
+    assert "RED" in second.split("Q5.")[0]
+    assert "Stop the affected loading and see a clinician" in second.split("Q5.")[0]
     assert "refer" in after(output, "Consultation stopped")
+
+
+def test_a_man_is_not_asked_about_periods() -> None:
+    """A known sex outside a red flag's applies_to takes it out of the checklist; the age is not
+    asked when nothing left depends on it."""
+    output = consult([], ["male", "yes", *["no"] * 16, "quit"])
+    assert "Q2. Red-flag screen" in output
+    assert "period" not in output.lower()
 
 
 def test_final_advice_is_what_recommend_gives_for_the_saved_snapshot(tmp_path: Path, evaluator: Evaluator) -> None:
@@ -116,7 +125,7 @@ def test_healthy_runner_sees_progress_advice_within_20_answers(tmp_path: Path, e
     answers = scripted(evaluator, validate(scenario["snapshot"]))
     output = consult(["--save", str(saved)], [*answers[:20], "advice", "quit"])
     advice = after(output, "Advice so far")
-    assert "[progress-load]" in advice.split("Consultation stopped after 20 answer(s)")[0]
+    assert "[progress-load;" in advice.split("Consultation stopped after 20 answer(s)")[0]
     assert output.endswith(recommend_text(saved))
     assert "[progress-load]" in after(output, "Consultation stopped")
 
@@ -137,17 +146,23 @@ def test_from_a_partial_snapshot_asks_only_what_is_missing(tmp_path: Path, evalu
     answers = scripted(evaluator, snapshot, Partial.from_snapshot(start))
     assert len(answers) <= 30
     output = consult(["--from", str(path)], answers)
-    assert "Q1. Red-flag screen" in output
+    assert "Q1. Red-flag screen" in output  # the example's sex and age are known
     assert "running.week_km" not in output.split("Consultation complete")[0]
     assert "progress-load" in after(output, "Consultation complete")
 
 
 def test_why_names_the_rules_that_need_the_answer(tiny: list[str]) -> None:
-    output = consult(tiny, ["why", "quit"])
+    output = consult(tiny, ["male", "why", "quit"])
     why = after(output, "Why ask")
     assert "RF02" in why and "GP01" in why
-    assert "red-flag signs includes any of night pain, rest pain" in why
-    assert "refer-to-clinician" in why
+    assert "red-flag signs include pain that wakes you at night or pain at rest" in why
+    assert "if it fires: Stop the affected loading and see a clinician" in why
+    assert "refer-to-clinician" not in why
+
+
+def test_why_the_sex_is_asked_first_names_the_red_flag_it_decides(tiny: list[str]) -> None:
+    why = after(consult(tiny, ["why", "quit"]), "Why ask")
+    assert "the red-flag checklist asks about missed periods only of female or other sex, aged up to 44" in why
 
 
 def _no_until_night_pain() -> list[str]:
@@ -156,17 +171,19 @@ def _no_until_night_pain() -> list[str]:
 
 
 def test_how_shows_the_fired_rules_and_matched_values(tiny: list[str]) -> None:
-    output = consult(tiny, ["yes", *_no_until_night_pain(), "yes", "how", "quit"])
+    output = consult(tiny, ["male", "yes", *_no_until_night_pain(), "yes", "how", "quit"])
     how = after(output, "Provisional advice:")
     assert "RF02 fired" in how
     assert "seen: Pain that wakes you at night reported" in how
-    assert "gave: refer-to-clinician" in how
+    assert "gave: Stop the affected loading and see a clinician" in how
 
 
 def test_back_revisits_the_previous_answer(tiny: list[str], tmp_path: Path) -> None:
     saved = tmp_path / "s.yaml"
-    output = consult([*tiny, "--save", str(saved)], ["no", "back", "yes", *_no_until_night_pain(), "yes", "quit"])
-    assert output.count("Q1. Red-flag screen") == 2
+    output = consult(
+        [*tiny, "--save", str(saved)], ["male", "no", "back", "yes", *_no_until_night_pain(), "yes", "quit"]
+    )
+    assert output.count("Q2. Red-flag screen") == 2
     assert "Going back" in output
     assert yaml.safe_load(saved.read_text())["symptoms"]["red_flags"] == ["night_pain"]
 
@@ -178,18 +195,19 @@ def test_back_at_the_first_question_says_so(tiny: list[str]) -> None:
 @pytest.mark.parametrize("unknown", ["unknown", ""])
 def test_unknown_is_accepted_and_recorded_as_missing(tiny: list[str], tmp_path: Path, unknown: str) -> None:
     saved = tmp_path / "s.yaml"
-    output = consult([*tiny, "--save", str(saved)], [unknown, unknown, "quit"])
+    output = consult([*tiny, "--save", str(saved)], [unknown, unknown, unknown, unknown, "quit"])
     snapshot = yaml.safe_load(saved.read_text())
-    assert "symptoms" not in snapshot and "wellbeing" not in snapshot
-    # unknown red flags already rule out progression (GP01); unknown sleep holds it (RD01)
-    assert "Consultation complete after 2 answer(s)" in output
+    assert "symptoms" not in snapshot and "wellbeing" not in snapshot and "profile" not in snapshot
+    # unknown sex and age rule no red flag out; unknown red flags already rule out progression
+    # (GP01); unknown sleep holds it (RD01)
+    assert "Consultation complete after 4 answer(s)" in output
     assert "hold-progression" in after(output, "Consultation complete")
 
 
 def test_bad_answer_is_re_asked_with_the_reason(tiny: list[str], tmp_path: Path) -> None:
     saved = tmp_path / "s.yaml"
-    output = consult([*tiny, "--save", str(saved)], ["no", "abc", "20", "7.5", "quit"])
-    assert "Average sleep over 7 days" in after(output, "Q2.")
+    output = consult([*tiny, "--save", str(saved)], ["male", "no", "abc", "20", "7.5", "quit"])
+    assert "Average sleep over 7 days" in after(output, "Q3.")
     assert "'abc' is not a number; expected a number from 0 to 16 hours" in output
     assert "20 is out of range; expected a number from 0 to 16 hours" in output
     assert yaml.safe_load(saved.read_text())["wellbeing"]["sleep_h_avg_7d"] == 7.5
@@ -198,9 +216,9 @@ def test_bad_answer_is_re_asked_with_the_reason(tiny: list[str], tmp_path: Path)
 def test_tiny_rule_set_complete_dialogue(tiny: list[str], tmp_path: Path) -> None:
     """Every answer GP01 needs, then nothing more is asked; advice equals recommend."""
     saved = tmp_path / "s.yaml"
-    answers = ["no", "8", "base_strength", "no", "no", "no", "2", "3"]
+    answers = ["male", "no", "8", "base_strength", "no", "no", "no", "2", "3"]
     output = consult([*tiny, "--save", str(saved)], answers)
-    assert "Consultation complete after 8 answer(s)" in output
+    assert "Consultation complete after 9 answer(s)" in output
     assert output.endswith(recommend_text(saved, "--rules", tiny[1]))
     assert "progress-load" in output.split("Consultation complete")[1]
 
@@ -212,7 +230,7 @@ def test_advice_command_shows_the_provisional_advice(tiny: list[str]) -> None:
 
 
 def test_end_of_input_stops_and_gives_the_advice_so_far(tiny: list[str]) -> None:
-    output = consult(tiny, ["no"])
+    output = consult(tiny, ["male"])
     assert "end of input" in output
     assert "Consultation stopped after 1 answer(s)" in output
 
@@ -232,8 +250,8 @@ def test_from_stdin_is_refused() -> None:
 
 def test_once_a_referral_is_certain_it_says_so_and_offers_to_finish(tmp_path: Path) -> None:
     saved = tmp_path / "saved.yaml"
-    output = consult(["--save", str(saved)], ["yes", "yes", "quit"])
+    output = consult(["--save", str(saved)], ["male", "yes", "yes", "quit"])
     assert output.count("A referral to a clinician is now certain") == 1
-    assert output.index("now certain") > output.index("Q2.")
+    assert output.index("now certain") > output.index("Q3.")
     assert "RED: stop and get emergency care now" in after(output, "Consultation stopped")
     assert output.endswith(recommend_text(saved))

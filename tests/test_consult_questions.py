@@ -265,7 +265,7 @@ def test_questions_show_meaning_unit_and_range(ruleset: RuleSet) -> None:
     assert sleep.text == "Average sleep over 7 days (hours)."
     assert describe(sleep.spec) == "a number from 0 to 16 hours"
     heel = question(("field", "metrics.heel_raise_reps.left"), knowledge)
-    assert heel.text == "Single-leg heel raises to fatigue: left (reps)"
+    assert heel.text == "Single-leg heel raises to fatigue (left), in reps."
     item = question(("item", "symptoms.soreness", 1, "trend"), knowledge)
     assert item.text.startswith("Sore area 2:") and describe(item.spec) == "one of rising stable falling"
     assert question(("item", "symptoms.soreness", 0, "region"), knowledge).key

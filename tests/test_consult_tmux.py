@@ -75,24 +75,26 @@ def test_consultation_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> 
     )
     terminal.tmux("new-session", "-d", "-s", "consult", "-x", "160", "-y", "50", command)
 
-    terminal.wait_for("Q1. Red-flag screen")
+    terminal.wait_for("Q1. Sex.")
+    terminal.type("male")
+    terminal.wait_for("Q2. Red-flag screen")
     terminal.type("why")
     terminal.wait_for("RF02 [C] Pain at night or at rest")
     terminal.type("no")
-    terminal.wait_for("Q2. Average sleep over 7 days")
+    terminal.wait_for("Q3. Average sleep over 7 days")
     terminal.type("twenty")
     terminal.wait_for("'twenty' is not a number")
     terminal.type("8")
-    terminal.wait_for("Q3.")
+    terminal.wait_for("Q4.")
     terminal.type("back")
     terminal.wait_for("Going back")
-    terminal.wait_for("Q2. Average sleep over 7 days", count=2)
+    terminal.wait_for("Q3. Average sleep over 7 days", count=2)
     for answer in ["7.5", "base_strength", "no", "no", "no", ""]:
         terminal.type(answer)
-    terminal.wait_for("Q8. Reps beyond the target")
+    terminal.wait_for("Q9. Reps beyond the target")
     terminal.type("2")
     screen = terminal.wait_for("EXIT=0")
-    assert "Consultation complete after 8 answer(s)" in screen
+    assert "Consultation complete after 9 answer(s)" in screen
     assert "GREEN: train as planned" in screen
     assert "[progress-load]" in screen
     assert yaml.safe_load(saved.read_text())["wellbeing"] == {"sleep_h_avg_7d": 7.5}

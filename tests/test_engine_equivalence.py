@@ -44,6 +44,7 @@ def _firings(evaluation: Evaluation) -> list[tuple[Any, ...]]:
 
 class StockEvaluator:
     def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
         self.engine = build_engine_class(ruleset, _record, _StockEngine)()
 
     def evaluate(self, snapshot: Snapshot) -> Evaluation:
@@ -52,7 +53,7 @@ class StockEvaluator:
         engine.evaluation = Evaluation(snapshot)
         engine._athletes, engine._items = {}, {}
         engine.reset()
-        for fact in snapshot_facts(snapshot):
+        for fact in snapshot_facts(snapshot, self.ruleset.knowledge.field_applies):
             engine.declare(fact)
         engine.run()
         return engine.evaluation

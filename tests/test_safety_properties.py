@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from runstrong.advice.render import render_json
@@ -49,6 +49,11 @@ def test_advice_never_holds_an_increase_and_a_decrease(evaluator: Evaluator, sna
 def test_a_red_flag_always_refers_and_never_progresses(
     evaluator: Evaluator, snapshot: dict[str, Any], flag: str
 ) -> None:
+    """Every red flag that can apply to the athlete (`applies_to`: missed periods not for a man,
+    nor from 45) refers; an unknown sex or age never rules one out."""
+    applies = evaluator.ruleset.knowledge.red_flags[flag].applies_to
+    profile = snapshot.get("profile", {})
+    assume(applies is None or not applies.rules_out(profile.get("sex"), profile.get("age")))
     symptoms = snapshot.setdefault("symptoms", {})
     symptoms["red_flags"] = sorted({*symptoms.get("red_flags", []), flag})
     status, given_ids, increases = _advice(recommend(evaluator, validate(snapshot)))

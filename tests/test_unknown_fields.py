@@ -1,5 +1,7 @@
 """The "not known" list names only fields that could still change the advice: a field read only in
-a branch that a known value rules out is not listed."""
+a branch that a known value rules out is not listed, a field that cannot apply to the athlete's
+sex or age (`knowledge/fields.yaml`) is not listed, and while the sex or age it depends on is
+unknown that is listed instead (the question to ask first)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from runstrong.advice.result import recommend
 from runstrong.engine.evaluator import Evaluator
 from runstrong.snapshot.validation import validate
 
-ERECTIONS = "energy.reduced_morning_erections"
+ERECTIONS, LIBIDO, PERIODS = "energy.reduced_morning_erections", "energy.low_libido", "energy.menstrual_status"
+SEX, AGE = "profile.sex", "profile.age"
 
 
 def _unknown(evaluator: Evaluator, **profile: Any) -> list[str]:
@@ -23,12 +26,26 @@ def _unknown(evaluator: Evaluator, **profile: Any) -> list[str]:
     return [u["field"] for u in recommend(evaluator, validate(snapshot))["unknown"]]
 
 
-@pytest.mark.parametrize(("profile", "listed"), [({"sex": "female"}, False), ({"sex": "male"}, True), ({}, True)])
-def test_a_men_only_marker_is_not_asked_of_a_woman(evaluator: Evaluator, profile: dict[str, Any], listed: bool) -> None:
+@pytest.mark.parametrize(
+    ("profile", "listed", "not_listed"),
+    [
+        ({}, [SEX, AGE], [ERECTIONS, LIBIDO, PERIODS]),
+        ({"sex": "female"}, [AGE], [ERECTIONS, LIBIDO, PERIODS]),
+        ({"sex": "male"}, [AGE], [ERECTIONS, LIBIDO, PERIODS]),
+        ({"sex": "female", "age": 30}, [LIBIDO, PERIODS], [ERECTIONS, SEX, AGE]),
+        ({"sex": "male", "age": 30}, [LIBIDO, ERECTIONS], [PERIODS, SEX, AGE]),
+        ({"sex": "other", "age": 30}, [LIBIDO, PERIODS], [ERECTIONS]),
+        ({"sex": "female", "age": 49}, [LIBIDO], [PERIODS, ERECTIONS]),
+        ({"sex": "male", "age": 15}, [], [LIBIDO, ERECTIONS, PERIODS]),
+        ({"age": 30}, [SEX, LIBIDO], [ERECTIONS, PERIODS]),
+    ],
+)
+def test_only_what_can_apply_is_listed_and_the_gate_comes_first(
+    evaluator: Evaluator, profile: dict[str, Any], listed: list[str], not_listed: list[str]
+) -> None:
     unknown = _unknown(evaluator, **profile)
-    assert (ERECTIONS in unknown) is listed
-    assert "energy.menstrual_status" in unknown
-    assert ("profile.sex" in unknown) is (not profile)
+    assert all(field in unknown for field in listed), unknown
+    assert not any(field in unknown for field in not_listed), unknown
 
 
 def test_the_return_to_run_criteria_are_not_known_needs_outside_the_phase(evaluator: Evaluator) -> None:

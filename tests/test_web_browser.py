@@ -127,7 +127,13 @@ def test_an_achilles_consultation_in_the_browser_ends_with_recommends_advice(
 ) -> None:
     data = yaml.safe_load((ROOT / "examples" / "achilles-flare-up.yaml").read_text(encoding="utf-8"))
     del data["symptoms"]["red_flags"], data["symptoms"]["tendon"]  # asked in the consultation
-    data["profile"] = {"sex": "female", "injury_history": [], "strength_training_years": 2, "foot_strike": "rearfoot"}
+    data["profile"] = {
+        "sex": "female",
+        "age": 34,
+        "injury_history": [],
+        "strength_training_years": 2,
+        "foot_strike": "rearfoot",
+    }
     data["energy"] = {
         "menstrual_status": "regular",
         "low_libido": False,
@@ -145,8 +151,9 @@ def test_an_achilles_consultation_in_the_browser_ends_with_recommends_advice(
     page.set_input_files("input[name=snapshot]", str(upload))
     page.get_by_role("button", name="Start the consultation").click()
     assert page.locator("#question .label code").inner_text() == "symptoms.red_flags"  # the checklist first
+    assert "missed periods" in page.locator("#question-text").inner_text()  # she is 34
     page.get_by_text("Why are you asking?").click()
-    assert "undecided rule(s) need this answer" in page.locator("details.why").inner_text()
+    assert "rule(s) not decided yet need this answer" in page.locator("details.why").inner_text()
     asked = answer_all(page, ACHILLES_ANSWERS)
     assert asked[:2] == ["symptoms.red_flags", "symptoms.tendon"] and "symptoms.tendon[0].pain_during_load" in asked
     advice = page.locator("#advice")
@@ -173,6 +180,9 @@ def test_the_red_flag_path_in_the_browser_ends_in_a_referral(server: str, page: 
     page.goto(server + "/")
     page.fill("input[name=athlete_id]", "zed")
     page.get_by_role("button", name="Start", exact=True).click()
+    assert page.locator("#question .label code").inner_text() == "profile.sex"  # it decides the checklist
+    page.get_by_role("button", name="male", exact=True).click()
+    assert "period" not in page.locator("#question-text").inner_text()  # not asked of a man
     page.get_by_role("button", name="Yes", exact=True).click()  # something on the checklist
     assert "Chest pain" in page.locator("#question-text").inner_text()  # the most urgent first
     page.get_by_role("button", name="Yes", exact=True).click()

@@ -41,7 +41,7 @@ def test_a_consultation_asks_what_consult_asks_and_ends_with_the_advice_recommen
     base = parse_snapshot(text, "partial.yaml")
     page = start(client, text)
     assert page.status_code == 200
-    assert question_slot(page.text) == ("list", RED_FLAGS)  # the red-flag checklist first
+    assert question_slot(page.text) == ("field", "profile.sex")  # it decides which red flags are asked
     local = Consultation(evaluator, Partial.from_snapshot(base), "ana", "2026-11-24")
     final, answers = replay(client, page.text, local, read_snapshot(ACHILLES))
     assert answers == len(local.history) > 5
@@ -61,10 +61,14 @@ def test_a_consultation_asks_what_consult_asks_and_ends_with_the_advice_recommen
 
 
 def test_back_returns_to_the_question_and_unknown_is_an_answer(client: TestClient) -> None:
-    first = client.get("/consult", params={"athlete_id": "bo", "date": "2026-11-24"}).text
+    sex = client.get("/consult", params={"athlete_id": "bo", "date": "2026-11-24"}).text
+    assert question_slot(sex) == ("field", "profile.sex")
+    first = post_answer(client, sex, "choice:male").text
     assert question_slot(first) == ("list", RED_FLAGS)
+    assert "period" not in first.split('data-slot="')[1].split("</form>")[0]  # not asked of a man
     second = post_answer(client, first, "no").text
     assert question_slot(second) != ("list", RED_FLAGS)
+    assert "period" not in second  # nor in the answers listed
     assert "Red-flag screen" in second and "<strong>no</strong>" in second  # listed under the answers so far
     third = post_answer(client, second, "unknown").text
     assert "<strong>unknown</strong>" in third
@@ -75,6 +79,7 @@ def test_back_returns_to_the_question_and_unknown_is_an_answer(client: TestClien
 
 def test_a_wrong_answer_names_the_field_and_what_is_expected(client: TestClient) -> None:
     page = client.get("/consult", params={"athlete_id": "bo", "date": "2026-11-24"}).text
+    page = post_answer(client, page, "choice:male").text
     page = post_answer(client, page, "no").text  # no red flags
     while 'inputmode="decimal"' not in page:  # on to the first question with a number for its answer
         page = post_answer(client, page, "unknown").text
@@ -89,12 +94,14 @@ def test_a_wrong_answer_names_the_field_and_what_is_expected(client: TestClient)
 
 def test_why_and_how_are_on_every_question(client: TestClient) -> None:
     page = start(client, _partial_achilles()).text
-    assert "Why are you asking?" in page and "undecided rule(s) need this answer" in page
+    assert "Why are you asking?" in page and "rule(s) not decided yet need this answer" in page
     assert "How did you conclude that?" in page and "Provisional advice:" in page
 
 
 def test_the_red_flag_path_ends_in_a_referral_and_nothing_increases(client: TestClient, evaluator: Evaluator) -> None:
     page = client.get("/consult", params={"athlete_id": "cy", "date": "2026-11-24"}).text
+    page = post_answer(client, page, "choice:female").text
+    page = post_answer(client, page, "answer", answer="30").text
     page = post_answer(client, page, "yes").text  # something on the checklist
     assert question_slot(page) == ("flag", "exertional_chest_pain")  # the most urgent first
     while question_slot(page) != ("flag", "night_pain"):
@@ -174,4 +181,4 @@ def test_a_cds_card_links_to_a_consultation_for_that_patient(client: TestClient)
     url = next(link["url"] for card in cards for link in card.get("links", []) if "/consult?" in link["url"])
     assert url.startswith("http://127.0.0.1:8765/consult?athlete_id=")
     page = client.get(url.removeprefix("http://127.0.0.1:8765"))
-    assert page.status_code == 200 and question_slot(page.text) == ("list", RED_FLAGS)
+    assert page.status_code == 200 and question_slot(page.text) == ("field", "profile.sex")

@@ -36,6 +36,8 @@ FLAGS = [
     "--disable-sync",
 ]
 ANSWERS = {
+    "profile.sex": "female",
+    "profile.age": "29",
     "symptoms.red_flags": "No",
     "symptoms.tendon": "Yes",
     "symptoms.tendon[0].site": "achilles",
@@ -96,6 +98,7 @@ def main() -> None:
         _click(page, "Open the report")
         page.screenshot(path=OUT / "web-report.png")
         page.goto(config.base_url + "/consult?athlete_id=ben&date=2026-11-24")
+        _click(page, "male")  # his sex decides which red flags the checklist names
         _click(page, "Yes")
         _click(page, "Yes")
         page.screenshot(path=OUT / "web-red-flag.png")

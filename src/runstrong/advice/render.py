@@ -55,21 +55,22 @@ def _exercise_names(rec: dict[str, Any]) -> str:
     )
 
 
-def _held_back(result: dict[str, Any]) -> str:
-    """The held-back advice in words, grouped by what held it back: titles, then their ids."""
+def _held_back(result: dict[str, Any]) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The held-back advice, grouped by what held it back: a heading and, for each group, its
+    titles with the reason in words and their ids."""
     suppressed = result["suppressed"]
     by_referral = [s for s in suppressed if "refer-to-clinician" in s["suppressed_by"]]
     if by_referral:
-        return "Held back by the referral: " + _titles(by_referral)
+        return "Held back by the referral until the athlete has been assessed", [_group(by_referral, "")]
     by_reason: dict[str, list[dict[str, Any]]] = {}
     for s in suppressed:
         by_reason.setdefault(s["reason"], []).append(s)
-    parts = [f"{_titles(held)}: {reason}" for reason, held in by_reason.items()]
-    return "Held back: " + "; ".join(parts) if parts else ""
+    return ("Held back" if by_reason else ""), [_group(held, reason) for reason, held in by_reason.items()]
 
 
-def _titles(held: list[dict[str, Any]]) -> str:
-    return f"{join_words([s['title'] for s in held])} [{', '.join(s['adjustment'] for s in held)}]"
+def _group(held: list[dict[str, Any]], reason: str) -> tuple[str, list[str]]:
+    titles = join_words([s["title"] for s in held])
+    return (f"{titles}: {reason}" if reason else titles), [s["adjustment"] for s in held]
 
 
 def _unknown_line(result: dict[str, Any]) -> list[str]:
@@ -118,9 +119,11 @@ def render_text(result: dict[str, Any]) -> str:
         lines += ["", *_wrap("Every session: " + text, "", "")]
     if groups["information"]:
         lines += ["", *_wrap("Also: " + " ".join(rec["do"] for rec in groups["information"]), "", "")]
-    held = _held_back(result)
+    heading, held = _held_back(result)
     if held:
-        lines += ["", *_wrap(held + " (runstrong explain says why).", "", "")]
+        lines += ["", f"{heading} (runstrong explain says why):"]
+        for text, ids in held:
+            lines += _wrap(f"{text}. [{', '.join(ids)}]", " - ")
     unknown = _unknown_line(result)
     if unknown:
         lines += ["", *unknown]
@@ -162,9 +165,11 @@ def render_markdown(result: dict[str, Any]) -> str:
             evidence = ", ".join(f"{e['key']} ({e['grade']})" for e in rec["evidence"])
             lines.append(f"| {_md(rec['title'])} (`{rec['adjustment']}`) | {_rules(rec)} | {evidence} |")
         lines.append("")
-    held = _held_back(result)
+    heading, held = _held_back(result)
     if held:
-        lines += [_md(held), ""]
+        lines += [f"## {heading}", ""]
+        lines += [f"- {_md(text)} ({', '.join(f'`{name}`' for name in ids)})" for text, ids in held]
+        lines.append("")
     if result["unknown"]:
         lines += ["## Not known", ""]
         lines += [f"- {_md(u['label'])} (could change: {u['could_change']})" for u in result["unknown"]]

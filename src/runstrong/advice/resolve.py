@@ -13,7 +13,7 @@ from runstrong.engine.records import Evaluation, Firing
 from runstrong.rules.conditions import Compare
 from runstrong.rules.knowledge import Adjustment, KnowledgeBase
 from runstrong.rules.model import RuleSet, leaves
-from runstrong.rules.referral_model import MEANWHILE, URGENCIES
+from runstrong.rules.referral_model import MEANWHILE, URGENCIES, RedFlag
 
 REFERRAL = "refer-to-clinician"
 INSUFFICIENT = "insufficient-data"
@@ -108,8 +108,13 @@ def _collect(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Recommendati
 
 
 def _red_flags(knowledge: KnowledgeBase, evaluation: Evaluation) -> list[str]:
+    """The snapshot's red flags, without one whose `applies_to` a known sex or age rules out."""
     flags = evaluation.snapshot.get("symptoms", {}).get("red_flags") or []
-    return [flag for flag in flags if flag in knowledge.red_flags]
+    return [flag for flag in flags if flag in knowledge.red_flags and _applies(knowledge.red_flags[flag], evaluation)]
+
+
+def _applies(flag: RedFlag, evaluation: Evaluation) -> bool:
+    return flag.applies_to is None or not flag.applies_to.excludes(evaluation.athlete)
 
 
 def _referral_sites(knowledge: KnowledgeBase, referral: Recommendation, flags: list[str]) -> list[str]:

@@ -1,6 +1,7 @@
 """The fields a snapshot lacks that could still change its advice: read by a rule that did not fire,
 in a branch of that rule that no known value has already ruled out (a woman's advice does not wait
-for a men-only marker)."""
+for a men-only marker). A field or rule that applies only to some sexes or ages (`applies_to`) is
+listed as the sex or age it depends on while that is unknown: that is the question to ask first."""
 
 from __future__ import annotations
 
@@ -73,6 +74,8 @@ class _Index:
             for rule in ruleset.rules
         }
         self.inputs = {name: scalar.inputs or (name,) for name, scalar in catalogue().scalars.items()}
+        self.gates = {rule.id: rule.applies_to.gates for rule in ruleset.rules if rule.applies_to}
+        self.field_gates = {path: applies.gates for path, applies in ruleset.knowledge.field_applies.items()}
 
 
 _INDEX: PerObject[_Index] = PerObject()
@@ -99,10 +102,14 @@ def unknown_fields(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, A
     for rule_id, reads, rule_branches in index.rules:
         if rule_id in fired or reads.isdisjoint(missing):
             continue
-        for name in sorted(_open_fields(rule_branches, athlete, missing)):
+        found = _open_fields(rule_branches, athlete, missing)
+        gates = [gate for gate in index.gates.get(rule_id, ()) if gate in missing]
+        for name in sorted(gates if found and gates else found):
             for field in inputs[name]:
-                if field in missing:
-                    rules = needed.setdefault(field, [])
+                if field not in missing:
+                    continue
+                for shown in [g for g in index.field_gates.get(field, ()) if g in missing] or [field]:
+                    rules = needed.setdefault(shown, [])
                     if rule_id not in rules:
                         rules.append(rule_id)
     rank = index.rank

@@ -11,10 +11,11 @@ from runstrong.consult.threevalued import FALSE, NONE, TRUE, Outcome, RuleState,
 from runstrong.rules.compiler import resolve
 from runstrong.rules.conditions import Call, Compare, Concluded, FieldRef, ItemMatch, Join, Leaf
 from runstrong.rules.model import Rule
+from runstrong.snapshot.applies import AppliesTo
 from runstrong.snapshot.derive import derive_item
 from runstrong.snapshot.facts import athlete_values
 from runstrong.snapshot.fields import ITEM_LIST, catalogue
-from runstrong.snapshot.partial import MISSING, RED_FLAGS, ListAnswer, Partial, Slot, item_lists, red_flag_names
+from runstrong.snapshot.partial import MISSING, RED_FLAGS, ListAnswer, Partial, Slot, item_lists
 
 if TYPE_CHECKING:
     from runstrong.consult.relevance import Relevance
@@ -159,7 +160,7 @@ class Assessment:
 
     def _red_flag_view(self) -> ListView:
         flags = self.partial.flags
-        names = red_flag_names()
+        names = self.partial.flag_names()
         found = [name for name in names if flags.get(name) is True]
         pending = frozenset(self.flag_slot(name) for name in names if name not in flags)
         if found:
@@ -283,8 +284,21 @@ class Assessment:
 
     # -- comparisons on the athlete
 
+    def applies(self, applies: AppliesTo) -> Outcome:
+        """Whether a field that applies only to some athletes applies: false once a known sex or
+        age is outside, open while one it depends on is not answered (that is asked first)."""
+        if applies.excludes(self.partial.scalars_known()):
+            return FALSE
+        pending = frozenset(("field", gate) for gate in applies.gates if gate not in self.partial.scalars)
+        return Outcome(None, pending) if pending else TRUE
+
     def compare(self, leaf: Compare) -> Outcome:
         name = leaf.field
+        gate = self.relevance.ruleset.knowledge.field_applies.get(name)
+        if gate is not None:
+            applies = self.applies(gate)
+            if applies.value is not True:
+                return applies  # neither known nor unknown outside it; its sex or age is asked first
         spec = catalogue().scalars[name]
         if name == RED_FLAGS and leaf.op in ("has", "has_any"):
             return self.red_flag_compare(leaf)
@@ -309,7 +323,7 @@ class Assessment:
         """`has` / `has_any` on the checklist: only the flags named matter (and, negated, whether
         the list is known at all)."""
         named = resolve(self.relevance.ruleset, leaf.operand)
-        named = set(named) if leaf.op == "has_any" else {named}
+        named = (set(named) if leaf.op == "has_any" else {named}) & set(self.partial.flag_names())
         flags = self.partial.flags
         if any(flags.get(name) is True for name in named):
             return Outcome(not leaf.negated)

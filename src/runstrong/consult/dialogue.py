@@ -20,9 +20,12 @@ from runstrong.consult.assessment import DERIVED_ITEM_INPUTS, join_refs
 from runstrong.consult.questions import Question, Questioner, describe, parse_answer
 from runstrong.consult.relevance import Relevance
 from runstrong.consult.threevalued import RuleState
-from runstrong.engine.evaluator import Evaluator
-from runstrong.rules.conditions import Compare, Concluded, FieldRef, ItemMatch, Join, ThresholdRef
-from runstrong.rules.model import Rule, RuleSet, leaves
+from runstrong.consult.words import gives_words, leaf_words
+from runstrong.engine.evaluator import Evaluator, fields_used
+from runstrong.rules.applicability import gate_conditions
+from runstrong.rules.conditions import AllOf, Compare, ItemMatch, Join
+from runstrong.rules.model import Rule, leaves
+from runstrong.snapshot.applies import AGE, SEX
 from runstrong.snapshot.fields import catalogue, field_label
 from runstrong.snapshot.partial import MISSING, RED_FLAGS, ListAnswer, Partial, Slot
 from runstrong.snapshot.validation import Snapshot, get_path
@@ -53,6 +56,8 @@ class Consultation:
     def __post_init__(self) -> None:
         self.questioner = Questioner(Relevance(self.evaluator.ruleset))
         self._cache: dict[str, Any] = {}
+        flags = self.evaluator.ruleset.knowledge.red_flags
+        self.base.flag_gates = {name: flag.applies_to for name, flag in flags.items() if flag.applies_to}
 
     @property
     def partial(self) -> Partial:
@@ -106,25 +111,41 @@ class Consultation:
     # -- explanations
 
     def why(self, asked: Question) -> list[str]:
-        """Which undecided rules need this answer, what they test and what they would give."""
+        """Which undecided rules need this answer, what they look at and what they would give."""
         rules = self.assessment()[1].get(asked.slot, [])
         if not rules:
             return ["No undecided rule needs this answer any more."]
-        lines = [f"Why ask: {len(rules)} undecided rule(s) need this answer:"]
+        lines = [f"Why ask: {len(rules)} rule(s) not decided yet need this answer:"]
+        ruleset = self.evaluator.ruleset
         for rule in sorted(rules, key=lambda r: (-r.salience, r.id)):
             lines.append(f"  {rule.id} [{rule.grade}] {rule.title}")
-            tests = [_leaf_text(self.evaluator.ruleset, leaf) for leaf in leaves(rule.when) if _reads(leaf, asked.slot)]
+            tests = self._tests(rule, asked.slot)
             lines.append(
-                "     tests: "
-                + (
-                    "; ".join(dict.fromkeys(tests))
-                    if tests
-                    else "(indirectly: through a conclusion it depends on, or a value its advice quotes)"
-                )
+                "     it looks at: "
+                + ("; ".join(tests) if tests else "this answer indirectly (another rule's conclusion it depends on)")
             )
-            gives = [*rule.adjustments, *(f"conclude {name}" for name in rule.conclusions)]
-            lines.append("     if it fires: " + ", ".join(gives))
+            lines.append("     if it fires: " + gives_words(ruleset, rule))
         return lines
+
+    def _tests(self, rule: Rule, slot: Slot) -> list[str]:
+        """What a rule looks at in the answer a slot gives, in words: its conditions that read it,
+        who it (or a field or red flag it reads) applies to when the slot is a sex or age."""
+        ruleset = self.evaluator.ruleset
+        knowledge = ruleset.knowledge
+        gate = slot[1] if slot[0] == "field" and slot[1] in (SEX, AGE) else ""
+        skip = set(leaves(AllOf(gate_conditions(rule.applies_to)))) if rule.applies_to else set()
+        tests = [leaf_words(ruleset, leaf) for leaf in leaves(rule.when) if leaf not in skip and _reads(leaf, slot)]
+        if gate and rule.applies_to and gate in rule.applies_to.gates:
+            tests.append(f"the rule applies only to {rule.applies_to.words()}")
+        for path in sorted(fields_used(rule)):
+            applies = knowledge.field_applies.get(path)
+            if gate and applies and gate in applies.gates:
+                tests.append(f"{field_label(path)}, asked only of {applies.words()}")
+        if gate and RED_FLAGS in fields_used(rule):
+            for flag in knowledge.red_flags.values():
+                if flag.applies_to and gate in flag.applies_to.gates:
+                    tests.append(f"the red-flag checklist asks about {flag.label} only of {flag.applies_to.words()}")
+        return list(dict.fromkeys(tests))
 
     def how(self) -> list[str]:
         """How the provisional advice was reached: the rules that fired and what they matched."""
@@ -139,8 +160,7 @@ class Consultation:
             lines.append(f"  {rule.id} fired: {rule.title}")
             for text in seen.get(rule.id, []):
                 lines.append(f"     seen: {text}")
-            gives = [*rule.adjustments, *(f"conclude {name}" for name in rule.conclusions)]
-            lines.append("     gave: " + ", ".join(gives))
+            lines.append("     gave: " + gives_words(ruleset, rule))
         return lines
 
     def advice(self) -> list[str]:
@@ -149,7 +169,7 @@ class Consultation:
         lines = [f"Advice so far: {result['summary']['headline']}"]
         for number, rec in enumerate(result["recommendations"], 1):
             rules = ", ".join(r["id"] for r in rec["rules"])
-            lines.append(f"  {number}. {rec['do']} [{rec['adjustment']}] - {rules}")
+            lines.append(f"  {number}. {rec['do']} [{rec['adjustment']}; {rules}]")
         if not result["recommendations"]:
             lines.append("  No adjustments yet.")
         return lines
@@ -158,61 +178,10 @@ class Consultation:
         result = self.result()
         return result["status"], tuple(rec["adjustment"] for rec in result["recommendations"])
 
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-#: Comparison operators in words.
-OP_WORDS = {
-    "<": "under",
-    "<=": "at most",
-    ">": "over",
-    ">=": "at least",
-    "==": "is",
-    "!=": "is not",
-    "in": "is one of",
-    "not_in": "is none of",
-    "has": "includes",
-    "has_any": "includes any of",
-}
-
-
-def _operand_words(ruleset: RuleSet, operand: Any, unit: str) -> str:
-    if isinstance(operand, ThresholdRef):
-        threshold = ruleset.knowledge.thresholds[operand.name]
-        return f"{_value_text(threshold.value)}{' ' + threshold.unit if threshold.unit else ''}"
-    if isinstance(operand, tuple):
-        return ", ".join(str(v).replace("_", " ") for v in operand)
-    if isinstance(operand, FieldRef):
-        return field_label(operand.field)
-    text = str(operand).replace("_", " ") if isinstance(operand, str) else _value_text(operand)
-    return f"{text}{' ' + unit if unit and not isinstance(operand, str) else ''}"
-
-
-def _leaf_text(ruleset: RuleSet, leaf: Any, list_path: str = "") -> str:
-    """A condition in words, with the values of the thresholds it names."""
-    if isinstance(leaf, Compare):
-        path = f"{list_path}.{leaf.field}" if list_path else leaf.field
-        name = field_label(path)
-        if leaf.op.startswith("is "):
-            return f"{name} {'not reported' if leaf.op == 'is unknown' else 'reported'}"
-        spec = catalogue().lists.get(list_path, {}).get(leaf.field) if list_path else catalogue().scalars.get(path)
-        operand = _operand_words(ruleset, leaf.operand, spec.unit if spec else "")
-        text = f"{name} {OP_WORDS.get(leaf.op, leaf.op)} {operand}"
-        return f"not ({text})" if leaf.negated else text
-    if isinstance(leaf, ItemMatch):
-        where = " and ".join(_leaf_text(ruleset, c, leaf.list) for c in leaf.where)
-        what = field_label(leaf.list)
-        return (f"none of {what}" if leaf.negated else f"one of {what}") + (f" with {where}" if where else "")
-    if isinstance(leaf, Join):
-        return "two items on the same day" if "day" in leaf.text else "two items that match"
-    assert isinstance(leaf, Concluded)
-    return f"{'not ' if leaf.negated else ''}{leaf.name.replace('-', ' ')} (concluded by another rule)"
+    def titles(self, adjustments: tuple[str, ...]) -> list[str]:
+        """Adjustments by their titles."""
+        catalogue_ = self.evaluator.ruleset.knowledge.adjustments
+        return [catalogue_[name].title if name in catalogue_ else name for name in adjustments]
 
 
 def _reads(leaf: Any, slot: Slot) -> bool:
@@ -242,9 +211,9 @@ def _show_question(number: int, asked: Question) -> list[str]:
     ]
 
 
-def _change(before: tuple[str, tuple[str, ...]], after: tuple[str, tuple[str, ...]]) -> str:
-    added = [name for name in after[1] if name not in before[1]]
-    dropped = [name for name in before[1] if name not in after[1]]
+def _change(consultation: Consultation, before: tuple[str, tuple[str, ...]], after: tuple[str, tuple[str, ...]]) -> str:
+    added = consultation.titles(tuple(name for name in after[1] if name not in before[1]))
+    dropped = consultation.titles(tuple(name for name in before[1] if name not in after[1]))
     parts = [STATUS_WORDS[after[0]]]
     parts += [f"+ {', '.join(added)}"] if added else []
     parts += [f"- {', '.join(dropped)}"] if dropped else []
@@ -313,7 +282,8 @@ def run_dialogue(consultation: Consultation, ask: Callable[[], str], say: Callab
     """
     say(HELP)
     before = consultation.summary()
-    say(f"Advice before any answer: {STATUS_WORDS[before[0]]}" + (f" ({', '.join(before[1])})" if before[1] else ""))
+    titles = consultation.titles(before[1])
+    say(f"Advice before any answer: {STATUS_WORDS[before[0]]}" + (f" ({', '.join(titles)})" if titles else ""))
     offered = bool(consultation.referral_certain())
     while (current := consultation.next_question()) is not None:
         if not offered and consultation.referral_certain():
@@ -331,7 +301,7 @@ def run_dialogue(consultation: Consultation, ask: Callable[[], str], say: Callab
             return False
         after = consultation.summary()
         if after[0] != before[0] or set(after[1]) != set(before[1]):
-            say(_change(before, after))
+            say(_change(consultation, before, after))
             before = after
     return True
 

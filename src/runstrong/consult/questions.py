@@ -39,9 +39,9 @@ from runstrong.snapshot.partial import (
     red_flag_names,
     snapshot_fields,
 )
-from runstrong.snapshot.validation import snapshot_schema
 
-#: How the gate question of each list is asked.
+#: How the gate question of each list is asked (the red-flag checklist names the flags that can
+#: apply to the athlete: `Questioner.checklist`).
 LIST_QUESTIONS = {
     "symptoms.soreness": "Any muscle soreness?",
     "symptoms.tendon": "Any tendon pain or stiffness (Achilles, patellar, hamstring, gluteal; or plantar fascia)?",
@@ -76,30 +76,26 @@ class Question:
 
 
 def _field_text(path: str, spec: FieldSpec) -> str:
-    """The field's meaning; a part of a pair (`current`, `left`) is named with its parent."""
-    parent, _, part = path.rpartition(".")
-    if parent.count(".") != 1:
+    """The field's meaning; a part of a pair or of a baseline (`current`, `left`, `mean`) by its
+    label, which names its parent, with its unit."""
+    if not spec.label:
         return spec.description
-    schema = snapshot_schema()
-    for name in parent.split("."):
-        schema = schema["properties"][name]
-    return (
-        f"{schema.get('description', parent).rstrip('.')}: {part} ({spec.unit})"
-        if spec.unit
-        else f"{schema.get('description', parent).rstrip('.')}: {part}"
-    )
+    unit = f", in {spec.unit}" if spec.unit and not spec.unit.startswith("/") else ""
+    return f"{spec.label[:1].upper()}{spec.label[1:]}{unit}."
 
 
 def _yes_no(path: str, text: str) -> FieldSpec:
     return FieldSpec(path, BOOLEAN, text)
 
 
-def flag_order(knowledge: KnowledgeBase) -> tuple[str, ...]:
-    """The snapshot's red flags in the order the screen asks them: most urgent first (an
-    emergency before a same-day referral before one within the week), then the format's order."""
-    names = red_flag_names()
+def flag_order(knowledge: KnowledgeBase, names: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The red flags (default: every one of the snapshot format) in the order the screen asks them:
+    most urgent first (an emergency before a same-day referral before one within the week), then
+    the format's order."""
+    every = red_flag_names()
     rank = {flag: URGENCIES.index(entry.urgency) for flag, entry in knowledge.red_flags.items()}
-    return tuple(sorted(names, key=lambda name: (rank.get(name, len(URGENCIES)), names.index(name))))
+    chosen = every if names is None else tuple(names)
+    return tuple(sorted(chosen, key=lambda name: (rank.get(name, len(URGENCIES)), every.index(name))))
 
 
 def _flag_text(knowledge: KnowledgeBase, flag: str) -> str:
@@ -110,25 +106,27 @@ def _flag_text(knowledge: KnowledgeBase, flag: str) -> str:
     return f"{label[:1].upper()}{label[1:]}?"
 
 
-def _screen_text(knowledge: KnowledgeBase) -> str:
+def checklist_text(knowledge: KnowledgeBase, names: Iterable[str] | None = None) -> str:
+    """The red-flag checklist question, naming each flag by its label, most urgent first."""
     labels = [
-        knowledge.red_flags[f].label if f in knowledge.red_flags else f.replace("_", " ") for f in flag_order(knowledge)
+        knowledge.red_flags[f].label if f in knowledge.red_flags else f.replace("_", " ")
+        for f in flag_order(knowledge, names)
     ]
-    return f"Red-flag screen, most urgent first: any {', '.join(labels[:-1])} or {labels[-1]}?"
+    return "Red-flag screen, most urgent first, any of these: " + "; ".join(labels) + "?"
 
 
-def question(slot: Slot, knowledge: KnowledgeBase) -> Question:
-    """The question that fills a slot (the red flags' words from the knowledge base)."""
+def question(slot: Slot, knowledge: KnowledgeBase, checklist: str = "") -> Question:
+    """The question that fills a slot (the red flags' words from the knowledge base; `checklist`:
+    the checklist's words, by default every flag of the snapshot format)."""
     kind = slot[0]
     if kind == "field":
         spec = catalogue().scalars[slot[1]]
         return Question(slot, spec, slot[1], _field_text(slot[1], spec))
+    if kind == "list" and slot[1] == RED_FLAGS:
+        text = checklist or checklist_text(knowledge)
+        return Question(slot, _yes_no(slot[1], text), slot[1], text)
     if kind == "list":
-        text = (
-            _screen_text(knowledge)
-            if slot[1] == RED_FLAGS
-            else LIST_QUESTIONS.get(slot[1], catalogue().scalars[slot[1]].description)
-        )
+        text = LIST_QUESTIONS.get(slot[1], catalogue().scalars[slot[1]].description)
         return Question(slot, _yes_no(slot[1], text), slot[1], text)
     if kind == "flag":
         text = _flag_text(knowledge, slot[1])
@@ -241,7 +239,7 @@ def next_slot(
     needs: dict[Slot, list[Rule]],
     urgent: frozenset[str] = frozenset(),
     goals: Goals = Goals(),
-    flags: tuple[str, ...] | None = None,
+    order: tuple[str, ...] | None = None,
 ) -> Slot | None:
     """The next question to ask, or None when no answer can change the advice any more.
 
@@ -266,12 +264,16 @@ def next_slot(
                 fields[s[1]].index(s[3]) if s[0] == "item" else 0,
             ),
         )
+    flags = [slot for slot in needs if slot[0] == "flag"]
+    if ("list", RED_FLAGS) in needs or flags:
+        gates = [("field", gate) for gate in partial.pending_flag_gates() if ("field", gate) in needs]
+        if gates:
+            return gates[0]  # the sex or age that decides which flags the checklist asks
     if ("list", RED_FLAGS) in needs:
         return ("list", RED_FLAGS)
-    asked_flags = [slot for slot in needs if slot[0] == "flag"]
-    if asked_flags:
-        order = flags or red_flag_names()
-        return min(asked_flags, key=lambda s: order.index(s[1]))
+    if flags:
+        ranked = order or red_flag_names()
+        return min(flags, key=lambda s: ranked.index(s[1]) if s[1] in ranked else len(ranked))
     if not needs:
         return None
     red = [slot for slot in needs if any(rule.id in urgent for rule in needs[slot])]
@@ -308,10 +310,21 @@ class Questioner:
         needs = needed(states)
         if RED_FLAGS in partial.lists:
             # an open checklist is finished: every flag found names the referral's site and urgency
-            for name in self.flags:
+            for name in flag_order(self.knowledge, partial.flag_names()):
                 if name not in partial.flags:
                     needs.setdefault(("flag", name), list(self.checklist_rules))
+        if ("list", RED_FLAGS) in needs or any(slot[0] == "flag" for slot in needs):
+            for gate in partial.pending_flag_gates():  # which flags apply decides what is asked
+                needs.setdefault(("field", gate), list(self.checklist_rules))
         return states, needs
+
+    def checklist(self, partial: Partial) -> str:
+        """The red-flag checklist question: the flags that can apply to the athlete, in words."""
+        return checklist_text(self.knowledge, partial.flag_names())
+
+    def question(self, slot: Slot, partial: Partial) -> Question:
+        """The question that fills a slot, the checklist naming the flags that apply."""
+        return question(slot, self.knowledge, self.checklist(partial) if slot == ("list", RED_FLAGS) else "")
 
     def _status(self, rule_ids: Iterable[str]) -> int:
         given = [adjustment for rule_id in rule_ids for adjustment in self.gives[rule_id]]
@@ -358,4 +371,4 @@ class Questioner:
 
     def next_question(self, partial: Partial, needs: dict[Slot, list[Rule]], goals: Goals = Goals()) -> Question | None:
         slot = next_slot(partial, needs, self.urgent, goals, self.flags)
-        return None if slot is None else question(slot, self.knowledge)
+        return None if slot is None else self.question(slot, partial)

@@ -133,7 +133,7 @@ class Evaluator:
         engine.facts = FactList()
         self._matcher.clear()
         engine.running = False
-        facts = snapshot_facts(snapshot)
+        facts = snapshot_facts(snapshot, self.ruleset.knowledge.field_applies)
         evaluation.athlete = dict(facts[0])
         evaluation.missing = facts[0][UNKNOWN_KEY]
         engine.declare_snapshot([InitialFact(), *facts])

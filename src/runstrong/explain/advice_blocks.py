@@ -107,10 +107,11 @@ def advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
             )
     unknown = doc.get("missing", [])
     if unknown:
-        names = [field_label(entry["field"]) for entry in unknown[:UNKNOWN_SHOWN]]
-        hidden = len(unknown) - UNKNOWN_SHOWN
-        tail = f" (and {hidden} more: --format json lists all)" if hidden > 0 else ""
+        names = [field_label(entry["field"]) for entry in unknown]
+        named, rest = names[:UNKNOWN_SHOWN], names[UNKNOWN_SHOWN:]
         blocks.append(block("h2", "Not known, and it could change this advice"))
-        text = "; ".join(names) + tail + "."
+        text = "; ".join(named) + (f"; and {len(rest)} more" if rest else "") + "."
         blocks.append(block("p", text[:1].upper() + text[1:]))
+        if rest:  # a page folds them away (click to show); text lists them
+            blocks.append(block("details", f"The other {len(rest)}", items=list(rest)))
     return blocks

@@ -10,7 +10,8 @@ Item = str | tuple[str, list["Item"]]
 
 @dataclass
 class Block:
-    """One piece of a report: `h1`/`h2`/`h3`/`p` (text), `ul` (items), `table` (rows)."""
+    """One piece of a report: `h1`/`h2`/`h3`/`p` (text), `ul` (items), `details` (items under the
+    text: a page folds them away until clicked), `table` (rows)."""
 
     kind: str
     text: str = ""

@@ -15,6 +15,7 @@ from runstrong.snapshot.facts import UNKNOWN_KEY
 from runstrong.snapshot.fields import catalogue
 
 TRUE, FALSE, UNKNOWN = "true", "false", "unknown"
+NOT_APPLICABLE = "does not apply to this athlete's sex or age"
 _RANK = {FALSE: 0, UNKNOWN: 1, TRUE: 2}
 _NEGATED_WORDS = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==", "in": "not_in", "not_in": "in"}
 
@@ -121,7 +122,8 @@ def compare_outcome(
     """A comparison tested on one fact (the athlete, or an item), exactly as its pattern would.
 
     A missing field makes the outcome unknown; `is unknown` reads the fact's `_unknown` set, and
-    a fact without one (items) cannot show a field as unknown, as in the engine.
+    a fact without one (items) cannot show a field as unknown, as in the engine. A field in
+    neither (it does not apply to the athlete's sex or age) makes every test on it false.
     """
     outcome: dict[str, Any] = {
         "kind": "compare",
@@ -132,6 +134,10 @@ def compare_outcome(
     threshold = threshold_info(ruleset, compare.operand)
     if threshold:
         outcome["threshold"] = threshold
+    if UNKNOWN_KEY in fact and compare.field not in fact and compare.field not in fact[UNKNOWN_KEY]:
+        # a field that does not apply to the athlete (`applies_to`): neither known nor unknown
+        outcome.update(value=None, known=False, applies=False, result=FALSE, note=NOT_APPLICABLE)
+        return outcome
     if compare.op == "is unknown":
         known_unknown = UNKNOWN_KEY in fact
         outcome["value"] = plain(fact.get(compare.field))

@@ -13,6 +13,7 @@ from runstrong.explain.whynot import Facts
 from runstrong.rules.compiler import compare_predicate, resolve
 from runstrong.rules.conditions import Compare, Concluded, ItemMatch, Leaf
 from runstrong.rules.model import RuleSet
+from runstrong.snapshot.applies import AGE, SEX
 from runstrong.snapshot.derive import derive_item
 from runstrong.snapshot.facts import athlete_values
 from runstrong.snapshot.fields import (
@@ -28,6 +29,8 @@ from runstrong.snapshot.fields import (
 from runstrong.snapshot.validation import Snapshot
 
 MAX_CHAIN = 2
+#: Fields that say who the athlete is: once known, never changed to make a rule fire.
+WHO = (SEX, AGE)
 
 
 #: Asked for a conclusion's name, the cheapest candidate that makes a rule giving it fire.
@@ -91,8 +94,8 @@ class Planner:
                     return Change(source, now, value, text, leaf.field, threshold)
             return None
         now = get_path(self.snapshot, leaf.field)
-        if now is None and not unknown_ok:
-            return None
+        if (now is None and not unknown_ok) or (now is not None and leaf.field in WHO):
+            return None  # a known sex or age is who the athlete is, not a lever
         value = self.fill_value(spec, leaf, now)
         return None if value is None else Change(leaf.field, now, value, text, None, threshold)
 

@@ -49,6 +49,8 @@ def to_text(blocks: list[Block]) -> str:
             lines += [*textwrap.wrap(block.text, 100, break_on_hyphens=False), ""]
         elif block.kind == "ul":
             lines += _text_items(block.items, 0)
+        elif block.kind == "details":
+            lines += [f"{block.text}:", *_text_items(block.items, 0), ""]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"
 
 
@@ -75,6 +77,8 @@ def to_markdown(blocks: list[Block]) -> str:
             lines += [_md_escape(block.text), ""]
         elif block.kind == "ul":
             lines += [*_md_items(block.items, 0), ""]
+        elif block.kind == "details":
+            lines += [f"{_md_escape(block.text)}:", "", *_md_items(block.items, 0), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -132,6 +136,8 @@ def to_html(
             body.append(f"<p>{_html_text(block.text)}</p>")
         elif block.kind == "ul":
             body.append(_html_items(block.items))
+        elif block.kind == "details":
+            body.append(f"<details><summary>{_html_text(block.text)}</summary>{_html_items(block.items)}</details>")
     body.extend(_figure(caption, svg) for caption, svg in figures or [])
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -1,7 +1,7 @@
 """Why a rule did or did not fire: every condition of the rule, three-valued, no short-circuit.
 
 The rule's condition tree (with `not` pushed into the leaves, as the compiler does) is evaluated
-on the same facts the engine sees (`facts.athlete_values`, `facts.item_values`), with the
+on the same facts the engine sees (the evaluation's athlete fact, `facts.item_values`), with the
 compiled predicates, Kleene logic for all/any/at_least, and item conditions bound to concrete
 items the way the engine binds them (two item conditions on one list in one branch take two
 different items; joins are tested on the bound items). The binding that comes closest to firing
@@ -31,7 +31,7 @@ from runstrong.explain.outcome import (
 from runstrong.rules.compiler import normal_form
 from runstrong.rules.conditions import AllOf, AnyOf, AtLeast, Compare, Concluded, Condition, ItemMatch, Join
 from runstrong.rules.model import Rule, RuleSet
-from runstrong.snapshot.facts import UNKNOWN_KEY, athlete_values, item_values
+from runstrong.snapshot.facts import UNKNOWN_KEY, item_values
 
 Path = tuple[int, ...]
 _MAX_BINDINGS = 4096
@@ -50,7 +50,7 @@ class Facts:
     """The facts of one evaluated snapshot, as the engine saw them, plus its conclusions."""
 
     def __init__(self, evaluation: Evaluation) -> None:
-        self.athlete = athlete_values(evaluation.snapshot)
+        self.athlete = dict(evaluation.athlete)  # as the engine saw it (fields that do not apply left out)
         self.items: dict[str, list[dict[str, Any]]] = {}
         for item in item_values(evaluation.snapshot):
             self.items.setdefault(item["list"], []).append(item)

@@ -49,7 +49,7 @@ def condition_line(outcome: dict[str, Any], audience: str) -> str:
     """`[✓] field op $t: value seen; threshold ...` for one leaf condition outcome."""
     mark = RESULT_MARK[outcome["result"]]
     parts = [f"[{mark}] {outcome['text']}"]
-    if outcome["kind"] == "compare":
+    if outcome["kind"] == "compare" and outcome.get("applies", True):
         parts.append(f"seen {with_unit(outcome.get('value'), outcome.get('unit', ''))}")
     elif outcome["kind"] == "join" and "value" in outcome:
         parts.append(

@@ -298,6 +298,16 @@ def intensity(week: Week, advice: Advice) -> None:
             session.notes.append(f"made moderate: at most {most} heavy session(s) a week")
             session.shaped_by(rec.adjustment.id)
         week.applied_effect(rec.adjustment.id, f"at most {most} heavy session(s) a week")
+    for rec in with_effect(advice, "intensity", "moderate"):
+        capped = [s for s in week.sessions if s.intensity == "high"]
+        for session in capped:
+            session.intensity = "moderate"
+            session.notes.append("high made moderate: no high-intensity session yet")
+            session.shaped_by(rec.adjustment.id)
+        days = ", ".join(s.day for s in capped)
+        week.applied_effect(
+            rec.adjustment.id, f"high -> moderate on {days}" if capped else "no high session in the week"
+        )
     lowering = with_effect(advice, "intensity", "down")
     if week.phase == "deload" and not lowering:
         _lower(week)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from runstrong.rules.phase_schema import MUSCLE_GROUPS
 from runstrong.rules.programming import EQUIPMENT, SLOTS
 
 EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
-MUSCLE_GROUPS = ["posterior_chain", "quadriceps", "calves", "hips", "core", "upper_body"]
 #: Positions an exercise takes that can provoke a painful tendon or a healing site: the heel
 #: dropped to the end of ankle dorsiflexion, below a step, the hip across the midline (or
 #: side-lying on it), the hip or knee deeply bent under load, foot impact (hops, jumps, bounds).

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.applicability import applies_to_schema, entries_applies_to, field_problems
 from runstrong.rules.exercises import EXERCISE_SCHEMA, POSITIONS_SCHEMA, Exercise, parse_exercise
+from runstrong.rules.phase_schema import TEMPLATE
 from runstrong.rules.programming import (
-    PHASE_TEMPLATE,
     PLAN_EFFECTS,
     Programming,
     goal_problems,
@@ -25,6 +26,7 @@ from runstrong.rules.referral_model import (
     red_flags,
     referral_words,
 )
+from runstrong.snapshot.applies import AppliesTo
 from runstrong.util.errors import Problem, RuleSetError
 from runstrong.util.located import schema_problems, where
 from runstrong.util.yamlio import load_with_lines
@@ -119,6 +121,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "programming": PROGRAMMING_SCHEMA,
     "red_flags": RED_FLAG_SCHEMA,
     "referral": REFERRAL_SCHEMA,
+    "fields": _entries({"applies_to": applies_to_schema(), "why": _TEXT}, ["applies_to", "why"]),
     "phases": _entries(
         {
             "title": _TEXT,
@@ -127,7 +130,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "typical_weeks": _RANGE,
             "next": {"type": ["string", "null"]},
             "evidence": _KEYS,
-            "template": PHASE_TEMPLATE,
+            "template": TEMPLATE,
         },
         ["title", "goal", "sessions_per_week", "typical_weeks", "evidence"],
     ),
@@ -210,6 +213,8 @@ class KnowledgeBase:
     red_flags: dict[str, RedFlag] = field(default_factory=dict)
     programming: Programming | None = None
     referral: ReferralWords = field(default_factory=ReferralWords)
+    #: The snapshot fields that apply only to some athletes (`fields.yaml`), by path.
+    field_applies: dict[str, AppliesTo] = field(default_factory=dict)
 
     def site_parts(self, site: str) -> set[str]:
         """A site and every site inside it (`lower_leg` -> calf, Achilles, shin...)."""
@@ -225,7 +230,7 @@ class KnowledgeBase:
 
 
 #: Knowledge files a rule set may leave out (an older or a test knowledge base).
-OPTIONAL = ("sites", "red_flags", "referral", "programming")
+OPTIONAL = ("sites", "red_flags", "referral", "fields", "programming")
 
 
 def _load_file(directory: Path, name: str, problems: list[Problem]) -> tuple[Path, dict[str, Any]]:
@@ -265,6 +270,9 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         pr_file, pr, {"evidence key": ev, "adjustment": ad, "exercise": ex, "threshold": th}
     )
     _, referral = loaded["referral"]
+    fi_file, fi = loaded["fields"]
+    flag_applies, field_applies = (entries_applies_to(f, d, th, problems) for f, d in ((rf_file, rf), (fi_file, fi)))
+    problems += field_problems(fi_file, fi)
     for name in th:
         problems += _check_refs(th_file, th, name, "source", ev, "evidence key")
     for name in ad:
@@ -291,9 +299,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
             problems += _check_refs(ex_file, ex, name, "loads", si, "site")
         for name in si:
             problems += _check_refs(si_file, si, name, "parts", si, "site")
-    problems += check_red_flags(rf_file, rf, si, ev, th)
-    if rf and not referral:
-        problems.append(Problem(str(directory / "referral.yaml"), "red_flags.yaml needs referral.yaml (the words)"))
+    problems += check_red_flags(rf_file, rf, si, ev, bool(referral))
     if pr:
         problems += goal_problems(
             {"adjustments": (ad_file, ad), "exercises": (ex_file, ex), "phases": (ph_file, ph)}, pr
@@ -353,7 +359,8 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         phases={k: dict(v) for k, v in ph.items()},
         files=tuple(path for path, _ in loaded.values() if path.is_file()),
         sites={k: Site(k, v["label"], tuple(v.get("parts") or ())) for k, v in si.items()},
-        red_flags=red_flags(rf),
+        red_flags=red_flags(rf, flag_applies),
         referral=referral_words(referral),
+        field_applies=field_applies,
         programming=parse_programming(pr) if pr else None,
     )

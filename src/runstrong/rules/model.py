@@ -20,6 +20,7 @@ from runstrong.rules.conditions import (
     Not,
 )
 from runstrong.rules.knowledge import KnowledgeBase
+from runstrong.snapshot.applies import AppliesTo
 from runstrong.snapshot.fields import SCALAR_ITEM_FIELD, catalogue
 from runstrong.snapshot.validation import snapshot_schema
 
@@ -56,6 +57,8 @@ class Rule:
     examples: tuple[Example, ...]
     file: Path
     because: str = ""
+    #: Who the rule can apply to; its conditions are already part of `when` (`gate_conditions`).
+    applies_to: AppliesTo | None = None
 
     @property
     def aliases(self) -> dict[str, str]:

@@ -26,28 +26,11 @@ _COUNT = {"type": "integer", "minimum": 1}
 PLAN_EFFECTS: dict[str, list[str]] = {
     "exercises": ["add", "rehab", "substitute", "lists", "hard_days", "warm_up", "cool_down"],
     "volume": ["down"],
-    "intensity": ["down"],
+    "intensity": ["down", "moderate"],
     "schedule": ["easy_days"],
     "spacing": ["apart"],
     "tempo": ["slow_eccentric"],
     "heavy_sessions": ["limit"],
-}
-
-#: A phase's usual week, read by `runstrong plan` when the snapshot has no planned gym week: the
-#: session templates of `programming.yaml`, the goals of its slots, the exercise pool by preference.
-PHASE_TEMPLATE: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "sessions": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "goals": {"type": "object", "additionalProperties": _TEXT},
-        "plyometric_contacts": {
-            "type": "object",
-            "properties": {"beginner": {"type": "integer", "minimum": 0}, "usual": {"type": "integer", "minimum": 0}},
-        },
-        "pool": _KEYS,
-    },
-    "required": ["sessions", "plyometric_contacts", "pool"],
-    "additionalProperties": False,
 }
 
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.applicability import applies_to_schema, gate_conditions, rule_applies_to
 from runstrong.rules.compiler import branches, normal_form
 from runstrong.rules.conditions import (
     JOIN_FUNCTIONS,
@@ -36,6 +37,9 @@ from runstrong.rules.model import (
     template_placeholders,
     template_problems,
 )
+from runstrong.rules.referral_model import flag_problems
+from runstrong.rules.thresholds import threshold_problems
+from runstrong.snapshot.applies import AppliesTo
 from runstrong.snapshot.fields import BOOLEAN, ENUM, ITEM_LIST, SCALAR_LIST, FieldSpec, catalogue
 from runstrong.snapshot.validation import validation_problems
 from runstrong.util.errors import Problem
@@ -78,6 +82,7 @@ RULE_SCHEMA: dict[str, Any] = {
         "title": {"type": "string", "minLength": 1},
         "salience": {"type": "integer"},
         "grade": {"enum": GRADES},
+        "applies_to": applies_to_schema(),
         "when": {"type": "array", "minItems": 1},
         "then": {
             "type": "array",
@@ -139,16 +144,8 @@ class RuleReader:
     def check_operand(self, path: list[Any], spec: FieldSpec, op: str, operand: Any) -> None:
         if isinstance(operand, ThresholdRef):
             threshold = self.knowledge.thresholds.get(operand.name)
-            if threshold is None:
-                self.problem(path, f"unknown threshold '${operand.name}'")
-            elif isinstance(threshold.value, tuple):
-                if op not in ("in", "not_in", "has_any"):
-                    self.problem(path, f"'${operand.name}' is a set of values: use it with in, not_in or has_any")
-                for value in threshold.value if spec.choices else ():
-                    if value not in spec.choices:
-                        self.problem(path, f"'${operand.name}' holds '{value}', not a value of '{spec.path}'")
-            elif not spec.numeric:
-                self.problem(path, f"'{spec.path}' is not a number; a threshold cannot apply")
+            for message in threshold_problems(operand.name, threshold.value if threshold else None, op, spec):
+                self.problem(path, message)
             return
         values = operand if isinstance(operand, tuple) else (operand,)
         if op in ORDER_OPS and not spec.numeric:
@@ -312,6 +309,8 @@ class RuleReader:
         )
         for path, join in self._pending_joins:
             self.check_join(path, join)
+        applies = self.applies_to(data.get("applies_to"))
+        when = (*when, *(gate_conditions(applies) if applies else ()))
         if "because" in data:
             self.check_because(data["because"], AllOf(when))
         then = tuple(self.action(["then", i], node) for i, node in enumerate(data["then"]))
@@ -345,7 +344,17 @@ class RuleReader:
             examples,
             self.file,
             " ".join(data.get("because", "").split()),
+            applies,
         )
+
+    def applies_to(self, node: Any) -> AppliesTo | None:
+        """The rule's `applies_to` (None without one), its thresholds resolved."""
+        if node is None:
+            return None
+        applies, troubles = rule_applies_to(node, self.knowledge.thresholds)
+        for path, message in troubles:
+            self.problem(["applies_to", *path], message)
+        return applies
 
     def check_because(self, template: str, when: AllOf) -> None:
         """Every placeholder of `because` names a threshold, or a value sure to be known whenever
@@ -383,10 +392,8 @@ class RuleReader:
                         f"'{adjustment.id}' takes no param '{name}' (takes: {', '.join(adjustment.params) or 'none'})",
                     )
                 self.check_param_value([*path, "params", name], value)
-            named = params.get("flag") or []
-            for flag in [named] if isinstance(named, str) else named:
-                if self.knowledge.red_flags and flag not in self.knowledge.red_flags:
-                    self.problem([*path, "params", "flag"], f"unknown red flag '{flag}' (red_flags.yaml)")
+            for message in flag_problems(self.knowledge.red_flags, params.get("flag")):
+                self.problem([*path, "params", "flag"], message)
         return Action(adjustment=node["adjustment"], params=tuple(sorted(params.items(), key=lambda p: str(p[0]))))
 
     def check_param_value(self, path: list[Any], value: Any) -> None:

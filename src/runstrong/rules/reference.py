@@ -28,11 +28,17 @@ def _rule_section(ruleset: RuleSet, rule: Rule) -> list[str]:
         "",
         f"- grade: {rule.grade} ({GRADE_WORDS[rule.grade]}); salience {rule.salience}",
         f"- gives: {gives}" + (f"; concludes {concludes}" if concludes else ""),
+        *(
+            [f"- applies to: {rule.applies_to.words()} (an unknown sex or age does not rule it out)"]
+            if rule.applies_to
+            else []
+        ),
         f"- file: `{rule.file.relative_to(ruleset.rules_dir.parent).as_posix()}`",
         "",
         rule.rationale,
         "",
         "```yaml",
+        *([_yaml_block(rule, "applies_to")] if rule.applies_to else []),
         _yaml_block(rule, "when"),
         _yaml_block(rule, "then"),
         "```",

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runstrong.rules.applicability import applies_to_schema
+from runstrong.snapshot.applies import AppliesTo
 from runstrong.util.errors import Problem
 from runstrong.util.located import where
 
@@ -16,25 +18,8 @@ URGENCIES = ("emergency", "same_day", "this_week")
 #: Most restrictive first.
 MEANWHILE = ("nothing", "away_from_site", "reduced")
 ASSESSORS = ("emergency_department", "doctor", "sports_physician", "physiotherapist", "dietitian", "mental_health")
-SEXES = ("female", "male", "other")
 
 _TEXT = {"type": "string", "minLength": 1}
-_BOUND = {"type": ["number", "string"]}  # a number, or a threshold's name (`$name`)
-#: Who a red flag, a rule or a field can apply to: sexes and an age range (bounds inclusive).
-APPLIES_TO = {
-    "type": "object",
-    "properties": {
-        "sex": {"type": "array", "items": {"enum": list(SEXES)}, "minItems": 1, "uniqueItems": True},
-        "age": {
-            "type": "object",
-            "properties": {"min": _BOUND, "max": _BOUND},
-            "minProperties": 1,
-            "additionalProperties": False,
-        },
-    },
-    "minProperties": 1,
-    "additionalProperties": False,
-}
 
 RED_FLAG_SCHEMA = {
     "type": "object",
@@ -50,7 +35,7 @@ RED_FLAG_SCHEMA = {
             "meanwhile": {"enum": list(MEANWHILE)},
             "clinician": _TEXT,
             "question": _TEXT,
-            "applies_to": APPLIES_TO,
+            "applies_to": applies_to_schema(),
             "includes": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
             "evidence": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         },
@@ -116,7 +101,7 @@ class RedFlag:
     meanwhile: str = "away_from_site"
     clinician: str = ""
     question: str = ""
-    applies_to: dict[str, Any] = field(default_factory=dict)
+    applies_to: AppliesTo | None = None  # who the flag can apply to (the checklist asks no one else)
     evidence: tuple[str, ...] = ()
     includes: tuple[str, ...] = ()  # flags this finding stands for (a hot swollen joint: swelling, warmth)
 
@@ -130,7 +115,7 @@ class ReferralWords:
     meanwhile: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def red_flags(data: dict[str, Any]) -> dict[str, RedFlag]:
+def red_flags(data: dict[str, Any], applies: dict[str, AppliesTo]) -> dict[str, RedFlag]:
     return {
         key: RedFlag(
             key,
@@ -143,7 +128,7 @@ def red_flags(data: dict[str, Any]) -> dict[str, RedFlag]:
             entry["meanwhile"],
             entry["clinician"],
             entry.get("question", ""),
-            dict(entry.get("applies_to") or {}),
+            applies.get(key),
             tuple(entry["evidence"]),
             tuple(entry.get("includes") or ()),
         )
@@ -162,11 +147,13 @@ def referral_words(data: dict[str, Any]) -> ReferralWords:
 
 
 def check_red_flags(
-    file: Path, data: dict[str, Any], sites: dict[str, Any], evidence: dict[str, Any], thresholds: dict[str, Any]
+    file: Path, data: dict[str, Any], sites: dict[str, Any], evidence: dict[str, Any], worded: bool
 ) -> list[Problem]:
-    """Each flag's site, sources and threshold-valued age bounds name something that exists;
-    an emergency or same-day referral lets nothing continue meanwhile."""
+    """Each flag's site, sources and included flags name something that exists; an emergency or
+    same-day referral lets nothing continue meanwhile; red flags come with referral.yaml (`worded`)."""
     problems: list[Problem] = []
+    if data and not worded:
+        problems.append(Problem(str(file.parent / "referral.yaml"), "red_flags.yaml needs referral.yaml (the words)"))
     for key, entry in data.items():
         site = entry["site"]
         if sites and site != "none" and site not in sites:
@@ -181,11 +168,6 @@ def check_red_flags(
                 problems.append(
                     Problem(where(file, data, [key, "includes"]), f"{key}.includes: unknown flag '{other}'")
                 )
-        for bound in (entry.get("applies_to") or {}).get("age", {}).values():
-            if isinstance(bound, str) and thresholds and (not bound.startswith("$") or bound[1:] not in thresholds):
-                problems.append(
-                    Problem(where(file, data, [key, "applies_to"]), f"{key}.applies_to: unknown threshold '{bound}'")
-                )
         if entry["urgency"] in URGENCIES[:2] and entry["meanwhile"] != "nothing":
             problems.append(
                 Problem(
@@ -195,3 +177,9 @@ def check_red_flags(
                 )
             )
     return problems
+
+
+def flag_problems(red_flags: dict[str, RedFlag], named: Any) -> list[str]:
+    """What is wrong with a rule's `flag` param: each must name a red flag of the knowledge base."""
+    flags = [named] if isinstance(named, str) else list(named or [])
+    return [f"unknown red flag '{flag}' (red_flags.yaml)" for flag in flags if red_flags and flag not in red_flags]

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from experta import Fact
 from experta.utils import freeze
 
+from runstrong.snapshot.applies import AppliesTo, excluded_fields
 from runstrong.snapshot.derive import derive_item, derived_values
 from runstrong.snapshot.fields import ITEM_LIST, SCALAR_ITEM_FIELD, SCALAR_LIST, catalogue
 from runstrong.snapshot.validation import Snapshot
@@ -48,12 +50,18 @@ def _flattened(snapshot: Snapshot) -> dict[str, Any]:
     return flat
 
 
-def athlete_values(snapshot: Snapshot) -> dict[str, Any]:
-    """The athlete fact's values: scalar fields by path, list sizes or values, derived values."""
-    return _athlete_values(_flattened(snapshot))
+#: No field gated by sex or age.
+NO_GATES: Mapping[str, AppliesTo] = {}
 
 
-def _athlete_values(flat: dict[str, Any]) -> dict[str, Any]:
+def athlete_values(snapshot: Snapshot, applies: Mapping[str, AppliesTo] = NO_GATES) -> dict[str, Any]:
+    """The athlete fact's values: scalar fields by path, list sizes or values, derived values.
+    A field of `applies` that does not apply to the athlete is left out of both the values and
+    `_unknown`: neither known nor unknown."""
+    return _athlete_values(_flattened(snapshot), applies)
+
+
+def _athlete_values(flat: dict[str, Any], applies: Mapping[str, AppliesTo]) -> dict[str, Any]:
     scalars = catalogue().scalars
     values: dict[str, Any] = {}
     for path, value in flat.items():
@@ -65,7 +73,13 @@ def _athlete_values(flat: dict[str, Any]) -> dict[str, Any]:
         else:
             values[path] = value
     values.update(derived_values(flat))
-    values[UNKNOWN_KEY] = frozenset(scalars.keys() - values.keys())
+    unknown = scalars.keys() - values.keys()
+    if applies:
+        outside = excluded_fields(values, applies)
+        for path in outside:
+            values.pop(path, None)
+        unknown -= outside
+    values[UNKNOWN_KEY] = frozenset(unknown)
     return values
 
 
@@ -107,7 +121,7 @@ def _fact(kind: type[Fact], values: dict[str, Any]) -> Fact:
     return fact
 
 
-def snapshot_facts(snapshot: Snapshot) -> list[Fact]:
-    """The facts to declare for one snapshot, in a fixed order."""
+def snapshot_facts(snapshot: Snapshot, applies: Mapping[str, AppliesTo] = NO_GATES) -> list[Fact]:
+    """The facts to declare for one snapshot, in a fixed order (`applies`: see `athlete_values`)."""
     flat = _flattened(snapshot)
-    return [_fact(Athlete, _athlete_values(flat)), *(_fact(Item, values) for values in _item_values(flat))]
+    return [_fact(Athlete, _athlete_values(flat, applies)), *(_fact(Item, values) for values in _item_values(flat))]

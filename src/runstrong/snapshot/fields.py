@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -14,6 +14,14 @@ SCALAR_LIST, ITEM_LIST = "scalar_list", "item_list"
 
 #: The field an item of a list of plain values is known by in `where` conditions.
 SCALAR_ITEM_FIELD = {"symptoms.red_flags": "flag", "plan.key_run_days": "day"}
+#: What one item of such a list is.
+SCALAR_ITEM_DESCRIPTION = {"symptoms.red_flags": "A red-flag sign.", "plan.key_run_days": "A day of hard running."}
+#: How a part of a pair or a baseline is named from what its parent measures (`{}`).
+PART_LABELS = {
+    "mean": "usual {} over the last 28 days (mean)",
+    "sd": "variation of {} over the last 28 days (SD)",
+    "days": "days with data on {} over the last 28 days",
+}
 
 
 @dataclass(frozen=True)
@@ -29,10 +37,46 @@ class FieldSpec:
     unit: str = ""
     derived: bool = False
     inputs: tuple[str, ...] = ()
+    label: str = ""  # its plain name (`field_label`); the description's first phrase when empty
 
     @property
     def numeric(self) -> bool:
         return self.kind in (NUMBER, INTEGER)
+
+
+#: The end of a description's first sentence (not the dot of "e.g." or "i.e.").
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)\.(\s|$)")
+#: A trailing scale: "pain 0-10", "mood 1-5, 5 = very good".
+_SCALE = re.compile(r",?\s+\d+(\.\d+)?\s*-\s*\d+(\.\d+)?(,\s*\d+\s*=.*)?$")
+
+
+def phrase(description: str) -> str:
+    """A description's first phrase, as a name: its first sentence up to a colon, without a
+    trailing parenthesis or scale, lower case unless it starts with an acronym."""
+    words = _outside_brackets(_SENTENCE_END.split(description, maxsplit=1)[0], ": ")
+    words = re.sub(r"\s*\([^()]*\)$", "", words.strip())
+    words = _SCALE.sub("", words).strip()
+    first = words.split(" ", 1)[0]
+    return words if len(first) > 1 and first.isupper() else words[:1].lower() + words[1:]
+
+
+def _outside_brackets(text: str, separator: str) -> str:
+    """`text` up to the first `separator` that is not inside parentheses."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and text.startswith(separator, index):
+            return text[:index]
+    return text
+
+
+def _part_label(path: str, parent_description: str) -> str:
+    """A part of a pair or of a baseline (`metrics.bar_speed_mps.current`, `baselines.fatigue.sd`),
+    named with what its parent measures."""
+    part = path.rpartition(".")[2]
+    what = phrase(parent_description)
+    template = PART_LABELS.get(part) if path.startswith("baselines.") else None
+    return template.format(what) if template else f"{what} ({part})"
 
 
 def _unit(description: str) -> str:
@@ -69,6 +113,9 @@ def _walk(
         path = f"{prefix}.{name}" if prefix else name
         if sub.get("type") == "object":
             _walk(path, sub, scalars, lists)
+        elif prefix.count(".") == 1:  # a part of a pair or of a baseline
+            spec = _spec(path, sub)
+            scalars[path] = replace(spec, label=_part_label(path, schema.get("description", prefix)))
         elif sub.get("type") == "array":
             items = sub["items"]
             if items.get("type") == "object":
@@ -82,7 +129,7 @@ def _walk(
                 if item_field:
                     lists[path] = {
                         item_field: FieldSpec(
-                            item_field, ENUM, sub.get("description", ""), choices=tuple(items.get("enum", ()))
+                            item_field, ENUM, SCALAR_ITEM_DESCRIPTION[path], choices=tuple(items.get("enum", ()))
                         )
                     }
         else:
@@ -258,17 +305,17 @@ def catalogue() -> FieldCatalogue:
 
 
 def field_label(path: str) -> str:
-    """A field's plain name: its description without units, or its path in words."""
+    """A field's plain name: a complete phrase, unique among the fields (`[i]` indices ignored).
+    An item field named in one word is named with its list (`symptoms.soreness.level` -> soreness level)."""
     head = re.sub(r"\[\d+\]", "", path)
     spec = catalogue().scalars.get(head)
     if spec is None and "." in head:
         list_path, _, item_field = head.rpartition(".")
         spec = catalogue().lists.get(list_path, {}).get(item_field)
-    first = spec.description.split(". ")[0] if spec else ""
-    words = re.sub(r"\s*\([^()]*\)\.?$", "", first).rstrip(".")
-    # a trailing scale: "pain 0-10", "mood 1-5, 5 = very good"
-    words = re.sub(r",?\s+\d+(\.\d+)?\s*-\s*\d+(\.\d+)?(,\s*\d+\s*=.*)?$", "", words)
-    if not words or (len(words.split()) < 2 and head.count(".") >= 2):  # `baseline` of a nested metric
+    if spec is None:
+        return " ".join(head.split(".")[-2:]).replace("_", " ")
+    words = spec.label or phrase(spec.description)
+    if len(words.split()) < 2 and head.count(".") >= 2:
         parts = [re.sub(r"_(mps|s|cm|km|h|spm|pct|min)$", "", part) for part in head.split(".")[-2:]]
         words = " ".join(part.replace("_", " ") for part in parts)
-    return words[0].lower() + words[1:] if words[:2] != words[:2].upper() else words
+    return words

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from runstrong.snapshot.applies import AGE, SEX, AppliesTo
 from runstrong.snapshot.fields import ITEM_LIST, catalogue
 from runstrong.snapshot.validation import Snapshot, get_path, snapshot_schema
 
@@ -91,6 +92,27 @@ class Partial:
     scalars: dict[str, Any] = field(default_factory=dict)
     lists: dict[str, ListAnswer | _Missing] = field(default_factory=dict)
     flags: dict[str, Any] = field(default_factory=dict)
+    #: The red flags that apply only to some sexes or ages (`knowledge/red_flags.yaml`).
+    flag_gates: dict[str, AppliesTo] = field(default_factory=dict)
+
+    def flag_names(self) -> tuple[str, ...]:
+        """The red flags of the checklist that can apply to this athlete (a sex or age not known
+        yet rules none out)."""
+        return tuple(
+            name
+            for name in red_flag_names()
+            if name not in self.flag_gates or not self.flag_gates[name].excludes(self.scalars_known())
+        )
+
+    def scalars_known(self) -> dict[str, Any]:
+        """The answered scalars, `unknown` answers left out."""
+        return {path: value for path, value in self.scalars.items() if value is not MISSING}
+
+    def pending_flag_gates(self) -> tuple[str, ...]:
+        """The profile fields (sex, age) some red flag of the checklist depends on that are not
+        answered yet: asked before the checklist."""
+        gates = {gate for name in self.flag_names() if name in self.flag_gates for gate in self.flag_gates[name].gates}
+        return tuple(gate for gate in (SEX, AGE) if gate in gates and gate not in self.scalars)
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> Partial:
@@ -158,12 +180,13 @@ class Partial:
             answer.items[slot[2]][slot[3]] = value
 
     def red_flags(self) -> list[str] | None:
-        """The red-flag list the snapshot records: the flags found, [] when every flag was
-        answered no, None (unknown) otherwise."""
-        found = [name for name in red_flag_names() if self.flags.get(name) is True]
+        """The red-flag list the snapshot records: the flags found, [] when every flag that can
+        apply was answered no, None (unknown) otherwise."""
+        names = self.flag_names()
+        found = [name for name in names if self.flags.get(name) is True]
         if found:
             return found
-        if all(self.flags.get(name) is False for name in red_flag_names()):
+        if all(self.flags.get(name) is False for name in names):
             return []
         return None
 

@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, Response
 
 from runstrong.advice.render import render_json
 from runstrong.consult.dialogue import UNKNOWN_WORDS, Consultation
-from runstrong.consult.questions import parse_answer, question
+from runstrong.consult.questions import parse_answer
 from runstrong.snapshot.partial import MISSING, Slot
 from runstrong.snapshot.validation import validate
 from runstrong.util.errors import Problem, UserError
@@ -61,7 +61,7 @@ def apply_action(consultation: Consultation, action: str, asked_slot: Slot | Non
         return None
     if asked_slot is None or action in MOVES:
         return None
-    asked = question(asked_slot, consultation.evaluator.ruleset.knowledge)
+    asked = consultation.questioner.question(asked_slot, consultation.partial)
     if action == "unknown":
         text = "unknown"
     elif action in ("yes", "no", "answer") or action.startswith("choice:"):

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from runstrong.consult.dialogue import Consultation
-from runstrong.consult.questions import Question, describe, question
+from runstrong.consult.questions import Question, describe
 from runstrong.snapshot.fields import BOOLEAN, ENUM, INTEGER, NUMBER, SCALAR_LIST
 from runstrong.snapshot.partial import MISSING, Slot
 
+#: How many of the fields not known the advice names (the report lists them all).
+UNKNOWN_NAMED = 5
 #: How each kind of field is answered on the page.
 WIDGETS = {BOOLEAN: "yes-no", ENUM: "choice", SCALAR_LIST: "choices", NUMBER: "number", INTEGER: "number"}
 
@@ -85,6 +87,7 @@ def advice_view(result: dict[str, Any]) -> dict[str, Any]:
             for rec in result["recommendations"]
         ],
         "unknown": len(result["unknown"]),
+        "unknown_named": [entry["label"] for entry in result["unknown"][:UNKNOWN_NAMED]],
     }
 
 
@@ -92,6 +95,7 @@ def consultation_view(consultation: Consultation) -> dict[str, Any]:
     """Everything the consultation page shows besides the forms' own fields."""
     asked = consultation.next_question()
     result = consultation.result()
+    partial, ask = consultation.partial, consultation.questioner.question
     return {
         "athlete_id": consultation.athlete_id,
         "date": consultation.date,
@@ -101,11 +105,7 @@ def consultation_view(consultation: Consultation) -> dict[str, Any]:
         "advice": advice_view(result),
         "referral_certain": bool(consultation.referral_certain()) and asked is not None,
         "answers": [
-            {
-                "number": number,
-                "text": question(slot, consultation.evaluator.ruleset.knowledge).text,
-                "answer": answer_words(value),
-            }
+            {"number": number, "text": ask(slot, partial).text, "answer": answer_words(value)}
             for number, (slot, value) in enumerate(consultation.history, 1)
         ],
         "done": asked is None,
