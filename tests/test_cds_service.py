@@ -88,7 +88,7 @@ def test_a_same_day_red_flag_gives_a_critical_card_that_schedules_nothing(cds: T
             concept["coding"][0]["code"] = "calf_swelling_warmth"
     card = only_card(post(cds, request))
     assert card["indicator"] == "critical"
-    assert card["summary"].startswith("RED: see a doctor today")
+    assert card["summary"].startswith("RED: see the emergency department today")
     assert "no training and no running" in card["detail"]
     assert "physiotherapist" not in card["detail"]
 

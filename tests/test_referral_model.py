@@ -66,9 +66,9 @@ def test_every_red_flag_of_the_snapshot_has_its_referral(evaluator: Evaluator) -
     ("flags", "urgency", "first", "meanwhile"),
     [
         (["exertional_chest_pain"], "emergency", "emergency_department", "nothing"),
-        (["calf_swelling_warmth"], "same_day", "doctor", "nothing"),
-        (["joint_swelling", "joint_warmth"], "same_day", "doctor", "nothing"),
-        (["joint_swelling", "fever"], "same_day", "doctor", "nothing"),
+        (["calf_swelling_warmth"], "same_day", "emergency_department", "nothing"),
+        (["joint_swelling", "joint_warmth"], "same_day", "emergency_department", "nothing"),
+        (["joint_swelling", "fever"], "same_day", "emergency_department", "nothing"),
         (["focal_bone_tenderness", "hop_pain"], "this_week", "sports_physician", "away_from_site"),
         (["joint_swelling"], "this_week", "sports_physician", "away_from_site"),
         (["night_sweats"], "this_week", "doctor", "reduced"),
@@ -89,11 +89,14 @@ def test_urgency_assessor_and_what_continues(
         assert all(set(s["muscle_groups"]) <= {"upper_body", "core"} for s in sessions)
 
 
-def test_a_suspected_clot_is_a_doctor_today_not_a_physiotherapy_booking(evaluator: Evaluator) -> None:
+def test_a_suspected_clot_is_seen_today_not_a_physiotherapy_booking(evaluator: Evaluator) -> None:
     result, plan = _evaluate(evaluator, _with_flags(["calf_swelling_warmth"]))
     text = result["recommendations"][0]["do"]
-    assert "today" in text and "doctor" in text and "physiotherapist" not in text
-    assert result["summary"]["headline"] == "RED: see a doctor today, no training until then"
+    assert "today" in text and "the emergency department or a doctor" in text and "physiotherapist" not in text
+    assert "call the emergency number" in text and "Do not massage" in text
+    assert result["summary"]["headline"] == "RED: see the emergency department today, no training until then"
+    assert [rec["adjustment"] for rec in result["recommendations"]] == ["refer-to-clinician"]
+    assert result["unknown"] == []
     assert not [s for day in plan["days"] for s in day["sessions"]]
 
 

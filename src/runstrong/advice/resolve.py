@@ -209,9 +209,10 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
         given[REFERRAL].params["site"] = sites
         referral = _referral(knowledge, given[REFERRAL], flags, sites)
         referred = {part for site in sites for part in knowledge.site_parts(site)}
-        held = ("suppress", "away_from_site") if referral.meanwhile == "nothing" else ("suppress",)
+        # nothing continues until an emergency or same-day assessment: no other advice beside it
+        held = ("suppress", "away_from_site", "keep") if referral.meanwhile == "nothing" else ("suppress",)
         for rec in given.values():
-            if rec.adjustment.with_referral in held:
+            if rec.adjustment.id != REFERRAL and rec.adjustment.with_referral in held:
                 _suppress(rec, REFERRAL, "held back by the referral until the athlete has been assessed")
     for rec in given.values():
         needs = rec.adjustment.applies_when

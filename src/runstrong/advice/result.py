@@ -127,11 +127,22 @@ def referral_document(ruleset: RuleSet, advice: Advice) -> dict[str, Any] | None
     }
 
 
+def _could_change(advice: Advice, unknown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The unknown fields that could still change this advice: under a referral within the week
+    only what could add a referral, and nothing beside an emergency or same-day one (the athlete is
+    seen today, and nothing more is scheduled)."""
+    if advice.referral is None:
+        return unknown
+    if advice.referral.urgency in ("emergency", "same_day"):
+        return []
+    return [entry for entry in unknown if entry["could_change"] == "referral"]
+
+
 def build_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
     """The full result: status, recommendations, suppressed, unknown, fired, ruleset."""
     advice = resolve_advice(ruleset, evaluation)
     ordered = advice.recommendations
-    unknown = unknown_fields(ruleset, evaluation)
+    unknown = _could_change(advice, unknown_fields(ruleset, evaluation))
     wording = Wording(ruleset, advice)
     dose_context = context(ruleset.knowledge, advice, dict(evaluation.snapshot))
     skip = left_out(ruleset.knowledge, dict(evaluation.snapshot))
@@ -202,6 +213,6 @@ def brief_result(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
         },
         "suppressed": [rec.adjustment.id for rec in advice.suppressed],
         "fired": evaluation.fired_rule_ids,
-        "unknown": len(unknown_fields(ruleset, evaluation)),
+        "unknown": len(_could_change(advice, unknown_fields(ruleset, evaluation))),
         "ruleset": ruleset.digest,
     }

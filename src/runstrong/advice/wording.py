@@ -7,13 +7,14 @@ from typing import Any
 
 from runstrong.advice.because import words
 from runstrong.advice.resolve import REFERRAL, Advice, Recommendation, Referral
+from runstrong.rules.referral_model import URGENCIES
 from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.util.memo import PerObject, remembered, value_key
 
 #: What stopping all loading of a site means, for the referral's instruction.
 STOP_EXAMPLES = {
     "lower_limb": (
-        "no squats, lunges, calf raises, hopping or jumping, and no stretching or foam rolling of the painful area"
+        "no squats, lunges, calf raises, hopping or jumping, and no stretching or foam rolling of the injured area"
     ),
     "lower_leg": "no calf raises, hopping, jumping, lower-leg stretching or foam rolling",
 }
@@ -62,13 +63,13 @@ def _join(words: list[str], last: str) -> str:
 
 def assessor_words(knowledge: KnowledgeBase, referral: Referral, flags: list[str] | None = None) -> str:
     """Who may see the athlete ("a sports physician or a doctor"), then who else should be
-    involved ("with a sports dietitian"), for the given flags (default: all of the referral's)."""
+    involved ("(with a sports dietitian)"), for the given flags (default: all of the referral's)."""
     entries, labels = knowledge.red_flags, knowledge.referral.assessors
     keys = flags if flags is not None else list(referral.flags)
     first = dict.fromkeys(who for f in keys for who in entries[f].assessors) or dict.fromkeys(referral.assessors)
     also = dict.fromkeys(who for f in keys for who in entries[f].also if who not in first)
     text = _join([labels.get(who, who.replace("_", " ")) for who in first], "or")
-    return text + (f", with {_join([labels.get(w, w) for w in also], 'and')}" if also else "")
+    return text + (f" (with {_join([labels.get(w, w) for w in also], 'and')})" if also else "")
 
 
 def loading_words(knowledge: KnowledgeBase, sites: list[str]) -> str:
@@ -88,14 +89,19 @@ def _referral_instruction(knowledge: KnowledgeBase, advice: Advice, rec: Recomme
     sentences: list[str] = []
     for level in dict.fromkeys(entries[f].urgency for f in referral.flags):
         flags = [f for f in referral.flags if entries[f].urgency == level]
-        text = fill(
-            levels[level]["do"],
-            {
-                "flags": _join([entries[f].label for f in flags], "and"),
-                "assessors": assessor_words(knowledge, referral, flags),
-            },
-        )
-        sentences.append(text if not sentences else "Also: " + text[:1].lower() + text[1:])
+        values = {
+            "flags": _join([entries[f].label for f in flags], "and"),
+            "assessors": assessor_words(knowledge, referral, flags),
+        }
+        if not sentences:
+            sentences.append(fill(levels[level]["do"], values))
+        elif referral.urgency == URGENCIES[-1]:
+            sentences.append(
+                "Also: " + fill(levels[level]["do"], values)[:1].lower() + fill(levels[level]["do"], values)[1:]
+            )
+        else:  # the urgent visit can look at it too
+            sentences.append(fill(knowledge.referral.also, values))
+    sentences += list(dict.fromkeys(entries[f].advice for f in referral.flags if entries[f].advice))
     sites = _broadest(knowledge, list(referral.sites))
     meanwhile = knowledge.referral.meanwhile[referral.meanwhile]
     in_leg = bool({p for s in sites for p in knowledge.site_parts(s)} & knowledge.site_parts("lower_limb"))

@@ -35,6 +35,7 @@ RED_FLAG_SCHEMA = {
             "meanwhile": {"enum": list(MEANWHILE)},
             "clinician": _TEXT,
             "question": _TEXT,
+            "advice": _TEXT,
             "applies_to": applies_to_schema(),
             "includes": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
             "evidence": {"type": "array", "items": {"type": "string"}, "minItems": 1},
@@ -75,6 +76,7 @@ REFERRAL_SCHEMA = {
             "required": list(ASSESSORS),
             "additionalProperties": False,
         },
+        "also": _TEXT,
         "meanwhile": {
             "type": "object",
             "properties": {level: _LEVEL for level in MEANWHILE},
@@ -82,7 +84,7 @@ REFERRAL_SCHEMA = {
             "additionalProperties": False,
         },
     },
-    "required": ["urgency", "assessors", "meanwhile"],
+    "required": ["urgency", "assessors", "meanwhile", "also"],
     "additionalProperties": False,
 }
 
@@ -101,6 +103,7 @@ class RedFlag:
     meanwhile: str = "away_from_site"
     clinician: str = ""
     question: str = ""
+    advice: str = ""  # what the athlete does until seen, besides the meanwhile level
     applies_to: AppliesTo | None = None  # who the flag can apply to (the checklist asks no one else)
     evidence: tuple[str, ...] = ()
     includes: tuple[str, ...] = ()  # flags this finding stands for (a hot swollen joint: swelling, warmth)
@@ -113,6 +116,7 @@ class ReferralWords:
     urgency: dict[str, dict[str, str]] = field(default_factory=dict)
     assessors: dict[str, str] = field(default_factory=dict)
     meanwhile: dict[str, dict[str, str]] = field(default_factory=dict)
+    also: str = ""  # how a less urgent flag is named after a more urgent one
 
 
 def red_flags(data: dict[str, Any], applies: dict[str, AppliesTo]) -> dict[str, RedFlag]:
@@ -128,6 +132,7 @@ def red_flags(data: dict[str, Any], applies: dict[str, AppliesTo]) -> dict[str, 
             entry["meanwhile"],
             entry["clinician"],
             entry.get("question", ""),
+            " ".join(str(entry.get("advice", "")).split()),
             applies.get(key),
             tuple(entry["evidence"]),
             tuple(entry.get("includes") or ()),
@@ -143,6 +148,7 @@ def referral_words(data: dict[str, Any]) -> ReferralWords:
         {level: dict(words) for level, words in data["urgency"].items()},
         {who: entry["label"] for who, entry in data["assessors"].items()},
         {level: dict(words) for level, words in data["meanwhile"].items()},
+        " ".join(str(data["also"]).split()),
     )
 
 
