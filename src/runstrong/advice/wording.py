@@ -7,8 +7,8 @@ from typing import Any
 
 from runstrong.advice.because import words
 from runstrong.advice.resolve import REFERRAL, Advice, Recommendation, Referral
-from runstrong.rules.referral_model import URGENCIES
 from runstrong.rules.knowledge import KnowledgeBase
+from runstrong.rules.referral_model import URGENCIES
 from runstrong.util.memo import PerObject, remembered, value_key
 
 #: What stopping all loading of a site means, for the referral's instruction.
