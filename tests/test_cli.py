@@ -32,7 +32,7 @@ def test_recommend_json_has_the_contract_fields() -> None:
 
 def test_recommend_text_and_markdown_read_well() -> None:
     text = _run("recommend", HEALTHY).stdout
-    assert ("GREEN" in text and "Add load" in text) or "progress-load" in text
+    assert "GREEN" in text and "Add 5 %" in text
     markdown = _run("recommend", HEALTHY, "-f", "markdown").stdout
     assert markdown.startswith("# runner-017, 2026-11-24")
 

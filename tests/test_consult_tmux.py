@@ -96,5 +96,5 @@ def test_consultation_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> 
     screen = terminal.wait_for("EXIT=0")
     assert "Consultation complete after 9 answer(s)" in screen
     assert "GREEN: train as planned" in screen
-    assert "[progress-load]" in screen
+    assert "Add" in screen and "GP01" in screen  # the progression, and the rule behind it
     assert yaml.safe_load(saved.read_text())["wellbeing"] == {"sleep_h_avg_7d": 7.5}

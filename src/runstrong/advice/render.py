@@ -19,7 +19,7 @@ STATUS_WORDS = {
     "amber": "AMBER: ease off this week",
     "red": "RED: see a clinician",
 }
-#: How many unknown fields the text report names before pointing to the JSON.
+#: How many unknown fields the text report names before pointing to the explanation.
 UNKNOWN_SHOWN = 3
 WIDTH = 92
 
@@ -79,7 +79,9 @@ def _unknown_line(result: dict[str, Any]) -> list[str]:
         return []
     shown = "; ".join(u["label"] for u in unknown[:UNKNOWN_SHOWN])
     more = (
-        f" (and {len(unknown) - UNKNOWN_SHOWN} more: --format json lists all)" if len(unknown) > UNKNOWN_SHOWN else ""
+        f" (and {len(unknown) - UNKNOWN_SHOWN} more: runstrong explain lists them all)"
+        if len(unknown) > UNKNOWN_SHOWN
+        else ""
     )
     heading = (
         "Not known (it could add detail)" if result["status"] == "red" else "Not known, and it could change this advice"
@@ -101,8 +103,7 @@ def render_text(result: dict[str, Any]) -> str:
     recs = {rec["adjustment"]: rec for rec in result["recommendations"]}
     lines.append("Now:" if result["status"] == "red" else "This week:")
     for number, action in enumerate(summary["actions"], 1):
-        tag = f" [{action['adjustment']}]" if action["adjustment"] else ""
-        lines += _wrap(action["text"] + tag, f"{number}. ")
+        lines += _wrap(action["text"], f"{number}. ")
         rec = recs.get(action["adjustment"])
         if rec and rec["exercises"]:
             lines += _wrap("Exercises: " + _exercise_names(rec) + ".", "   ")
@@ -110,7 +111,7 @@ def render_text(result: dict[str, Any]) -> str:
     if groups["more"]:
         lines += ["", "Also this week:"]
         for rec in groups["more"]:
-            lines += _wrap(f"{rec['do']} [{rec['adjustment']}]", " - ")
+            lines += _wrap(rec["do"], " - ")
     if groups["every_session"]:
         text = " ".join(
             rec["do"].rstrip(".") + (f" ({_exercise_names(rec)})." if rec["exercises"] else ".")
@@ -122,8 +123,8 @@ def render_text(result: dict[str, Any]) -> str:
     heading, held = _held_back(result)
     if held:
         lines += ["", f"{heading} (runstrong explain says why):"]
-        for text, ids in held:
-            lines += _wrap(f"{text}. [{', '.join(ids)}]", " - ")
+        for text, _ in held:
+            lines += _wrap(f"{text}.", " - ")
     unknown = _unknown_line(result)
     if unknown:
         lines += ["", *unknown]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from runstrong.advice.because import because_text
+from runstrong.advice.because import because_text, join_words
 from runstrong.advice.resolve import INSUFFICIENT, REFERRAL, Advice, Recommendation
 from runstrong.advice.wording import fill, instruction, loading_words
 from runstrong.engine.records import Firing
@@ -15,6 +15,8 @@ MAX_ACTIONS = 3
 MAX_REASONS = 4
 #: Where a kept recommendation is listed, in reading order.
 GROUP_ORDER = ("now", "this_week", "every_session", "information")
+#: The groups whose advice is an action for this week (the summary's first three come from these).
+ACTION_GROUPS = ("now", "this_week")
 
 
 def because(ruleset: RuleSet, rec: Recommendation, text: Callable[[Firing], str] | None = None) -> list[str]:
@@ -79,9 +81,17 @@ def headline(advice: Advice, ruleset: RuleSet) -> str:
         return "AMBER: ease off this week"
     if advice.status == INSUFFICIENT:
         return "NOT ENOUGH INFORMATION to progress: hold the current load"
-    if any(rec.adjustment.direction == "increase" for rec in advice.recommendations):
+    increases = [rec.adjustment for rec in advice.recommendations if rec.adjustment.direction == "increase"]
+    if increases and all(a.id == "progress-load" for a in increases):
         return "GREEN: train as planned, and progress"
-    return "GREEN: train as planned"
+    if increases:
+        return f"GREEN: train as planned, and progress: {_lower(join_words([a.title for a in increases]))}"
+    changes = [rec for rec in advice.recommendations if rec.adjustment.group in ACTION_GROUPS]
+    return "GREEN: train, with the changes below" if changes else "GREEN: train as planned"
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _reasons(
@@ -112,7 +122,7 @@ def summary(
     ordered = sorted(
         advice.recommendations, key=lambda r: (GROUP_ORDER.index(r.adjustment.group), r.adjustment.priority)
     )
-    first = [rec for rec in ordered if rec.adjustment.group in ("now", "this_week")] or ordered
+    first = [rec for rec in ordered if rec.adjustment.group in ACTION_GROUPS] or ordered
     actions = first[:MAX_ACTIONS]
     return {
         "headline": headline(advice, ruleset),
