@@ -51,7 +51,7 @@ CASES: dict[str, tuple[dict[str, Any], str, set[str], str, str, Any]] = {
         {
             "symptoms": {
                 "sharp_joint_pain": [{"joint": "knee", "level": 8}],
-                "tendon": [{"site": "achilles", "pain_during_load": 7, "days_persisting": 20}],
+                "tendon": [{"site": "achilles", "pain_during_load": 7, "days_persisting": 20, "trend": "stable"}],
             }
         },
         "refer-to-clinician",
