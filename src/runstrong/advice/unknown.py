@@ -23,12 +23,16 @@ from runstrong.util.memo import PerObject
 
 def _ruled_out_check(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Callable[[dict[str, Any]], bool]:
     """Whether some test of a branch is on a known athlete value and fails (`is unknown` on a
-    known value fails; a comparison the value cannot take leaves the branch open), written out
-    as one generated function (`ValueTest.code`)."""
+    known value fails; an item of a known, empty list fails; a comparison the value cannot take
+    leaves the branch open), written out as one generated function (`ValueTest.code`)."""
     source = Source({"ABSENT": ABSENT})
     source.add(0, "def ruled_out(athlete):")
     source.add(1, "get = athlete.get")
     for leaf in leaves:
+        if isinstance(leaf, ItemMatch) and not leaf.negated:  # `item: X` on a known, empty list
+            source.add(1, f"if get({leaf.list!r}, ABSENT) == 0:")
+            source.add(2, "return True")
+            continue
         if not isinstance(leaf, Compare) or leaf.op == "is known":
             continue
         source.add(1, f"value = get({leaf.field!r}, ABSENT)")
