@@ -173,7 +173,7 @@ def test_an_achilles_consultation_in_the_browser_ends_with_recommends_advice(
     assert page.locator("nav.toolbar").is_hidden()  # the print stylesheet drops the toolbar
     pdf = page.pdf(format="A4")
     printed = len(re.findall(rb"/Type\s*/Page\b", pdf))
-    assert 1 <= printed <= 8  # a few printed pages
+    assert 1 <= printed <= 10  # a few printed pages (9 since what would change says each change in words)
 
 
 def test_the_red_flag_path_in_the_browser_ends_in_a_referral(server: str, page: Any, ruleset: RuleSet) -> None:

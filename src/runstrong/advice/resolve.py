@@ -16,6 +16,8 @@ from runstrong.rules.model import RuleSet, leaves
 from runstrong.rules.referral_model import MEANWHILE, URGENCIES, RedFlag
 
 REFERRAL = "refer-to-clinician"
+#: Why advice the referral holds back is not given (the cautions stand: the referral covers them).
+REFERRAL_HOLDS = "held back until the athlete has been assessed (the referral covers it)"
 INSUFFICIENT = "insufficient-data"
 #: How cautious each status is: advice may only move up this scale as a symptom worsens.
 STATUS_RANK = {"green": 0, INSUFFICIENT: 1, "amber": 2, "red": 3}
@@ -213,7 +215,7 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
         held = ("suppress", "away_from_site", "keep") if referral.meanwhile == "nothing" else ("suppress",)
         for rec in given.values():
             if rec.adjustment.id != REFERRAL and rec.adjustment.with_referral in held:
-                _suppress(rec, REFERRAL, "held back by the referral until the athlete has been assessed")
+                _suppress(rec, REFERRAL, REFERRAL_HOLDS)
     for rec in given.values():
         needs = rec.adjustment.applies_when
         judged = needs in ruleset.conclusions  # a rule set that cannot judge it keeps the advice
@@ -223,7 +225,8 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
     for rec in active:
         for overridden in rec.adjustment.overrides:
             if overridden in given:
-                _suppress(given[overridden], rec.adjustment.id, f"overridden by “{rec.adjustment.title}”")
+                reason = REFERRAL_HOLDS if rec.adjustment.id == REFERRAL else f"overridden by “{rec.adjustment.title}”"
+                _suppress(given[overridden], rec.adjustment.id, reason)
     for rec in sorted(given.values(), key=lambda r: r.adjustment.priority):
         if rec.suppressed_by:
             continue

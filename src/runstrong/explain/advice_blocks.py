@@ -4,11 +4,13 @@ what is not known. The engine's own notation is left to `--trace` and JSON."""
 
 from __future__ import annotations
 
-import re
+from functools import partial
 from typing import Any
 
+from runstrong.advice.because import join_words
+from runstrong.advice.resolve import REFERRAL
 from runstrong.explain.document import Block, Item
-from runstrong.explain.words import advice_effects, change_words
+from runstrong.explain.words import advice_effects, change_words, lower_first, referral_name
 from runstrong.snapshot.fields import field_label
 
 #: How many unknown fields are named before the rest is counted.
@@ -17,36 +19,47 @@ GROUP_TITLES = {"every_session": "Every session", "information": "Also"}
 
 
 def short_source(evidence: dict[str, Any]) -> str:
-    """`Silbernagel KG, Thomeé R, ... 2007;35(6)...` -> `Silbernagel et al. 2007 (grade C)`: the
-    first author and the year of the citation (its first words when it has no author)."""
-    citation = evidence["citation"]
-    year = re.search(r"\b(19|20)\d{2}\b", citation)
-    author = re.match(r"([A-ZÀ-Þ][\w'\-]+(?: [a-z]{1,3} [A-ZÀ-Þ][\w'\-]+)?) [A-ZÀ-Þ]{1,3}\b(,)?", citation)
-    if author:
-        name = author.group(1) + (" et al." if author.group(2) else "")
-    else:
-        name = " ".join(citation.strip('"').split()[:4]).rstrip(".,:") + "..."
-    return f"{name}{' ' + year.group(0) if year else ''} (grade {evidence['grade']})"
+    """A source in brief: its short label and grade (`Silbernagel & Crossley 2015 (grade C)`)."""
+    return f"{evidence['label']} (grade {evidence['grade']})"
 
 
 def _red_flag_line(doc: dict[str, Any]) -> str:
+    """The checklist's answer: the red flags reported that can apply to the athlete, in words."""
     flags = doc.get("red_flags")
     if flags is None:
         return "Red-flag checklist: not answered, so a referral cannot be ruled out."
     if not flags:
         return "Red-flag checklist: answered, none reported."
-    return "Red flags reported: " + ", ".join(flag.replace("_", " ") for flag in flags) + "."
+    return "Red flags reported: " + join_words([flag["label"] for flag in flags]) + "."
 
 
 def _names(ids: Any, titles: dict[str, str]) -> str:
-    """Adjustments by their titles (in lower case): `insert-deload` -> “insert a deload week”."""
-    return ", ".join(f"“{titles.get(name, name.replace('-', ' ')).lower()}”" for name in ids)
+    """Adjustments by their titles: `insert-deload` -> “insert a deload week”."""
+    return ", ".join(f"“{lower_first(titles.get(name, name.replace('-', ' ')))}”" for name in ids)
 
 
-def _whatif(whatif: dict[str, Any], titles: dict[str, str]) -> str:
-    changes = " and ".join(change_words(change, "athlete") for change in whatif["changes"])
-    effect = advice_effects(whatif["advice"], lambda ids: _names(ids, titles), "numbers")
-    return f"If {changes}: {'; '.join(effect) if effect else 'the advice would stay the same'} ({whatif['title']})."
+def _whatif_titles(whatif: dict[str, Any], titles: dict[str, str]) -> dict[str, str]:
+    """The titles to name a counterfactual's advice by: a referral by how soon and what for
+    (the one it gives, or else the one it drops)."""
+    before, after = whatif["advice"]["referral"]
+    referral = after if REFERRAL in whatif["advice"]["added"] or before is None else before
+    return {**titles, REFERRAL: referral_name(referral)} if referral else titles
+
+
+def _whatif_lines(changing: list[dict[str, Any]], titles: dict[str, str]) -> list[Item]:
+    """`If <changes>: <what it does to the advice> (<the rules it makes fire>).`; two entries
+    that say the same (the same changes, the same effect) are one line naming both rules."""
+    lines: dict[tuple[frozenset[str], str], tuple[str, list[str]]] = {}
+    for whatif in changing:
+        said = [change_words(change, "athlete") for change in whatif["changes"]]
+        effect = "; ".join(advice_effects(whatif["advice"], partial(_names, titles=_whatif_titles(whatif, titles))))
+        rules = lines.setdefault((frozenset(said), effect), (" and ".join(said), []))[1]
+        if whatif["title"] not in rules:
+            rules.append(whatif["title"])
+    return [
+        f"If {changes}: {effect or 'the advice would stay the same'} ({'; '.join(rules)})."
+        for (_, effect), (changes, rules) in lines.items()
+    ]
 
 
 def advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
@@ -97,8 +110,7 @@ def advice_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
             blocks.append(
                 block("p", "Each change was applied to a copy of the snapshot and checked by re-running the rules.")
             )
-            titles = doc.get("adjustment_titles", {})
-            blocks.append(block("ul", items=[_whatif(w, titles) for w in changing]))
+            blocks.append(block("ul", items=_whatif_lines(changing, doc.get("adjustment_titles", {}))))
         sources = {e["key"]: e for rec in doc["recommendations"] for e in rec["evidence"]}
         if sources and audience == "clinician":
             blocks.append(block("h2", "Sources"))

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from runstrong.advice.resolve import REFERRAL
 from runstrong.explain.advice_blocks import advice_blocks
 from runstrong.explain.document import Block, Item
-from runstrong.explain.words import condition_line, number, outcome_items, rule_trace_item, whatif_sentence
+from runstrong.explain.words import (
+    condition_line,
+    number,
+    outcome_items,
+    referral_name,
+    rule_trace_item,
+    whatif_sentence,
+)
 from runstrong.snapshot.fields import field_label
 
 
@@ -40,6 +48,11 @@ def _advice_blocks(doc: dict[str, Any], audience: str, trace: bool) -> list[Bloc
     return blocks
 
 
+def _title(doc: dict[str, Any], rec: dict[str, Any]) -> str:
+    """A recommendation's title; the referral's says how soon and what for (`Referral today: ...`)."""
+    return referral_name(doc["referral"]) if rec["adjustment"] == REFERRAL and doc["referral"] else rec["title"]
+
+
 def _trace_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
     """How each recommendation was reached, in the engine's own terms (`--trace`)."""
     fired = {rule["rule"]: rule for rule in doc["fired"]}
@@ -47,7 +60,7 @@ def _trace_blocks(doc: dict[str, Any], audience: str) -> list[Block]:
     for rec in doc["recommendations"]:
         params = f" ({number(rec['params'])})" if rec["params"] else ""
         blocks.append(
-            Block("h2", f"{rec['title']}{params}" + ("" if audience == "athlete" else f" [{rec['adjustment']}]"))
+            Block("h2", f"{_title(doc, rec)}{params}" + ("" if audience == "athlete" else f" [{rec['adjustment']}]"))
         )
         if audience == "athlete":
             blocks.append(Block("p", rec["practice"]))

@@ -55,9 +55,26 @@ DERIVED_SOURCES: dict[str, list[tuple[str, str]]] = {
 DERIVED_ITEM_SOURCES = {("symptoms.tendon", "next_morning_above_baseline"): ("pain_next_morning", "pain_baseline")}
 
 
+#: Operators that bound a number on one side.
+BOUND_OPS = ("<", "<=", ">", ">=")
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Where a changed field starts to make its condition hold: `op value` (`> 5`, `>= 1`), in
+    the changed field's own unit; every value past it does (the condition is a half-line)."""
+
+    op: str
+    value: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"op": self.op, "value": self.value}
+
+
 @dataclass(frozen=True)
 class Change:
-    """One field set to a new value (`now` is None when the field was unknown)."""
+    """One field set to a new value (`now` is None when the field was unknown); `bound` says
+    which values of the field would do as well, when they lie past one boundary."""
 
     path: str
     now: Any
@@ -65,6 +82,7 @@ class Change:
     condition: str
     via: str | None = None
     threshold: dict[str, Any] | None = None
+    bound: Bound | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = {
@@ -78,6 +96,8 @@ class Change:
             data["via"] = self.via
         if self.threshold:
             data["threshold"] = self.threshold
+        if self.bound:
+            data["bound"] = self.bound.as_dict()
         return data
 
 
@@ -133,7 +153,7 @@ def apply_changes(snapshot: Snapshot, changes: list[dict[str, Any]] | list[Chang
 
 
 def _resolution(spec: FieldSpec, now: Any) -> float:
-    if spec.kind == INTEGER or "reps" in spec.path or spec.unit == "reps":
+    if whole_steps(spec):
         return 1.0
     decimals = 1
     if isinstance(now, float):
@@ -175,3 +195,39 @@ def nearest_value(spec: FieldSpec, start: float, holds: Callable[[float], bool])
         if best is None or abs(value - start) < abs(best - start):
             best = value
     return best
+
+
+def whole_steps(spec: FieldSpec) -> bool:
+    """Whether the field moves in whole steps (counts, reps): its values are whole numbers."""
+    return spec.kind == INTEGER or "reps" in spec.path or spec.unit == "reps"
+
+
+def threshold_bound(spec: FieldSpec, op: str | None, limit: Any) -> Bound | None:
+    """`field op limit` as a bound of the field (None unless a one-sided comparison with a
+    number); on a whole-step field a strict bound becomes the whole number past it (`> 0`: `>= 1`)."""
+    if op not in BOUND_OPS or isinstance(limit, bool) or not isinstance(limit, (int, float)):
+        return None
+    if whole_steps(spec) and op == ">":
+        return Bound(">=", math.floor(limit) + 1)
+    if whole_steps(spec) and op == "<":
+        return Bound("<=", math.ceil(limit) - 1)
+    return Bound(op, limit)
+
+
+def moved_bound(
+    spec: FieldSpec, op: str | None, start: float, value: float, holds: Callable[[float], bool]
+) -> Bound | None:
+    """The bound of a field moved from `start` (where `holds` fails) to `value` (where it holds)
+    to make a derived value pass a comparison `op`: the point in between where it starts to hold
+    (found by bisection; a whole-step field's first whole value), strict when `op` is."""
+    if op not in BOUND_OPS or value == start or holds(start):
+        return None
+    upward = value > start
+    if whole_steps(spec):
+        return Bound(">=" if upward else "<=", value)
+    fails, passes = float(start), float(value)
+    for _ in range(_SEARCH_STEPS):
+        middle = (fails + passes) / 2
+        fails, passes = (fails, middle) if holds(middle) else (middle, passes)
+    strict = op in ("<", ">")
+    return Bound((">" if strict else ">=") if upward else ("<" if strict else "<="), round(passes, 6))

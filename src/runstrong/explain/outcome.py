@@ -52,15 +52,20 @@ def operand_text(operand: Any) -> str:
     return str(operand)
 
 
+def folded_op(compare: Compare) -> str | None:
+    """The comparison's operator with `not` folded in (None when it cannot be folded)."""
+    if not compare.negated:
+        return compare.op
+    return _NEGATED_WORDS.get(compare.op)
+
+
 def compare_text(compare: Compare) -> str:
     """The comparison as a rule author would write it (`not` folded into the operator)."""
     if compare.op.startswith("is "):
         return f"{compare.field} {compare.op}"
-    op = compare.op
-    if compare.negated:
-        if op not in _NEGATED_WORDS:
-            return f"not {compare.field} {op} {operand_text(compare.operand)}"
-        op = _NEGATED_WORDS[op]
+    op = folded_op(compare)
+    if op is None:
+        return f"not {compare.field} {compare.op} {operand_text(compare.operand)}"
     return f"{compare.field} {op} {operand_text(compare.operand)}"
 
 

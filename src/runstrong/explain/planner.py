@@ -7,8 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from runstrong.explain.changes import DERIVED_ITEM_SOURCES, DERIVED_SOURCES, Change, get_path, nearest_value, set_path
-from runstrong.explain.outcome import FALSE, TRUE, UNKNOWN, compare_outcome, compare_text, threshold_info
+from runstrong.explain.changes import (
+    DERIVED_ITEM_SOURCES,
+    DERIVED_SOURCES,
+    Bound,
+    Change,
+    get_path,
+    moved_bound,
+    nearest_value,
+    set_path,
+    threshold_bound,
+)
+from runstrong.explain.outcome import FALSE, TRUE, UNKNOWN, compare_outcome, compare_text, folded_op, threshold_info
 from runstrong.explain.whynot import Facts
 from runstrong.rules.compiler import compare_predicate, resolve
 from runstrong.rules.conditions import Compare, Concluded, ItemMatch, Leaf
@@ -89,15 +99,24 @@ class Planner:
                     derived = self._derived_value(leaf.field, source, value)
                     return derived is not None and bool(predicate(derived))
 
-                value = nearest_value(catalogue().scalars[source], now if now is not None else other, holds)
+                start, source_spec = now if now is not None else other, catalogue().scalars[source]
+                value = nearest_value(source_spec, start, holds)
                 if value is not None:
-                    return Change(source, now, value, text, leaf.field, threshold)
+                    bound = moved_bound(source_spec, folded_op(leaf), start, value, holds)
+                    return Change(source, now, value, text, leaf.field, threshold, bound)
             return None
         now = get_path(self.snapshot, leaf.field)
         if (now is None and not unknown_ok) or (now is not None and leaf.field in WHO):
             return None  # a known sex or age is who the athlete is, not a lever
         value = self.fill_value(spec, leaf, now)
-        return None if value is None else Change(leaf.field, now, value, text, None, threshold)
+        bound = self.bound(spec, leaf)
+        return None if value is None else Change(leaf.field, now, value, text, None, threshold, bound)
+
+    def bound(self, spec: FieldSpec, leaf: Compare) -> Bound | None:
+        """Which values of a number field pass `leaf`: those past its threshold."""
+        if spec.kind not in (NUMBER, INTEGER):
+            return None
+        return threshold_bound(spec, folded_op(leaf), resolve(self.ruleset, leaf.operand))
 
     def fill_value(self, spec: FieldSpec, leaf: Compare, now: Any) -> Any:
         """A value of the field that passes `leaf`, nearest to `now` for numbers."""
@@ -177,25 +196,23 @@ class Planner:
                 return None
             predicate = compare_predicate(self.ruleset, compare)
             raw = {k: v for k, v in item.items() if k not in ("list", "index", compare.field)}
-            value = nearest_value(
-                specs[field_name],
-                now if now is not None else base,
-                lambda x: predicate(derive_item(leaf.list, {**raw, field_name: x}).get(compare.field)),
-            )
-            return (
-                None
-                if value is None
-                else Change(f"{leaf.list}[{index}].{field_name}", now, value, text, compare.field, threshold)
-            )
+
+            def holds(x: float) -> bool:
+                return bool(predicate(derive_item(leaf.list, {**raw, field_name: x}).get(compare.field)))
+
+            start = now if now is not None else base
+            value = nearest_value(specs[field_name], start, holds)
+            if value is None:
+                return None
+            bound = moved_bound(specs[field_name], folded_op(compare), start, value, holds)
+            path = f"{leaf.list}[{index}].{field_name}"
+            return Change(path, now, value, text, compare.field, threshold, bound)
         now = item.get(compare.field)
         if now is None and not unknown_ok:
             return None
         value = self.fill_value(spec, compare, now)
-        return (
-            None
-            if value is None
-            else Change(f"{leaf.list}[{index}].{compare.field}", now, value, text, None, threshold)
-        )
+        path = f"{leaf.list}[{index}].{compare.field}"
+        return None if value is None else Change(path, now, value, text, None, threshold, self.bound(spec, compare))
 
     def new_item(self, leaf: ItemMatch) -> list[Change] | None:
         """An unknown list given one item that matches `leaf`."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from runstrong.advice.because import value_words
 from runstrong.advice.result import build_result
 from runstrong.engine.evaluator import Evaluator
 from runstrong.engine.records import Evaluation, Firing
@@ -23,17 +24,33 @@ from runstrong.snapshot.facts import UNKNOWN_KEY
 
 
 def evidence_list(ruleset: RuleSet, keys: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
-    """Evidence keys with their grade, citation and finding."""
+    """Evidence keys with their grade, citation, short label and finding."""
     evidence = ruleset.knowledge.evidence
     return [
         {
             "key": key,
             "grade": evidence[key].grade,
             "citation": evidence[key].citation,
+            "label": evidence[key].label,
             "finding": " ".join(evidence[key].finding.split()),
         }
         for key in keys
     ]
+
+
+def reported_red_flags(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, str]] | None:
+    """The red flags the snapshot reports, each with its label (None: the checklist was not
+    answered), leaving out a flag whose `applies_to` the athlete's known sex or age rules out."""
+    flags = evaluation.snapshot.get("symptoms", {}).get("red_flags")
+    if flags is None:
+        return None
+    knowledge = ruleset.knowledge
+
+    def applies(flag: str) -> bool:
+        applies_to = knowledge.red_flags[flag].applies_to if flag in knowledge.red_flags else None
+        return applies_to is None or not applies_to.excludes(evaluation.athlete)
+
+    return [{"flag": flag, "label": value_words(knowledge, "red_flags", flag)} for flag in flags if applies(flag)]
 
 
 def rule_summary(ruleset: RuleSet, rule: Rule) -> dict[str, Any]:
@@ -227,7 +244,10 @@ def trace(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
             key: rec[key]
             for key in ("adjustment", "title", "direction", "do", "because", "group", "params", "practice", "exercises")
         }
-        | {"rules": [r["id"] for r in rec["rules"]], "evidence": rec["evidence"]}
+        | {
+            "rules": [r["id"] for r in rec["rules"]],
+            "evidence": evidence_list(ruleset, [e["key"] for e in rec["evidence"]]),
+        }
         for rec in result["recommendations"]
     ]
     giving = {rule_id: ruleset.rule(rule_id).adjustments for rule_id in evaluation.fired_rule_ids}
@@ -245,7 +265,8 @@ def trace(ruleset: RuleSet, evaluation: Evaluation) -> dict[str, Any]:
         **_header(result, "trace"),
         "summary": result["summary"],
         "missing": result["unknown"],
-        "red_flags": evaluation.snapshot.get("symptoms", {}).get("red_flags"),
+        "red_flags": reported_red_flags(ruleset, evaluation),
+        "referral": result["referral"],
         "recommendations": recommendations,
         "suppressed": suppressed,
         "conclusions": [

@@ -13,35 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from runstrong.advice.resolve import resolve_advice
 from runstrong.engine.evaluator import Evaluator, fields_used
 from runstrong.engine.records import Evaluation
+from runstrong.explain.advice_diff import advice_change
 from runstrong.explain.changes import MAX_TRIES, apply_changes
 from runstrong.explain.planner import MAX_CHAIN, Candidate, Planner, cost, plan_branch
 from runstrong.explain.whynot import Facts
 from runstrong.rules.compiler import branches, normal_form
-from runstrong.rules.model import Rule, RuleSet
+from runstrong.rules.model import Rule
 from runstrong.snapshot.facts import UNKNOWN_KEY
 from runstrong.snapshot.validation import validation_problems
-
-
-def advice_change(ruleset: RuleSet, before: Evaluation, after: Evaluation) -> dict[str, Any]:
-    """How the advice differs between two evaluations: status and adjustments added/removed."""
-    old, new = resolve_advice(ruleset, before), resolve_advice(ruleset, after)
-    old_params = {r.adjustment.id: r.params for r in old.recommendations}
-    new_params = {r.adjustment.id: r.params for r in new.recommendations}
-    params = {
-        adjustment: {"from": old_params[adjustment], "to": new_params[adjustment]}
-        for adjustment in old_params
-        if adjustment in new_params and old_params[adjustment] != new_params[adjustment]
-    }
-    return {
-        "status": [old.status, new.status],
-        "added": [a for a in new_params if a not in old_params],
-        "removed": [a for a in old_params if a not in new_params],
-        "params": params,
-        "changes_advice": old.status != new.status or set(old_params) != set(new_params) or bool(params),
-    }
 
 
 class WhatIf:

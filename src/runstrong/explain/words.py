@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from runstrong.advice.because import join_words
+from runstrong.advice.resolve import REFERRAL
 from runstrong.explain.document import Item
 from runstrong.snapshot.fields import field_label
 
@@ -29,11 +31,32 @@ def number(value: Any) -> str:
     return str(value)
 
 
+def singular(unit: str) -> str:
+    """The unit of one: `times` -> `time`, `injuries` -> `injury` (units that are not a plural
+    word, such as `km`, `h` or `sessions/week`, stay as they are)."""
+    if len(unit) < 3 or not unit.isalpha() or not unit.endswith("s"):
+        return unit
+    return unit[:-3] + "y" if unit.endswith("ies") else unit[:-1]
+
+
 def with_unit(value: Any, unit: str) -> str:
     text = number(value)
     if not unit or value is None or isinstance(value, (bool, list, dict)):
         return text
+    if value == 1:
+        unit = singular(unit)
     return f"{text}{unit}" if unit.startswith("/") or unit == "%" else f"{text} {unit}"
+
+
+#: A bound in words, for amounts and (`/10`, `/5`) for scores.
+BOUND_WORDS = {">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
+SCORE_BOUND_WORDS = {">": "above", ">=": "at least", "<": "below", "<=": "at most"}
+
+
+def bound_words(bound: dict[str, Any], unit: str) -> str:
+    """`{op: >, value: 14}` in days -> `more than 14 days`; on a score, `above 5/10`."""
+    words = SCORE_BOUND_WORDS if unit.startswith("/") else BOUND_WORDS
+    return f"{words[bound['op']]} {with_unit(bound['value'], unit)}"
 
 
 def threshold_words(threshold: dict[str, Any] | None, audience: str) -> str:
@@ -123,25 +146,77 @@ def rule_trace_item(rule: dict[str, Any], audience: str) -> Item:
 
 
 def change_words(change: dict[str, Any], audience: str = "coach") -> str:
-    """'X were Y (now Z, so that <condition>)'; in plain words for the athlete."""
+    """'X were Y (now Z, so that <condition>)'; in plain words for the athlete. Y is the
+    boundary past which the condition holds (`more than 14 days`) when there is one."""
     name = field_label(change["path"]) if audience == "athlete" else change["path"]
     if isinstance(change["to"], list):
         return f"{name} included {number(change['to'])} (now unknown)"
-    now = with_unit(change["now"], change.get("unit", ""))
-    to = with_unit(change["to"], change.get("unit", ""))
+    unit = change.get("unit", "")
+    now = with_unit(change["now"], unit)
+    to = bound_words(change["bound"], unit) if change.get("bound") else with_unit(change["to"], unit)
     plain_words = audience == "athlete" or not (change.get("via") or "$" in change["condition"])
     return f"{name} were {to} (now {now}{'' if plain_words else ', so that ' + change['condition']})"
 
 
-def advice_effects(advice: dict[str, Any], names: Callable[[Any], str], params_word: str = "params") -> list[str]:
-    """What a verified change does to the advice: adds, drops, changes the params of, status."""
+def lower_first(title: str) -> str:
+    """A title inside a sentence: its first letter in lower case, unless it starts with an
+    acronym (`Insert a deload week` -> `insert a deload week`; `ITB ...` stays)."""
+    first = title.split(" ", 1)[0]
+    return title if len(first) > 1 and first.isupper() else title[:1].lower() + title[1:]
+
+
+def referral_name(referral: dict[str, Any]) -> str:
+    """A referral (the result's `referral`) named by how soon and what for: `Referral today: a
+    swollen, warm calf`."""
+    flags = join_words([flag["label"] for flag in referral["flags"]])
+    return f"Referral {referral['when']}" + (f": {flags}" if referral["flags"] else "")
+
+
+def _listed(values: list[str]) -> str:
+    return "; ".join(values)
+
+
+def detail_words(detail: dict[str, Any], names: Callable[[Any], str]) -> str:
+    """What one change to kept advice does, in words: `changes how much to cut working loads in
+    “reduce gym load” (20 % -> 30 %)`, `gives “hold progression” another reason (...)`,
+    `adds a limp to the referral`."""
+    whose = "the referral" if detail["adjustment"] == REFERRAL else names([detail["adjustment"]])
+    if "from" in detail:
+        what = "how soon the athlete should be seen" if detail["param"] == "urgency" else f"{detail['name']} in {whose}"
+        return f"changes {what} ({detail['from']} -> {detail['to']})"
+    added, removed = detail["added"], detail["removed"]
+    parts = []
+    if detail["param"] == "reason":  # a reason given is the rule's, named with the line
+        if added:
+            parts.append(f"gives {whose} {'another reason' if len(added) == 1 else 'more reasons'}")
+        if removed:
+            parts.append(f"takes {'a reason' if len(removed) == 1 else 'reasons'} from {whose} ({_listed(removed)})")
+    elif detail["param"] == "site":
+        if added:
+            parts.append(f"extends {whose} to {join_words(added)}")
+        if removed:
+            parts.append(f"takes {join_words(removed)} out of {whose}")
+    else:
+        if added:
+            parts.append(f"adds {join_words(added)} to {whose}")
+        if removed:
+            parts.append(f"takes {join_words(removed)} out of {whose}")
+    return "; ".join(parts)
+
+
+def advice_effects(advice: dict[str, Any], names: Callable[[Any], str]) -> list[str]:
+    """What a verified change does to the advice: adds, drops, what it changes in the advice
+    kept (in words, never as `params`), status."""
     effect = []
     if advice["added"]:
         effect.append(f"adds {names(advice['added'])}")
     if advice["removed"]:
         effect.append(f"drops {names(advice['removed'])}")
-    if advice["params"]:
-        effect.append(f"changes the {params_word} of {names(advice['params'])}")
+    effect += [detail_words(detail, names) for detail in advice["details"]]
+    described = {detail["adjustment"] for detail in advice["details"]}
+    unsaid = [adjustment for adjustment in advice["params"] if adjustment not in described]
+    if unsaid:
+        effect.append(f"changes the details of {names(unsaid)}")
     if advice["status"][0] != advice["status"][1]:
         effect.append(f"status {advice['status'][0]} -> {advice['status'][1]}")
     return effect

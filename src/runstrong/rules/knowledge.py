@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from runstrong.rules.applicability import applies_to_schema, entries_applies_to, field_problems
+from runstrong.rules.citations import citation_label
 from runstrong.rules.exercises import EXERCISE_SCHEMA, POSITIONS_SCHEMA, Exercise, parse_exercise
 from runstrong.rules.phase_schema import TEMPLATE
 from runstrong.rules.programming import (
@@ -64,7 +65,13 @@ _RANGE = {
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "evidence": _entries(
-        {"citation": _TEXT, "finding": _TEXT, "grade": {"enum": GRADES}, "verified": {"type": "boolean"}},
+        {
+            "short": _TEXT,
+            "citation": _TEXT,
+            "finding": _TEXT,
+            "grade": {"enum": GRADES},
+            "verified": {"type": "boolean"},
+        },
         ["citation", "finding", "grade", "verified"],
     ),
     "thresholds": _entries(
@@ -144,6 +151,12 @@ class Evidence:
     finding: str
     grade: str
     verified: bool
+    short: str = ""  # the short name of an organisation that is the author (`NICE`)
+
+    @property
+    def label(self) -> str:
+        """The source in a few whole words: `Silbernagel & Crossley 2015`, `NICE 2020`."""
+        return citation_label(self.citation, self.short, self.key)
 
 
 @dataclass(frozen=True)
@@ -312,7 +325,10 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
         raise RuleSetError(problems)
     return KnowledgeBase(
         directory=directory,
-        evidence={k: Evidence(k, v["citation"], v["finding"], v["grade"], v["verified"]) for k, v in ev.items()},
+        evidence={
+            k: Evidence(k, v["citation"], v["finding"], v["grade"], v["verified"], v.get("short", ""))
+            for k, v in ev.items()
+        },
         thresholds={
             k: Threshold(
                 k,
