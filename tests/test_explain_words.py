@@ -262,7 +262,7 @@ def test_a_red_flag_that_cannot_apply_is_not_listed_as_reported(evaluator: Evalu
         (
             "SW07",
             "nine-low-days-steady-volume",
-            "Referral this week: low mood for a week or more that training load does not explain",
+            "Referral this week: low mood for a week or more",
         ),
     ],
 )
