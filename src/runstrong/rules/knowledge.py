@@ -267,7 +267,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     )
     pr_file, pr = loaded["programming"]
     problems += programming_problems(
-        pr_file, pr, {"evidence key": ev, "adjustment": ad, "exercise": ex, "threshold": th}
+        pr_file, pr, {"evidence key": ev, "adjustment": ad, "exercise": ex, "threshold": th, "site": si}
     )
     _, referral = loaded["referral"]
     fi_file, fi = loaded["fields"]
