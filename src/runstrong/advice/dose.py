@@ -339,5 +339,5 @@ def _anchor(ctx: Context, change: float | None, rir: tuple[int, int | None] | No
         return f"{ctx.load_base}, {feel}" if feel else ctx.load_base
     if change < 0:
         return f"{ctx.load_base} {change:g} %" + (f", should feel like {feel}" if feel else "")
-    when = f" {ctx.load_when} (else {ctx.load_base})" if ctx.load_when else ""
+    when = f" {ctx.load_when} (else the same)" if ctx.load_when else ""
     return f"{ctx.load_base} +{change:g} %{when}" + (f", {feel}" if feel else "")

@@ -115,7 +115,7 @@ def _advised(knowledge: KnowledgeBase, advice: Advice) -> tuple[dict[str, str], 
         elif effects.get("load") == "hold" and load is None:
             load = 0
         elif effects.get("load") == "up" and percent is not None and load is None:
-            load, when = percent, "on the lifts where you beat the target reps by 1-2 in your last two sessions"
+            load, when = percent, "where you beat the target reps by 1-2 in your last two sessions"
         slow = slow or effects.get("tempo") == "slow_eccentric"
     return goals, deload, load, when, slow
 

@@ -81,6 +81,9 @@ def _mark(week: Week, rec: Recommendation, present: list[str]) -> list[Holding]:
     """Rehab work already in the week is the advice's: marked so, never swapped away; where it is."""
     found: list[Holding] = []
     for key in present:
+        for entry in [i for i in week.daily if i.key == key]:
+            entry.because.append(rec.adjustment.id)
+            found.append(Holding(rec.adjustment.id, key, f"{entry.name} kept"))
         for session in [s for s in week.ordered() if key in {i.key for i in s.main}]:
             for entry in session.main:
                 if entry.key == key:

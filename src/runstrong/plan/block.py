@@ -75,6 +75,8 @@ def _status_why(ruleset: RuleSet, advice: Advice, before: str, result: dict[str,
         return "GREEN: a planned deload week, the block's rhythm, not a sign to ease off"
     if result["status"] == before:
         return ""
+    if result["status"] == "green":
+        return f"GREEN (was {before.upper()}): nothing this week calls for caution"
     cautious = [r for r in advice.recommendations if r.adjustment.direction == "decrease"] or advice.recommendations
     reasons = []
     for rec in cautious[:2]:

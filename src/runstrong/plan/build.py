@@ -14,7 +14,7 @@ from runstrong.engine.records import Evaluation
 from runstrong.plan import added, effects, schedule
 from runstrong.plan.athlete import dates, who
 from runstrong.plan.carry import Carry
-from runstrong.plan.choose import week_filters
+from runstrong.plan.choose import Filters, week_filters
 from runstrong.plan.coverage import coverage
 from runstrong.plan.jumping import jumping, power_work
 from runstrong.plan.lighten import lighten
@@ -65,7 +65,8 @@ def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, car
     filters = week_filters(knowledge, advice, athlete.leave_out, unloaded_only=meanwhile(advice) == "reduced")
     if carry.projected and (_holds_new(advice) or ctx.deload_pct is not None):
         filters.known_only = carry.known
-    week = build_week(knowledge, snapshot, advice.status, ctx, filters, athlete, carry.known)
+    usual = Filters(leave_out=athlete.leave_out, known_only=filters.known_only)
+    week = build_week(knowledge, snapshot, advice.status, ctx, usual, athlete, carry.known)
     if meanwhile(advice) is None:
         week.notes += athlete.notes
     effects.referral(knowledge, week, advice, ctx, filters)
@@ -103,7 +104,7 @@ def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, car
     for rec in advice.recommendations:
         if rec.adjustment.id not in done:
             week.applied_effect(rec.adjustment.id, "nothing to change in the gym week (see the advice)")
-    week.constraints = schedule.check(week, rules)
+    week.constraints = [] if meanwhile(advice) else schedule.check(week, rules)
     return week
 
 

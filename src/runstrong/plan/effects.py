@@ -160,10 +160,14 @@ def swaps(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, fi
         week.applied.append(Applied(rec.adjustment.id, clauses or [["nothing in the week needed a swap"]]))
     for session in week.sessions:
         for old in list(session.main):
-            why = filters.why_not(knowledge, old.key)
+            advised = old.rehab or bool(old.swap_for)
+            stacks = "" if advised else filters.provokes(knowledge, old.key)
+            why = filters.why_not(knowledge, old.key) or (f"it would stack on “{stacks}”" if stacks else "")
             if why or (stop_jumping and old.jumping):
                 session.main.remove(old)
-                session.notes.append(f"{old.name} left out: {why or 'no jumping this week'}")
+                instead = [] if old.jumping else fill(knowledge, ctx, week, session, [old.slot], filters)
+                also = f"; {instead[0].name} instead" if instead else ""
+                session.notes.append(f"{old.name} left out: {why or 'no jumping this week'}{also}")
         refill(knowledge, week, session, ctx, filters)
 
 

@@ -89,15 +89,20 @@ def _lines(result: dict[str, Any], md: bool) -> list[str]:
     bullet = "- " if md else "  "
     phase = str(result["phase"]).replace("_", " ")
     source = "planned week" if result["source"] == "planned" else "template"
+    first, last = result["days"][0], result["days"][-1]
+    span = f"{day_words(first)} to {day_words(last)}"
+    if result.get("no_training"):
+        return [
+            f"{'# ' if md else ''}Gym week for {result['athlete_id']} ({span}): {result['status'].upper()}",
+            "",
+            "No gym and no running until a clinician has assessed you: runstrong recommend says who to see and "
+            "how soon.",
+        ]
     out = [
-        f"{'# ' if md else ''}Gym week for {result['athlete_id']} (7 days from {result['date']}): "
+        f"{'# ' if md else ''}Gym week for {result['athlete_id']} ({span}): "
         f"{result['status'].upper()}, {phase}, from the {source}",
         "",
     ]
-    if result.get("no_training"):
-        effect = next((a["effect"] for a in result["applied"]), "")
-        out += [f"No gym and no running: {effect}; the advice (runstrong recommend) says who to see and how soon."]
-        return out
     if result["daily"]:
         out += [f"{head}Every day, at home", ""] if md else ["Every day, at home:"]
         out += [f"{bullet}{dose_text(e)}" for e in result["daily"]]

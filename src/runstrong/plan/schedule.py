@@ -99,7 +99,7 @@ def place(week: Week, rules: Rules, lighten: Callable[[Session, str], None]) -> 
         if heavy:
             fewest = min(_free_days(week, s, rules) for s in heavy)
             stuck = [s for s in heavy if _free_days(week, s, rules) == fewest]
-            session = min(stuck, key=lambda s: (not s.extra, _rehab(s), _weight(s)))
+            session = min(stuck, key=lambda s: (not s.extra, _rehab(s), _stays(week, s, rules), _weight(s)))
             lighten(session, _why_light(week, session, rules))
             continue
         session = min(week.sessions, key=lambda s: _free_days(week, s, rules))
@@ -117,6 +117,11 @@ def place(week: Week, rules: Rules, lighten: Callable[[Session, str], None]) -> 
 
 def _free_days(week: Week, session: Session, rules: Rules) -> int:
     return sum(not blocked(week, session, d, rules) for d in DAYS)
+
+
+def _stays(week: Week, session: Session, rules: Rules) -> bool:
+    """Its planned day may hold heavy leg work (so it need not move to stay heavy)."""
+    return bool(session.planned_day) and not blocked(week, session, session.planned_day, rules)
 
 
 def _rehab(session: Session) -> int:

@@ -54,7 +54,7 @@ def fill(
     taken = session.exercise_keys()
     added = []
     for slot in slots:
-        while key := pick(knowledge, week.phase, slot, session.intensity, filters, taken, (*week.known, *prefer)):
+        while key := pick(knowledge, week.phase, slot, session.intensity, filters, taken, (*prefer, *week.known)):
             taken.add(key)
             previous = usual or key in week.known
             entry = item(knowledge, ctx, key, part=session.part(), previous=previous)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runstrong.rules.phase_schema import MUSCLE_GROUPS
-from runstrong.rules.programming import EQUIPMENT, SLOTS
+from runstrong.rules.programming_schema import EQUIPMENT, SLOTS
 
 EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
 #: Positions an exercise takes that can provoke a painful tendon or a healing site: the heel

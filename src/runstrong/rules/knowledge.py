@@ -9,14 +9,9 @@ from typing import Any
 from runstrong.rules.applicability import applies_to_schema, entries_applies_to, field_problems
 from runstrong.rules.exercises import EXERCISE_SCHEMA, POSITIONS_SCHEMA, Exercise, parse_exercise
 from runstrong.rules.phase_schema import TEMPLATE
-from runstrong.rules.programming import (
-    PLAN_EFFECTS,
-    Programming,
-    goal_problems,
-    parse_programming,
-    programming_problems,
-)
-from runstrong.rules.programming import SCHEMA as PROGRAMMING_SCHEMA
+from runstrong.rules.programming import Programming, goal_problems, parse_programming, programming_problems
+from runstrong.rules.programming_schema import PLAN_EFFECTS
+from runstrong.rules.programming_schema import SCHEMA as PROGRAMMING_SCHEMA
 from runstrong.rules.referral_model import (
     RED_FLAG_SCHEMA,
     REFERRAL_SCHEMA,
