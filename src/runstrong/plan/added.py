@@ -223,9 +223,10 @@ def shortfall(week: Week, allowed: Callable[[Session, str], bool], extra: Callab
             holding.append(session)
         if len(holding) < per_week:
             names = " and ".join(i.name for i in items)
-            fit = {0: "none fits", 1: "only 1 fits"}.get(len(holding), f"{len(holding)} fit")
+            n = len(holding)
+            fit = f"{'none' if n == 0 else f'only {n}'} of the {per_week} sessions a week the dose asks for"
             week.leave_out(
                 rid,
-                f"{names}: {fit} of the {per_week} sessions a week the dose asks for, away from the hard runs "
-                "and the days either side (an easy day in place of a key run would make room)",
+                f"{names}: {fit} {'fits' if n == 1 else 'fit'} away from the hard runs and the days either side "
+                "(an easy day in place of a key run would make room)",
             )

@@ -104,8 +104,20 @@ def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, car
     for rec in advice.recommendations:
         if rec.adjustment.id not in done:
             week.applied_effect(rec.adjustment.id, "nothing to change in the gym week (see the advice)")
+    if not week.sessions and not week.daily:
+        _no_gym(week, advice, athlete.notes)
     week.constraints = [] if meanwhile(advice) else schedule.check(week, rules)
     return week
+
+
+def _no_gym(week: Week, advice: Advice, athlete_notes: list[str]) -> None:
+    """A week without gym work (the race, its last days): only the running advice has anything to do."""
+    running = {r.adjustment.id for r in advice.recommendations if "running" in r.adjustment.effects}
+    for applied in week.applied:
+        if applied.adjustment not in running:
+            applied.clauses = [["no gym session this week"]]
+    week.notes = [n for n in week.notes if n not in athlete_notes]
+    week.left_out.clear()
 
 
 def _fits(week: Week, rules: schedule.Rules) -> Callable[[Session, str], bool]:
@@ -249,6 +261,7 @@ def plan_result(week: Week, advice: Advice, knowledge: KnowledgeBase) -> dict[st
         "advice_titles": {rec.adjustment.id: rec.adjustment.title for rec in advice.recommendations},
         "referred_sites": list(advice.referred_sites),
         "notes": list(dict.fromkeys(week.notes)),
+        "usual": list(week.usual),
         "total_sets": week.total_sets(),
         "planned_sets": week.sets_before,
     }

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runstrong.advice.dose import Context, prescribe
+from runstrong.advice.dose_context import staged
 from runstrong.advice.resolve import STOPPED_KINDS, Advice, excluded_exercises
 from runstrong.plan.model import LEG_GROUPS, Item
 from runstrong.rules.knowledge import KnowledgeBase
@@ -31,6 +32,7 @@ class Filters:
     supported_only: bool = False  # a referral in the leg: seated or lying work only
     known_only: tuple[str, ...] | None = None  # a week with no new exercise: the ones done before
     programme_sites: dict[str, str] = field(default_factory=dict)  # a site with a loading programme -> its title
+    programme: set[str] = field(default_factory=set)  # the exercises of those programmes (never stacked on them)
 
     def why_not(self, knowledge: KnowledgeBase, key: str) -> str:
         """Why the exercise may not be in the week; empty when it may."""
@@ -50,7 +52,7 @@ class Filters:
     def provokes(self, knowledge: KnowledgeBase, key: str) -> str:
         """The loading programme a lift would stack on (it loads that programme's site); empty if none."""
         exercise = knowledge.exercises[key]
-        if exercise.kind not in ("strength", "plyometric", "power"):
+        if exercise.kind not in ("strength", "plyometric", "power") or key in self.programme:
             return ""
         return next((t for site, t in self.programme_sites.items() if site in exercise.loads), "")
 
@@ -81,6 +83,7 @@ def week_filters(knowledge: KnowledgeBase, advice: Advice, leave_out: set[str], 
         if rec.adjustment.stops == "dynamic":
             found.stopped |= site_parts(knowledge, rec.params.get("site") or [])
         if rec.adjustment.effects.get("exercises") == "rehab":
+            found.programme |= set(staged(knowledge, rec))
             for site in rec.params.get("site") or []:
                 if isinstance(site, str) and site in knowledge.sites:
                     found.programme_sites.setdefault(site, rec.adjustment.title)
