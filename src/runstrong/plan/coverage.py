@@ -42,6 +42,8 @@ def coverage(knowledge: KnowledgeBase, week: Week, advice: Advice, filters: Filt
     for rec in advice.recommendations:
         rid = rec.adjustment.id
         kind = rec.adjustment.effects.get("exercises", "lists")
+        if kind == "hard_days":
+            continue  # its line says whether a session is left on a hard run day
         keys = _listed(knowledge, rec)
         there = [k for k in keys if k in present]
         said = " ".join(week.left_out.get(rid, []))
