@@ -300,7 +300,7 @@ def _modify(programming: Programming, ctx: Context, dose: Dose, equipment: str, 
     anchor = _anchor(ctx, change, rir, previous)
     intensity = programming.goals[dose.goal].intensity if change is None and not ctx.return_pct else ""
     words = [anchor or (rir_words(rir) if rir else "")] + ([intensity] if intensity else []) + extra
-    heavy = dose.heavy or (rir is not None and rir[0] <= HEAVY_RIR)
+    heavy = (dose.heavy and not lighter) or (rir is not None and rir[0] <= HEAVY_RIR)
     return replace(
         dose,
         previous=previous,

@@ -93,9 +93,11 @@ def apply_advice(ruleset: RuleSet, snapshot: dict[str, Any], advice: Advice, car
     effects.hard_day_sessions(knowledge, week, advice, ctx, filters)
     power_work(knowledge, week, ctx, filters)
     finish(knowledge, week, advice, ctx, filters)
-    for session in week.sessions:
+    for session in week.sessions:  # the label says what the session holds
         if session.intensity == "high" and not session.heavy_legs():
             session.intensity = "moderate"
+        if session.intensity == "moderate" and not any(i.equipment == "loaded" or i.heavy for i in session.main):
+            session.intensity = "light"
     running(knowledge, week, advice, snapshot, carry.recovery)
     _taper(knowledge, week, ctx)
     _described(week, advice, ctx)
