@@ -99,5 +99,7 @@ def power_work(knowledge: KnowledgeBase, week: Week, ctx: Context, filters: Filt
         target = max(week.sessions, key=lambda s: (not s.extra, s.template != "upper_trunk", len(s.main)))
         target.main.insert(0, item(knowledge, ctx, THROWS, part=target.part()))
         target.notes.append("the power phase's power work this week: medicine-ball throws, without foot impact")
+    elif filters.known_only is not None:
+        week.notes.append("a power phase, but no power work this week: nothing new in a deload or a held week")
     else:
         week.notes.append("a power phase, but no power work is allowed this week (see the advice)")
