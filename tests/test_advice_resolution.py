@@ -16,7 +16,7 @@ from runstrong.advice.result import recommend
 from runstrong.engine.evaluator import Evaluator
 from runstrong.rules.conflicts import unresolved_conflicts
 from runstrong.rules.model import RuleSet
-from runstrong.rules.programming import PLAN_EFFECTS
+from runstrong.rules.programming_schema import PLAN_EFFECTS
 from runstrong.snapshot.validation import read_snapshot, snapshot_schema, validate
 from strategies import snapshots
 

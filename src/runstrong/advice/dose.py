@@ -1,7 +1,8 @@
 """One source of dose: the prescription of an exercise for this athlete this week, from the goals of
 the programming model (`knowledge/programming.yaml`), the advice kept (a deload, a load change, the
-goal an adjustment gives its exercises), the calendar (a taper before a race) and the athlete (youth,
-novice lifter). `recommend`, `explain`, `plan`, the web report and the calendar all read it here."""
+goal an adjustment gives its exercises), the calendar (a taper before a race), the athlete (youth,
+novice lifter) and the week of a protocol. `recommend`, `explain`, `plan`, the web report and the
+calendar all read it here; `advice.dose_context` works out the context."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from runstrong.advice.resolve import REFERRAL, Advice, Recommendation
 from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.programming import Goal, Programming
 
@@ -18,6 +18,9 @@ DEFAULT_PHASE = "base_strength"
 LIFTING_GOALS = ("strength", "heavy_strength", "maintenance", "rebuild")
 #: Where an exercise sits in a session: the warm-up, the main part (or a circuit), the cool-down.
 PARTS = ("warm_up", "main", "circuit", "cool_down")
+#: The most reps in reserve at which a loaded leg lift is heavy leg work.
+HEAVY_RIR = 3
+LAST_WEEK = "last week's load"
 
 
 @dataclass(frozen=True)
@@ -25,15 +28,19 @@ class Context:
     """What changes a dose this week: the phase, the advice, the calendar and the athlete."""
 
     phase: str = DEFAULT_PHASE
-    goals: dict[str, str] = field(default_factory=dict)  # exercise -> goal, from the advice kept
+    goals: dict[str, str] = field(default_factory=dict)  # exercise -> goal, from the advice kept and the athlete
     deload_pct: float | None = None  # a deload: loads this much lighter
     load_pct: float | None = None  # the advice's load change (negative: lighter; 0: hold)
     load_when: str = ""  # when a load increase applies
+    load_base: str = LAST_WEEK  # what a load change is taken from
+    return_pct: tuple[int, int] | None = None  # back after a race: the pre-taper load less this much
     taper: bool = False  # within the taper before a race
     youth: bool = False
-    novice: bool = False  # a novice lifter, or training age unknown
+    novice: bool = False  # a novice lifter, or training age not known
     light_only: bool = False  # a referral: only light work until assessed
     slow_eccentric: bool = False
+    weeks: dict[str, int] = field(default_factory=dict)  # a protocol goal's week (1 when not given)
+    training_week: int = 1  # the athlete's week of lifting (from the training age)
 
 
 @dataclass(frozen=True)
@@ -57,12 +64,16 @@ class Dose:
     frequency: str = ""
     per_week: int | None = None  # the sessions a week it goes in, when its goal says
     high_only: bool = False  # a heavy dose: for a high-intensity session only
+    heavy: bool = False  # heavy work: its goal's, or a loaded lift at 3 reps in reserve or fewer
+    rir: tuple[int, int | None] | None = None  # reps in reserve (loaded lifts only)
     setting: str = "gym"
     load_change_pct: float | None = None  # only for loaded exercises, when the advice changes the load
-    load_when: str = ""
+    anchor: str = ""  # the load in words, with the one anchor it is taken from
     first_load: str = ""
     progression: str = ""
     ramp_up: str = ""
+    week: int | None = None  # the week of a protocol that changes by week
+    previous: bool = True  # the load is taken from last week's (not a new exercise or a swap)
     source: tuple[str, ...] = ()
     caveat: str = ""  # what the source did not test
     project: tuple[str, ...] = ()  # the fields that are this project's choice
@@ -81,14 +92,6 @@ class Dose:
         count = f"{sets} {self.sets_word} of" if self.sets_word else f"{sets} x"
         return f"{count} {what}" + (f" {self.extra}" if self.extra else "")
 
-    def load_words(self) -> str:
-        """This week's load change in words; empty when the exercise carries no load figure."""
-        if self.load_change_pct is None:
-            return ""
-        if self.load_change_pct == 0:
-            return "same load as last week"
-        return f"load {self.load_change_pct:+g} %" + (f" {self.load_when}" if self.load_when else "")
-
     def text(self) -> str:
         """The whole prescription on one line, as a coach writes it."""
         tempo = f"tempo {self.tempo}" if re.fullmatch(r"[0-9X]+(-[0-9X]+){2}", self.tempo) else self.tempo
@@ -97,8 +100,9 @@ class Dose:
             parts.append(f"{self.rest} to the next exercise" if self.sets_word else f"rest {self.rest}")
         if self.frequency:
             parts.append(self.frequency)
-        if self.load_words():
-            parts.append(self.load_words())
+        if self.week:
+            again = " again (a deload week)" if "step kept" in self.changed_by else ""
+            parts.append(f"programme week {self.week}{again}")
         return ", ".join(part for part in parts if part)
 
     def as_dict(self) -> dict[str, Any]:
@@ -112,6 +116,8 @@ class Dose:
             "rest": self.rest,
             "frequency": self.frequency,
             "setting": self.setting,
+            "heavy": self.heavy,
+            "previous": self.previous,
             "text": self.text(),
             "first_load": self.first_load,
             "progression": self.progression,
@@ -119,9 +125,11 @@ class Dose:
             "project": list(self.project),
             "changed_by": list(self.changed_by),
         }
-        for name in ("reps", "hold_s", "contacts", "extra", "ramp_up", "load_when", "caveat"):
+        for name in ("reps", "hold_s", "contacts", "extra", "ramp_up", "anchor", "caveat", "week"):
             if getattr(self, name):
                 data[name] = getattr(self, name)
+        if self.rir is not None:
+            data["reps_in_reserve"] = list(self.rir)
         if self.load_change_pct is not None:
             data["load_change_pct"] = self.load_change_pct
         return data
@@ -137,108 +145,12 @@ def rest_words(rest_s: tuple[int, int]) -> str:
     return f"{low} s" if low == high else f"{low}-{high} s"
 
 
-def param(advice: Advice, adjustment: str, name: str) -> Any:
-    for rec in advice.recommendations:
-        if rec.adjustment.id == adjustment:
-            return rec.params.get(name, rec.adjustment.defaults.get(name))
-    return None
-
-
-def meanwhile(advice: Advice) -> str | None:
-    """What a referral leaves until the athlete is assessed (the referral model's `meanwhile`):
-    `nothing`, `away_from_site` or `reduced`; None without a referral."""
-    if not any(rec.adjustment.id == REFERRAL for rec in advice.recommendations):
-        return None
-    return advice.referral.meanwhile if advice.referral else "away_from_site"
-
-
-def threshold(knowledge: KnowledgeBase, name: str) -> int:
-    """A day-count threshold the programming model reads (0 when the knowledge base lacks it)."""
-    found = knowledge.thresholds.get(name)
-    return int(found.value) if found and isinstance(found.value, int | float) else 0
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def athlete(knowledge: KnowledgeBase, snapshot: dict[str, Any]) -> dict[str, bool | None]:
-    """youth, masters and novice for this athlete: True, False, or None when not known."""
-    programming = knowledge.programming
-    profile = snapshot.get("profile") or {}
-    age = _number(profile.get("age"))
-    years = _number(profile.get("strength_training_years"))
-    groups = programming.athletes if programming else {}
-    novice = groups.get("novice", {})
-    found = knowledge.thresholds.get(str(novice.get("threshold", "")))
-    limit = found.value if found and isinstance(found.value, int | float) else None
-    return {
-        "youth": None if age is None else age <= groups.get("youth", {}).get("age_max", 17),
-        "masters": None if age is None else age >= groups.get("masters", {}).get("age_min", 200),
-        "novice": None if years is None or limit is None else years < limit,
-    }
-
-
-def group(knowledge: KnowledgeBase, snapshot: dict[str, Any]) -> str | None:
-    """The athlete group whose programme applies: youth, else a novice lifter (or a training age not
-    known, taken as a novice's), else none."""
-    groups = athlete(knowledge, snapshot)
-    if groups["youth"]:
-        return "youth"
-    return "novice" if groups["novice"] is not False else None
-
-
-def left_out(knowledge: KnowledgeBase, snapshot: dict[str, Any]) -> set[str]:
-    """The lifts not for this athlete yet (the simpler ones first): no report lists them."""
-    name = group(knowledge, snapshot)
-    programming = knowledge.programming
-    return set(programming.athletes[name].get("leave_out", [])) if programming and name else set()
-
-
-def context(knowledge: KnowledgeBase, advice: Advice, snapshot: dict[str, Any], phase: str | None = None) -> Context:
-    """The dose context of this week: what the advice kept, the race and the athlete change."""
-    plan = snapshot.get("plan") or {}
-    goals: dict[str, str] = {}
-    deload = load = None
-    when = ""
-    slow = False
-    for rec in sorted(advice.recommendations, key=lambda r: r.adjustment.priority):
-        effects = rec.adjustment.effects
-        for key in rec.exercises:
-            if key in rec.adjustment.goals:
-                goals.setdefault(key, rec.adjustment.goals[key])
-        percent = _number(rec.params.get("percent", rec.adjustment.defaults.get("percent")))
-        if effects.get("volume") == "down":
-            deload = percent if percent is not None else None
-        elif effects.get("load") == "down" and percent is not None:
-            load = min(load or 0, -percent)
-        elif effects.get("load") == "hold" and load is None:
-            load = 0
-        elif effects.get("load") == "up" and percent is not None and load is None:
-            load, when = percent, "on the lifts where you beat the target reps by 1-2 in your last two sessions"
-        slow = slow or effects.get("tempo") == "slow_eccentric"
-    deloading = plan.get("phase") == "deload" or any(
-        r.adjustment.effects.get("volume") == "down" for r in advice.recommendations
-    )
-    if deload is None and deloading:
-        deload = -float(knowledge.programming.modifiers["deload"]["load_pct"]) if knowledge.programming else 20
-    taper_days = threshold(knowledge, "race_taper_days")
-    race = _number(plan.get("race_in_days"))
-    who = athlete(knowledge, snapshot)
-    return Context(
-        phase=phase or str(plan.get("phase") or DEFAULT_PHASE),
-        goals=goals,
-        deload_pct=deload,
-        load_pct=None if deload is not None else load,
-        load_when=when,
-        taper=race is not None and race <= taper_days,
-        youth=bool(who["youth"]),
-        novice=who["novice"] is not False,
-        light_only=meanwhile(advice) is not None,
-        slow_eccentric=slow,
-    )
+def rir_words(rir: tuple[int, int | None]) -> str:
+    """`2-3 reps in reserve`, `4 or more reps in reserve`."""
+    low, high = rir
+    if high is None:
+        return f"{low} or more reps in reserve"
+    return f"{low} reps in reserve" if low == high else f"{low}-{high} reps in reserve"
 
 
 def _goal_key(programming: Programming, knowledge: KnowledgeBase, ctx: Context, key: str, part: str) -> str:
@@ -259,8 +171,11 @@ def _goal_key(programming: Programming, knowledge: KnowledgeBase, ctx: Context, 
     return "strength"
 
 
-def prescribe(knowledge: KnowledgeBase, ctx: Context, key: str, part: str = "main") -> Dose | None:
-    """The exercise's dose in this context; None when the knowledge base has no programming model."""
+def prescribe(
+    knowledge: KnowledgeBase, ctx: Context, key: str, part: str = "main", previous: bool = True
+) -> Dose | None:
+    """The exercise's dose in this context; None when the knowledge base has no programming model.
+    `previous`: the athlete has a load for it from last week (not a new exercise or a swap)."""
     programming = knowledge.programming
     if programming is None:
         return None
@@ -273,15 +188,18 @@ def prescribe(knowledge: KnowledgeBase, ctx: Context, key: str, part: str = "mai
         elif goal.key in LIFTING_GOALS and exercise.equipment == "loaded" and (ctx.youth or ctx.novice):
             athlete_goal = programming.athletes["youth" if ctx.youth else "novice"].get("goal", goal.key)
             goal, changed = programming.goals[athlete_goal], ["youth" if ctx.youth else "novice"]
-    own_reps = exercise.reps if part == "main" else None
-    dose = _base(programming, goal, exercise.per, own_reps, exercise.hold_s)
-    if goal.protocol or part not in ("main", "circuit"):
-        return dose
+    own = part == "main" and not goal.protocol
+    dose = _base(goal, exercise.per, exercise.reps if own else None, exercise.hold_s, exercise.tempo if own else "")
+    dose = _stepped(goal, dose, ctx)
+    if part not in ("main", "circuit"):
+        return replace(dose, effort=goal.effort or "easy", rir=None)
+    if goal.protocol:
+        return _protocol_deload(goal, dose, ctx)
     dose = replace(dose, changed_by=tuple(changed))
-    return _modify(programming, ctx, dose, exercise.equipment, exercise.slot)
+    return _modify(programming, ctx, dose, exercise.equipment, exercise.slot, previous)
 
 
-def _base(programming: Programming, goal: Goal, per: str, reps: str | None, hold: str | None) -> Dose:
+def _base(goal: Goal, per: str, reps: str | None, hold: str | None, tempo: str) -> Dose:
     own = not goal.protocol
     hold_s = hold if own and hold and goal.contacts is None else goal.hold_s
     fields = [
@@ -300,8 +218,10 @@ def _base(programming: Programming, goal: Goal, per: str, reps: str | None, hold
         contacts=goal.contacts,
         per="" if goal.contacts is not None else per,
         extra=goal.extra,
-        tempo=goal.tempo,
+        tempo=tempo or goal.tempo,
         effort=goal.effort,
+        rir=goal.rir,
+        heavy=goal.heavy,
         rest=rest_words(goal.rest_s),
         rest_s=goal.rest_s,
         frequency=goal.frequency,
@@ -316,19 +236,52 @@ def _base(programming: Programming, goal: Goal, per: str, reps: str | None, hold
     )
 
 
+def _stepped(goal: Goal, dose: Dose, ctx: Context) -> Dose:
+    """A goal that changes by week: this week's step (its sets and reps)."""
+    week = ctx.training_week if goal.counts == "training" else ctx.weeks.get(goal.key, 1)
+    again = goal.counts == "programme" and bool(goal.deload) and ctx.deload_pct is not None and week > 1
+    week -= again  # a deload week keeps the step of the week before
+    step = goal.step(week)
+    if step is None:
+        return dose
+    dose = replace(dose, sets=step.sets or dose.sets, sets_max=None if step.sets else dose.sets_max)
+    dose = replace(dose, reps=step.reps or dose.reps)
+    if goal.counts != "programme":
+        return dose
+    return replace(dose, week=week, changed_by=("step kept",) if again else ())
+
+
+def _protocol_deload(goal: Goal, dose: Dose, ctx: Context) -> Dose:
+    """A protocol in a deload week: its step kept, fewer sets or fewer times a day, as it says."""
+    if ctx.deload_pct is None or not goal.deload:
+        return dose
+    sets = int(goal.deload.get("sets") or dose.sets)
+    frequency = str(goal.deload.get("frequency") or dose.frequency)
+    changed = ("deload", *dose.changed_by)
+    return replace(dose, sets=min(sets, dose.sets), sets_max=None, frequency=frequency, changed_by=changed)
+
+
 def _fewer_sets(dose: Dose, modifier: dict[str, Any], main: bool) -> Dose:
     floor = int(modifier["min_sets_main"] if main else modifier["min_sets"])
     sets = max(floor, round((dose.sets_max or dose.sets) * float(modifier["sets_factor"])))
     return replace(dose, sets=min(dose.sets_max or dose.sets, sets), sets_max=None)
 
 
-def _modify(programming: Programming, ctx: Context, dose: Dose, equipment: str, slot: str) -> Dose:
-    """A deload, a taper, slower lowering and this week's load change, on a non-protocol dose."""
+def _shifted(rir: tuple[int, int | None] | None, add: int) -> tuple[int, int | None] | None:
+    if rir is None:
+        return None
+    return rir[0] + add, None if rir[1] is None else rir[1] + add
+
+
+def _modify(programming: Programming, ctx: Context, dose: Dose, equipment: str, slot: str, previous: bool) -> Dose:
+    """A deload, a taper, slower lowering and this week's load change, on a non-protocol dose;
+    the effort in words with one anchor for the load."""
     main = programming.main_slot(slot)
     changed = list(dose.changed_by)
+    deload = programming.modifiers["deload"]
+    extra = [dose.effort] if dose.effort else []
     if ctx.deload_pct is not None:
-        deload = programming.modifiers["deload"]
-        dose = replace(_fewer_sets(dose, deload, main), effort=f"{dose.effort}, {deload['effort']}")
+        dose = _fewer_sets(dose, deload, main)
         changed.append("deload")
     if ctx.taper:
         dose = _fewer_sets(dose, programming.modifiers["taper"], main)
@@ -338,49 +291,53 @@ def _modify(programming: Programming, ctx: Context, dose: Dose, equipment: str, 
         changed.append("slow eccentric")
     if slot in ("main", "hinge") and equipment == "loaded" and dose.goal in LIFTING_GOALS:
         dose = replace(dose, ramp_up=str(programming.parts["ramp_up"]["text"]))
+    change = _load_change(programming, ctx, dose)
+    lighter = change is not None and change < 0
+    rir = _shifted(dose.rir, int(deload.get("rir_add", 0))) if lighter or ctx.return_pct else dose.rir
+    if equipment != "loaded":
+        words = extra + ([str(deload["effort"])] if ctx.deload_pct is not None else [])
+        return replace(dose, rir=None, heavy=dose.heavy, effort=", ".join(words), changed_by=tuple(changed))
+    anchor = _anchor(ctx, change, rir, previous)
+    intensity = programming.goals[dose.goal].intensity if change is None and not ctx.return_pct else ""
+    words = [anchor or (rir_words(rir) if rir else "")] + ([intensity] if intensity else []) + extra
+    heavy = (dose.heavy and not lighter) or (rir is not None and rir[0] <= HEAVY_RIR)
+    return replace(
+        dose,
+        previous=previous,
+        rir=rir,
+        heavy=heavy,
+        effort=", ".join(w for w in words if w),
+        load_change_pct=change if previous else None,
+        anchor=anchor,
+        changed_by=tuple(changed),
+    )
+
+
+def _load_change(programming: Programming, ctx: Context, dose: Dose) -> float | None:
+    """This week's load change in % on a loaded lift (None: no change asked)."""
     technique = dose.goal == programming.athletes["novice"].get("goal")  # its load follows its own rule
-    if equipment == "loaded" and ctx.deload_pct is not None:
-        dose = replace(dose, load_change_pct=-ctx.deload_pct)
-    elif equipment == "loaded" and ctx.load_pct is not None:
-        if ctx.load_pct < 0:
-            dose = replace(dose, load_change_pct=ctx.load_pct)
-        elif not (technique or (ctx.load_pct > 0 and (ctx.youth or ctx.taper))):
-            dose = replace(dose, load_change_pct=ctx.load_pct, load_when=ctx.load_when if ctx.load_pct else "")
-    return replace(dose, changed_by=tuple(changed))
+    if ctx.deload_pct is not None:
+        return -ctx.deload_pct
+    if ctx.load_pct is None or (ctx.load_pct >= 0 and technique) or (ctx.load_pct > 0 and (ctx.youth or ctx.taper)):
+        return None
+    return ctx.load_pct
 
 
-def staged(knowledge: KnowledgeBase, rec: Recommendation) -> list[str]:
-    """The exercises of the stage a staged programme names (a goal's title in its `stage` param),
-    else all of them: what every report lists and the plan gives."""
-    stage = " ".join(str(s) for s in rec.params.get("stage") or []).lower()
-    programming = knowledge.programming
-    if programming is None or not stage:
-        return list(rec.exercises)
-    goals = rec.adjustment.goals
-    keys = [k for k in rec.exercises if k in goals and programming.goals[goals[k]].title in stage]
-    return keys or list(rec.exercises)
-
-
-def source_words(knowledge: KnowledgeBase, key: str) -> str:
-    """A source as a person cites it: `Rio 2015`, `ACSM 2009`, `the source article`."""
-    if key == "article-2025":
-        return "the source article"
-    if key == "practitioner-consensus":
-        return "practitioner consensus"
-    entry = knowledge.evidence.get(key)
-    year = re.search(r"(19|20)\d\d", key) or re.search(r"(19|20)\d\d", entry.citation if entry else "")
-    author = re.match(r"([A-Z][\w'\-]+) [A-Z]{1,3}[,. ]", entry.citation) if entry else None
-    name = author.group(1) if author else key.split("-")[0].upper()
-    return f"{name} {year.group(0)}" if year else name
-
-
-def dose_source(knowledge: KnowledgeBase, dose: Dose) -> str:
-    """Where the dose comes from, in words: its sources and what this project chose."""
-    cited = ", ".join(source_words(knowledge, key) for key in dose.source)
-    cited += f" ({dose.caveat})" if dose.caveat else ""
-    names = {"sets": "sets", "reps": "reps", "hold_s": "hold time", "contacts": "contacts", "tempo": "tempo"}
-    names |= {"effort": "effort", "rest": "rest", "frequency": "how often"}
-    chosen = [names[f] for f in dose.project if f in names]
-    if len(chosen) == len(names) or "all" in dose.project:
-        return f"this project's choice, in line with {cited}" if cited else "this project's choice"
-    return cited + (f"; {', '.join(chosen)}: this project's choice" if chosen else "")
+def _anchor(ctx: Context, change: float | None, rir: tuple[int, int | None] | None, previous: bool) -> str:
+    """The load in words, from one anchor: last week's load (or the one before a deload or the
+    taper) and its change, with how it should feel; without a previous load, the feel alone."""
+    feel = rir_words(rir) if rir else ""
+    if ctx.return_pct:
+        low, high = sorted(abs(p) for p in ctx.return_pct)
+        base = f"{ctx.load_base} -{low}-{high} %" if previous else "a load"
+        return f"{base}, should feel like {feel}" if feel else base
+    if change is None:
+        return ""
+    if not previous:
+        return f"a load that leaves {feel}" if feel else ""
+    if change == 0:
+        return f"{ctx.load_base}, {feel}" if feel else ctx.load_base
+    if change < 0:
+        return f"{ctx.load_base} {change:g} %" + (f", should feel like {feel}" if feel else "")
+    when = f" {ctx.load_when} (else the same)" if ctx.load_when else ""
+    return f"{ctx.load_base} +{change:g} %{when}" + (f", {feel}" if feel else "")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from runstrong import __version__
-from runstrong.advice.dose import Context, context, left_out, prescribe, staged
+from runstrong.advice.dose import Context, prescribe
+from runstrong.advice.dose_context import context, left_out, staged
 from runstrong.advice.resolve import Advice, Recommendation, resolve_advice
 from runstrong.advice.summary import Wording, summary
 from runstrong.advice.unknown import unknown_fields
@@ -70,7 +71,8 @@ def _exercise(ruleset: RuleSet, dose_context: Context, rec: Recommendation, key:
     """An exercise a recommendation lists, with its dose from the one source (advice.dose)."""
     parts = ruleset.knowledge.programming.parts if ruleset.knowledge.programming else {}
     part = next((p for p in ("warm_up", "cool_down") if parts.get(p, {}).get("advice") == rec.adjustment.id), "main")
-    dose = prescribe(ruleset.knowledge, dose_context, key, part)
+    new = rec.adjustment.effects.get("exercises") in ("add", "rehab", "substitute")  # no load of its own yet
+    dose = prescribe(ruleset.knowledge, dose_context, key, part, previous=not new)
     if dose is None:
         return {"key": key, "name": name}
     return {"key": key, "name": name, "prescription": dose.text(), "dose": dose.as_dict()}

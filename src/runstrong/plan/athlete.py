@@ -1,5 +1,5 @@
-"""Who the week is for and when it falls: youth, masters and novice lifters (`programming.yaml`
-athletes), and the calendar (hard runs, the long run, run days, the race)."""
+"""Who the week is for and when it falls: youth, masters, novice lifters and women from 45
+(`programming.yaml` athletes), and the calendar (hard runs, the long run, run days, the race)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from runstrong.advice.dose import athlete, left_out, source_words
-from runstrong.plan.model import DAYS, INTENSITIES, Calendar
+from runstrong.advice.dose_context import athlete, left_out, source_words, training_week
+from runstrong.plan.model import DAYS, INTENSITIES, Calendar, week_days
 from runstrong.rules.knowledge import KnowledgeBase
 from runstrong.rules.programming import Programming
 
@@ -25,6 +25,7 @@ class Athlete:
     novice: bool | None
     notes: list[str] = field(default_factory=list)
     leave_out: set[str] = field(default_factory=set)  # the lifts not for them yet
+    prefer: tuple[str, ...] = ()  # the lifts their programme puts first (a heavy compound lift from 45)
 
     def group(self) -> str | None:
         """The group whose template and limits apply: youth first, then novice (or unknown training age)."""
@@ -53,22 +54,28 @@ class Athlete:
         return None
 
 
+def _note(knowledge: KnowledgeBase, entry: dict[str, Any]) -> str:
+    cited = ", ".join(source_words(knowledge, key) for key in entry.get("source", []))
+    chosen = "this project's choice" if entry.get("project") == "all" else ""
+    return f"{entry['note']} ({chosen or cited})"
+
+
 def who(knowledge: KnowledgeBase, snapshot: dict[str, Any]) -> Athlete:
     """The athlete's groups and what the week says about them."""
     groups = athlete(knowledge, snapshot)
     programming = knowledge.programming
     assert programming is not None
     found = Athlete(groups["youth"], groups["masters"], groups["novice"], leave_out=left_out(knowledge, snapshot))
-    for name in ("youth", "masters", "novice"):
-        if groups[name]:
-            entry = programming.athletes[name]
-            cited = ", ".join(source_words(knowledge, key) for key in entry.get("source", []))
-            chosen = "this project's choice" if entry.get("project") == "all" else ""
-            found.notes.append(f"{entry['note']} ({chosen or cited})")
+    for name in ("youth", "masters", "novice", "menopause"):
+        if groups.get(name) and name in programming.athletes:
+            found.notes.append(_note(knowledge, programming.athletes[name]))
+    if groups.get("menopause") and not found.group():
+        found.prefer = tuple(programming.athletes["menopause"].get("prefer", ()))
     if groups["novice"] is None and not groups["youth"]:
-        found.notes.append(
-            "training age not known (profile.strength_training_years): planned as for a novice lifter, technique first"
-        )
+        found.notes.append("training age not known: planned as for a novice lifter, technique first")
+    youth = programming.athletes["youth"]
+    if groups["youth"] and training_week(snapshot) == youth.get("checkpoint_week"):
+        found.notes.append(str(youth["checkpoint"]))
     return found
 
 
@@ -78,14 +85,19 @@ def _days(value: Any) -> list[str] | None:
 
 def calendar(snapshot: dict[str, Any]) -> Calendar:
     """The week's running from the snapshot's plan, with each day's days to the race (the week
-    runs Monday to Sunday round the snapshot's date)."""
+    starts on the snapshot's date)."""
     plan = snapshot.get("plan") or {}
     days_to_race = None
     race = plan.get("race_in_days")
     if isinstance(race, int):
-        date = dt.date.fromisoformat(str(snapshot["date"]))
-        monday = date - dt.timedelta(days=date.weekday())
-        days_to_race = {day: race - (monday + dt.timedelta(days=n) - date).days for n, day in enumerate(DAYS)}
+        date = str(snapshot["date"])
+        days_to_race = {day: race - n for n, day in enumerate(week_days(date))}
     return Calendar(
         _days(plan.get("key_run_days")), plan.get("long_run_day"), _days(plan.get("run_days")), days_to_race
     )
+
+
+def dates(date: str) -> dict[str, str]:
+    """Each day of the week that starts on this date, with its date."""
+    first = dt.date.fromisoformat(date)
+    return {day: str(first + dt.timedelta(days=n)) for n, day in enumerate(week_days(date))}

@@ -1,6 +1,8 @@
 """Which exercises a session may hold (never one loading a referred site, one loading a painful
 site with strength or jumping work, one a kept adjustment excludes or one taking a position it
-avoids) and which one fills a slot (the phase's pool first, then the catalogue)."""
+avoids; under a referral that stops leg loading only supported work; in a week with no new
+exercise only the ones done before) and which one fills a slot (the athlete's own lifts, the
+phase's pool, then the catalogue)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runstrong.advice.dose import Context, prescribe
+from runstrong.advice.dose_context import staged
 from runstrong.advice.resolve import STOPPED_KINDS, Advice, excluded_exercises
-from runstrong.plan.model import Item
+from runstrong.plan.model import LEG_GROUPS, Item
 from runstrong.rules.knowledge import KnowledgeBase
 
 DEFAULT_PHASE = "base_strength"
@@ -26,6 +29,10 @@ class Filters:
     excluded: dict[str, str] = field(default_factory=dict)  # exercise -> the adjustment excluding it (or its position)
     leave_out: set[str] = field(default_factory=set)  # not for this athlete (the simpler lifts first)
     unloaded_only: bool = False  # a referral: no added load
+    supported_only: bool = False  # a referral in the leg: seated or lying work only
+    known_only: tuple[str, ...] | None = None  # a week with no new exercise: the ones done before
+    programme_sites: dict[str, str] = field(default_factory=dict)  # a site with a loading programme -> its title
+    programme: set[str] = field(default_factory=set)  # the exercises of those programmes (never stacked on them)
 
     def why_not(self, knowledge: KnowledgeBase, key: str) -> str:
         """Why the exercise may not be in the week; empty when it may."""
@@ -36,14 +43,32 @@ class Filters:
             return "it loads a referred site"
         if exercise.kind in STOPPED_KINDS and set(exercise.loads) & self.stopped:
             return "it loads a painful site"
+        if self.supported_only and not exercise.supported:
+            return "only seated or lying work that loads no leg until assessed"
         if self.unloaded_only and exercise.equipment not in UNLOADED:
             return "no added load until assessed"
         return ""
 
+    def provokes(self, knowledge: KnowledgeBase, key: str) -> str:
+        """The loading programme a lift would stack on (it loads that programme's site); empty if none."""
+        exercise = knowledge.exercises[key]
+        if exercise.kind not in ("strength", "plyometric", "power") or key in self.programme:
+            return ""
+        return next((t for site, t in self.programme_sites.items() if site in exercise.loads), "")
+
+    def in_parts(self, knowledge: KnowledgeBase, key: str) -> bool:
+        """Whether it may be in a warm-up or cool-down (the advice's parts, never new training)."""
+        return not self.why_not(knowledge, key) and not self.provokes(knowledge, key)
+
     def allowed(self, knowledge: KnowledgeBase, key: str, advised: bool = False) -> bool:
         """Whether it may be in the week; advice that names it (a swap, rehab) may bring in one of
-        the lifts left out for the athlete, never one the advice rules out."""
-        return not self.why_not(knowledge, key) and (advised or key not in self.leave_out)
+        the lifts left out for the athlete or a new one, never one the advice rules out."""
+        if self.why_not(knowledge, key):
+            return False
+        if advised:
+            return True
+        new = self.known_only is not None and key not in self.known_only
+        return key not in self.leave_out and not new and not self.provokes(knowledge, key)
 
 
 def site_parts(knowledge: KnowledgeBase, sites: list[Any]) -> set[str]:
@@ -51,11 +76,17 @@ def site_parts(knowledge: KnowledgeBase, sites: list[Any]) -> set[str]:
 
 
 def week_filters(knowledge: KnowledgeBase, advice: Advice, leave_out: set[str], unloaded_only: bool) -> Filters:
-    """The filters of the kept advice: referred and stopped sites, excludes, avoided positions."""
+    """The filters of the kept advice: referred and stopped sites, excludes, avoided positions, the
+    sites a loading programme works on (other lifts loading them wait)."""
     found = Filters(site_parts(knowledge, advice.referred_sites), leave_out=leave_out, unloaded_only=unloaded_only)
     for rec in advice.recommendations:
         if rec.adjustment.stops == "dynamic":
             found.stopped |= site_parts(knowledge, rec.params.get("site") or [])
+        if rec.adjustment.effects.get("exercises") == "rehab":
+            found.programme |= set(staged(knowledge, rec))
+            for site in rec.params.get("site") or []:
+                if isinstance(site, str) and site in knowledge.sites:
+                    found.programme_sites.setdefault(site, rec.adjustment.title)
     found.excluded = {key: adj.title for key, adj in excluded_exercises(knowledge, advice.recommendations).items()}
     return found
 
@@ -83,9 +114,9 @@ def pick(
     taken: set[str],
     prefer: tuple[str, ...] = (),
 ) -> str | None:
-    """The exercise for a slot: one the athlete already does (`prefer`), the phase's pool in order,
-    then the catalogue; a light session takes no external load on the legs, and only the power
-    slot takes high-impact work."""
+    """The exercise for a slot: one the athlete already does or their programme puts first
+    (`prefer`), the phase's pool in order, then the catalogue; a light session takes no external
+    load on the legs, and only the power slot takes high-impact work."""
     pool = [k for k in prefer if k in knowledge.exercises]
     pool += [str(k) for k in template(knowledge, phase)["pool"] if k in knowledge.exercises and k not in pool]
     ranked = pool + [k for k in knowledge.exercises if k not in pool]
@@ -104,10 +135,21 @@ def pick(
 
 
 def item(
-    knowledge: KnowledgeBase, ctx: Context, key: str, because: list[str] | None = None, part: str = "main"
+    knowledge: KnowledgeBase,
+    ctx: Context,
+    key: str,
+    because: list[str] | None = None,
+    part: str = "main",
+    previous: bool = True,
 ) -> Item:
-    """The exercise with its dose (the one source: runstrong.advice.dose)."""
+    """The exercise with its dose (the one source: runstrong.advice.dose), and whether it is leg
+    work, heavy leg work (a heavy dose on the legs, or jumping) and jumping."""
     exercise = knowledge.exercises[key]
-    dose = prescribe(knowledge, ctx, key, part)
+    dose = prescribe(knowledge, ctx, key, part, previous)
     assert dose is not None  # the plan checks for a programming model first
-    return Item(key, exercise.name, exercise.slot, exercise.equipment, dose, part, list(because or []))
+    legs = bool(set(exercise.muscle_groups) & set(LEG_GROUPS)) and exercise.slot != "upper"
+    jumping = part in ("main", "circuit") and exercise.impact == "high"
+    heavy = part in ("main", "circuit") and ((legs and dose.heavy) or jumping)
+    found = Item(key, exercise.name, exercise.slot, exercise.equipment, dose, part, list(because or []))
+    found.legs, found.heavy, found.jumping = legs and part in ("main", "circuit"), heavy, jumping
+    return found

@@ -1,21 +1,17 @@
 """The advice applied to the week through the `effects` each kept adjustment declares (never its
-id): a referral's "meanwhile", fewer sessions, pain-free swaps, plyometrics stopped or started,
-work added (training, rehab, home programme), hard-day sessions, heavy sessions, a deload's
-lower intensity."""
+id): a referral's "meanwhile", fewer sessions, pain-free swaps (one programme for exercises that
+are alternatives), hard-day sessions, heavy sessions, a deload's lower intensity."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from runstrong.advice.dose import Context, meanwhile, staged
+from runstrong.advice.dose import Context
+from runstrong.advice.dose_context import meanwhile
 from runstrong.advice.resolve import REFERRAL, Advice, Recommendation
 from runstrong.plan.choose import Filters, item
-from runstrong.plan.model import INTENSITIES, Item, Session, Week, day_index, hours_apart
-from runstrong.plan.week import fill
+from runstrong.plan.lighten import lighten
+from runstrong.plan.model import INTENSITIES, Applied, Holding, Session, Week, hours_apart, plural
+from runstrong.plan.week import MIN_EXERCISES, fill
 from runstrong.rules.knowledge import KnowledgeBase
-
-#: How many exercises one adjustment adds to the week at most.
-ADDED_MAX = 2
 
 
 def with_effect(advice: Advice, name: str, value: str | None = None) -> list[Recommendation]:
@@ -27,9 +23,21 @@ def with_effect(advice: Advice, name: str, value: str | None = None) -> list[Rec
     ]
 
 
+def alternative(knowledge: KnowledgeBase, key: str, present: set[str]) -> str | None:
+    """The exercise of `key`'s programme already in the week ("Spanish squat or wall sit": one of
+    them), None when there is none."""
+    programming = knowledge.programming
+    groups = (programming.alternatives or {}).get("exercises", []) if programming else []
+    for group in groups:
+        if key in group:
+            return next((k for k in group if k in present), None)
+    return None
+
+
 def referral(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, filters: Filters) -> None:
-    """Until the athlete is assessed: no training at all (`nothing`), light upper-body and trunk work
-    away from the referred sites, or light unloaded sessions with easy running (`reduced`)."""
+    """Until the athlete is assessed: no training at all (`nothing`), supported upper-body and trunk
+    work away from a referred site in the leg (light sessions avoiding any other site), or light
+    unloaded sessions with easy, capped running (`reduced`)."""
     mode = meanwhile(advice)
     if mode is None:
         return
@@ -37,35 +45,40 @@ def referral(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context,
     assert programming is not None
     leg = bool(filters.referred & knowledge.site_parts("lower_limb")) or not advice.referred_sites
     words = knowledge.referral.meanwhile.get(mode, {}).get("plan", mode.replace("_", " "))
-    if mode == "nothing" or (mode == "away_from_site" and leg):
+    week.notes = [n for n in week.notes if "template" not in n]
+    if mode == "nothing":
+        week.no_training = week.running_stopped = True
+        week.sessions = []
+        week.applied_effect(REFERRAL, words)
+        return
+    if mode == "away_from_site" and leg:
         week.running_stopped = True
+        filters.supported_only = True
         week.notes.append(f"{words} (the referral): no running until a clinician has assessed it")
     elif mode == "reduced":
         week.runs_easy = True
-        week.running_note = "every run easy until a clinician has assessed it"
     for session in list(week.sessions):
         session.shaped_by(REFERRAL)
         slots = session.slots if mode == "away_from_site" and not leg else []
         shape = programming.sessions["upper_trunk" if mode == "away_from_site" and leg else "light"]
         session.intensity, session.template, session.main, session.slots = "light", shape.key, [], []
         session.planned_contacts = 0
-        if mode != "nothing":
-            fill(knowledge, ctx, week, session, slots or list(shape.slots), filters)
-            session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
+        fill(knowledge, ctx, week, session, slots or list(shape.slots), filters, usual=False)
+        session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
         if not session.main:
             week.sessions.remove(session)
-            week.dropped.append({"day": session.day, "because": [REFERRAL], "why": words})
     week.applied_effect(REFERRAL, words)
 
 
-def fewer_sessions(week: Week, advice: Advice) -> None:
-    """Down to the advice's number of sessions: the hardest first, then the one closest to a hard run;
-    at least one session stays."""
+def fewer_sessions(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, filters: Filters) -> None:
+    """Down to the advice's number of sessions: the hardest first, then the one closest to a hard
+    run; at least one stays, and a cut keeps one light full-body session."""
     for rec in with_effect(advice, "frequency", "down") + with_effect(advice, "volume", "down"):
         value = rec.params.get("sessions_per_week")
+        cut = rec.adjustment.effects.get("frequency") == "down"
         if isinstance(value, int | float) and not isinstance(value, bool):
             target = max(1, int(value))
-        elif rec.adjustment.effects.get("frequency") == "down":
+        elif cut:
             target = max(1, min(2, len(week.sessions) - 1))
         else:
             continue
@@ -75,195 +88,102 @@ def fewer_sessions(week: Week, advice: Advice) -> None:
                 week.sessions,
                 key=lambda s: (
                     INTENSITIES.index(s.intensity),
+                    s.heavy_legs(),
                     -min((hours_apart(s.day, d) for d in hard), default=168),
                 ),
             )
             week.sessions.remove(least)
             week.dropped.append(
-                {
-                    "day": least.planned_day or least.day,
-                    "because": [rec.adjustment.id],
-                    "why": "the hardest session first",
-                }
+                {"day": least.planned_day or least.day, "because": [rec.adjustment.id], "why": "the hardest first"}
             )
-        week.applied_effect(rec.adjustment.id, f"at most {target} gym session(s) this week")
+        kept = f"at most {plural(target, 'gym session')} this week"
+        if (
+            cut
+            and week.sessions
+            and not any(s.intensity == "light" and s.focus() == "full body" for s in week.sessions)
+        ):
+            session = min(week.sessions, key=lambda s: (INTENSITIES.index(s.intensity), s.heavy_legs()))
+            lighten(knowledge, ctx, week, session, filters, "the light full-body session the advice keeps")
+            session.shaped_by(rec.adjustment.id)
+            week.applied_effect(rec.adjustment.id, kept + "; one light full-body session (", session, ")")
+        else:
+            week.applied_effect(rec.adjustment.id, kept)
 
 
-def _place(week: Week, session: Session | None, new: Item) -> str:
-    """Put an item in the daily home programme (home goals) or the session; where it went."""
-    if new.dose.setting == "home":
-        if all(i.key != new.key for i in week.daily):
+def _variant(knowledge: KnowledgeBase, week: Week, rec: Recommendation, filters: Filters, present: set[str]) -> str:
+    """The pain-free variant for a stopped exercise: the one of its programme already in the week,
+    else the first the advice lists that is allowed."""
+    same = next((a for k in rec.exercises if (a := alternative(knowledge, k, present))), None)
+    return same or next((k for k in rec.exercises if filters.allowed(knowledge, k, advised=True)), "")
+
+
+def _swap(
+    knowledge: KnowledgeBase, week: Week, rec: Recommendation, ctx: Context, session: Session | None, old: str, key: str
+) -> Holding:
+    """The variant into the home programme (a daily protocol) or the session; what was swapped."""
+    new = item(knowledge, ctx, key, [rec.adjustment.id], session.part() if session else "main", previous=False)
+    new.swap_for, new.rehab = old, True
+    if new.dose.setting == "home" or session is None:
+        if all(i.key != key for i in week.daily):
             week.daily.append(new)
-        return "every day at home" if "day" in new.dose.frequency else new.dose.frequency
-    if session is None:
-        return ""
-    session.main.append(new)
-    return session.day
+    elif key not in session.exercise_keys():
+        session.main.append(new)
+    return Holding(rec.adjustment.id, key, f"{old} -> {new.name}" if old else f"{new.name} added")
 
 
 def swaps(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, filters: Filters) -> None:
-    """Exercises the advice stops (a painful site, jumping) swapped for its pain-free variants;
-    then anything still not allowed (excluded, a position avoided, a referred site) taken out."""
+    """Exercises the advice stops (a painful site, jumping) swapped for a pain-free variant (one of
+    a programme's alternatives, never two); advice that stops a painful site always leaves its
+    pain-free variant in the week; then anything still not allowed taken out."""
     stop_jumping = bool(with_effect(advice, "plyometrics", "stop"))
     for rec in with_effect(advice, "exercises", "substitute"):
-        done: list[str] = []
+        clauses: list[list[str | Session] | Holding] = []
         for session in week.sessions:
             for old in list(session.main):
-                jumping = rec.adjustment.effects.get("plyometrics") == "stop" and old.equipment == "plyometric"
+                jumping = rec.adjustment.effects.get("plyometrics") == "stop" and old.jumping
                 if not (jumping or (filters.why_not(knowledge, old.key) == "it loads a painful site")):
                     continue
                 session.main.remove(old)
-                taken = session.exercise_keys() | {i.key for i in week.daily}
-                variant = next(
-                    (k for k in rec.exercises if k not in taken and filters.allowed(knowledge, k, advised=True)), None
-                )
-                if variant:
-                    new = item(knowledge, ctx, variant, [rec.adjustment.id], session.part())
-                    new.swap_for, new.rehab = old.name, True
-                    where = _place(week, session, new)
-                    done.append(f"{old.name} -> {new.name} ({where})")
+                present = session.exercise_keys() | {i.key for i in week.daily}
+                key = _variant(knowledge, week, rec, filters, present)
+                if key:
+                    clauses.append(_swap(knowledge, week, rec, ctx, session, old.name, key))
                 else:
-                    done.append(f"{old.name} stopped ({session.day})")
+                    clauses.append([f"{old.name} stopped (", session, ")"])
                 session.shaped_by(rec.adjustment.id)
-        week.applied_effect(rec.adjustment.id, "; ".join(done) if done else "nothing in the week needed a swap")
+        present = {k for s in week.sessions for k in s.exercise_keys()} | {i.key for i in week.daily}
+        if rec.adjustment.stops == "dynamic" and not set(rec.exercises) & present:
+            key = _variant(knowledge, week, rec, filters, present)
+            target = min(week.sessions, key=lambda s: INTENSITIES.index(s.intensity), default=None)
+            if key:
+                clauses.append(_swap(knowledge, week, rec, ctx, target, "", key))
+        week.applied.append(Applied(rec.adjustment.id, clauses or [["nothing in the week needed a swap"]]))
     for session in week.sessions:
         for old in list(session.main):
-            why = filters.why_not(knowledge, old.key)
-            if why or (stop_jumping and old.equipment == "plyometric"):
+            advised = old.rehab or bool(old.swap_for)
+            stacks = "" if advised else filters.provokes(knowledge, old.key)
+            why = filters.why_not(knowledge, old.key) or (f"it would stack on “{stacks}”" if stacks else "")
+            if why or (stop_jumping and old.jumping):
                 session.main.remove(old)
-                session.notes.append(f"{old.name} left out: {why or 'no jumping this week'}")
-        _refill(knowledge, week, session, ctx, filters)
+                instead = [] if old.jumping else fill(knowledge, ctx, week, session, [old.slot], filters)
+                also = f"; {instead[0].name} instead" if instead else ""
+                session.notes.append(f"{old.name} left out: {why or 'no jumping this week'}{also}")
+        refill(knowledge, week, session, ctx, filters)
 
 
-def _refill(knowledge: KnowledgeBase, week: Week, session: Session, ctx: Context, filters: Filters) -> None:
-    """A session the swaps left nearly empty gets pain-free work from a light session's slots."""
+def refill(knowledge: KnowledgeBase, week: Week, session: Session, ctx: Context, filters: Filters) -> None:
+    """A session the advice left short gets pain-free work from a light session's slots."""
     programming = knowledge.programming
     assert programming is not None
-    if len(session.main) >= 2 or session.template == "upper_trunk":
+    if len(session.main) >= MIN_EXERCISES["light"] or session.template in ("upper_trunk", "protocol_extra"):
         return
     before = {i.key for i in session.main}
-    fill(knowledge, ctx, week, session, list(programming.sessions["light"].slots), filters)
+    slots = [s for s in programming.sessions["light"].slots if s not in {i.slot for i in session.main}]
+    fill(knowledge, ctx, week, session, slots, filters, usual=False)
     added = [i.name for i in session.main if i.key not in before]
     if added:
         session.notes.append(f"filled with pain-free work: {', '.join(added)}")
         session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
-
-
-def _session_for(knowledge: KnowledgeBase, week: Week, new: Item, used: list[Session]) -> Session | None:
-    """The session an added exercise fits best: one with its slot, then its muscle groups, not
-    already given this adjustment's work, never one on a hard run day for leg work."""
-    groups = set(knowledge.exercises[new.key].muscle_groups)
-    hard = week.calendar.hard_days()
-    options = [s for s in week.sessions if s.template != "upper_trunk"]
-    jumping = new.equipment == "plyometric"
-
-    def near_hard(s: Session) -> int:
-        return -min((hours_apart(s.day, d) for d in hard), default=168)
-
-    return min(
-        options,
-        key=lambda s: (
-            s in used,
-            s.day in hard,
-            jumping and not s.contacts(),
-            near_hard(s) if jumping else 0,
-            jumping and s.intensity == "high",
-            new.slot not in {i.slot for i in s.main},
-            -len(groups & set(s.muscle_groups)),
-            INTENSITIES.index(s.intensity),
-            day_index(s.day),
-        ),
-        default=None,
-    )
-
-
-def added_work(
-    knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, filters: Filters, rules: Mapping[str, object]
-) -> None:
-    """Training (`add`) and rehab work the advice gives: into the session with its slot (in place of
-    the default exercise there), or the daily home programme; no new training exercise in a week
-    the advice holds (`new_work: none`), close to a race or beyond a novice's few a week."""
-    holds = [r.adjustment.title for r in with_effect(advice, "new_work", "none")]
-    reason = str(rules.get("no_new") or "") or (f"no new exercise this week ({holds[0]})" if holds else "")
-    room = rules.get("max_new")
-    added_count = 0
-    for rec in with_effect(advice, "exercises"):
-        kind = rec.adjustment.effects["exercises"]
-        if kind not in ("add", "rehab"):
-            continue
-        if kind == "add" and reason:
-            week.applied_effect(rec.adjustment.id, f"nothing added: {reason}")
-            continue
-        keys = staged(knowledge, rec)
-        present = [
-            k for k in keys if any(k in s.exercise_keys() for s in week.sessions) or k in {i.key for i in week.daily}
-        ]
-        if kind == "add" and present:
-            names = ", ".join(knowledge.exercises[k].name for k in present)
-            week.applied_effect(rec.adjustment.id, f"already in the week: {names}")
-            continue
-        placed: list[str] = _mark(week, rec, present) if kind == "rehab" else []
-        used: list[Session] = []
-        wanted = [k for k in keys if k not in present and filters.allowed(knowledge, k, advised=kind == "rehab")]
-        for key in wanted[:ADDED_MAX]:
-            if kind == "add" and isinstance(room, int) and added_count >= room:
-                placed.append(f"{knowledge.exercises[key].name} left for a later week (a few new lifts at a time)")
-                continue
-            new = item(knowledge, ctx, key, [rec.adjustment.id])
-            new.new, new.rehab = kind == "add", kind == "rehab"
-            sessions = _sessions(knowledge, week, new, used)
-            for session in sessions:
-                same = next(
-                    (
-                        i
-                        for i in session.main
-                        if i.slot == new.slot and i.key not in keys and not (i.new or i.rehab or i.swap_for)
-                    ),
-                    None,
-                )
-                if same is not None:
-                    session.main.remove(same)
-                copy = item(knowledge, ctx, key, [rec.adjustment.id], session.part())
-                copy.new, copy.rehab = new.new, new.rehab
-                session.main.append(copy)
-                session.shaped_by(rec.adjustment.id)
-                used.append(session)
-            where = ", ".join(s.day for s in sessions) if sessions else _place(week, None, new)
-            if sessions and (new.dose.per_week or 1) > len(sessions):
-                where += (
-                    f"; {len(sessions)} of the {new.dose.per_week} sessions a week its dose asks for fit 48 h apart"
-                )
-            if where:
-                placed.append(f"{new.name} added ({where})")
-                added_count += kind == "add"
-        week.applied_effect(rec.adjustment.id, "; ".join(placed) if placed else "already in the week")
-
-
-def _mark(week: Week, rec: Recommendation, present: list[str]) -> list[str]:
-    """Rehab work already in the week is the advice's: marked so, never swapped away; where it is."""
-    days: dict[str, list[str]] = {}
-    for session in week.ordered():
-        for entry in session.main:
-            if entry.key in present:
-                entry.rehab = True
-                entry.because.append(rec.adjustment.id)
-                session.shaped_by(rec.adjustment.id)
-                days.setdefault(entry.name, []).append(session.day)
-    return [f"{name} kept ({', '.join(on)})" for name, on in days.items()]
-
-
-def _sessions(knowledge: KnowledgeBase, week: Week, new: Item, used: list[Session]) -> list[Session]:
-    """The sessions a gym item goes in: its goal's sessions a week (spaced 48 h), else one."""
-    if new.dose.setting == "home":
-        return []
-    count = new.dose.per_week or 1
-    chosen: list[Session] = []
-    for _ in range(max(1, count)):
-        session = _session_for(knowledge, week, new, used + chosen)
-        if session is None or session in chosen or any(hours_apart(session.day, c.day) < 48 for c in chosen):
-            break
-        chosen.append(session)
-    return chosen
 
 
 def hard_day_sessions(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, filters: Filters) -> None:
@@ -271,9 +191,9 @@ def hard_day_sessions(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx:
     programming = knowledge.programming
     assert programming is not None
     for rec in with_effect(advice, "exercises", "hard_days"):
-        changed = []
+        changed: list[str | Session] = []
         for session in week.sessions:
-            if session.day not in week.calendar.hard_days():
+            if session.day not in week.calendar.hard_days() or week.runs_easy or week.running_stopped:
                 continue
             shape = programming.sessions["upper_trunk"]
             session.template, session.main, session.slots = shape.key, [], list(shape.slots)
@@ -282,55 +202,54 @@ def hard_day_sessions(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx:
                 session.main.append(item(knowledge, ctx, key, [rec.adjustment.id]))
             session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
             session.shaped_by(rec.adjustment.id)
-            changed.append(session.day)
-        week.applied_effect(
-            rec.adjustment.id,
-            f"upper body and trunk on {', '.join(changed)}" if changed else "no gym session is left on a hard run day",
-        )
+            changed += [", "] * bool(changed) + [session]
+        if changed:
+            week.applied_effect(rec.adjustment.id, "upper body and trunk on ", *changed)
+        else:
+            week.applied_effect(rec.adjustment.id, "no gym session is left on a hard run day")
 
 
-def intensity(week: Week, advice: Advice) -> None:
-    """At most the advice's number of heavy sessions; a deload lowers every session one step."""
+def intensity(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, filters: Filters) -> None:
+    """At most the advice's number of heavy sessions (the others lightened); no high-intensity
+    session yet; a deload lowers every session one step."""
     for rec in with_effect(advice, "heavy_sessions", "limit"):
         most = int(rec.params.get("sessions_per_week", rec.adjustment.defaults.get("sessions_per_week", 1)))
-        for session in [s for s in week.sessions if s.intensity == "high"][most:]:
-            session.intensity = "moderate"
-            session.notes.append(f"made moderate: at most {most} heavy session(s) a week")
+        heavy = [s for s in week.ordered() if s.heavy_legs()]
+        for session in sorted(heavy, key=lambda s: -INTENSITIES.index(s.intensity))[most:]:
+            lighten(knowledge, ctx, week, session, filters, f"at most {plural(most, 'heavy session')} a week")
             session.shaped_by(rec.adjustment.id)
-        week.applied_effect(rec.adjustment.id, f"at most {most} heavy session(s) a week")
+        week.applied_effect(rec.adjustment.id, f"at most {plural(most, 'heavy session')} a week")
     for rec in with_effect(advice, "intensity", "moderate"):
         capped = [s for s in week.sessions if s.intensity == "high"]
         for session in capped:
             session.intensity = "moderate"
             session.notes.append("high made moderate: no high-intensity session yet")
             session.shaped_by(rec.adjustment.id)
-        days = ", ".join(s.day for s in capped)
-        week.applied_effect(
-            rec.adjustment.id, f"high -> moderate on {days}" if capped else "no high session in the week"
-        )
+        parts: list[str | Session] = ["high -> moderate on "] if capped else ["no high session in the week"]
+        for n, session in enumerate(capped):
+            parts += [", "] * bool(n) + [session]
+        week.applied_effect(rec.adjustment.id, *parts)
     lowering = with_effect(advice, "intensity", "down")
     if week.phase == "deload" and not lowering:
         _lower(week)
     for rec in lowering:
-        lowered = _lower(week)
+        _lower(week)
         for session in week.sessions:
             session.shaped_by(rec.adjustment.id)
-        effect = (
-            "about two-thirds of each exercise's usual sets (two at least for a main lift), lighter loads, no jumping"
+        week.applied_effect(
+            rec.adjustment.id,
+            "about two-thirds of each exercise's usual sets (two at least for a main lift), last week's loads "
+            f"less {ctx.deload_pct or 20:g} %, no jumping, no new exercise; each session one step lighter",
         )
-        week.applied_effect(rec.adjustment.id, effect + (f"; {', '.join(lowered)}" if lowered else ""))
 
 
-def _lower(week: Week) -> list[str]:
-    """A deload week: every session one intensity step lower; what changed."""
-    lowered = []
+def _lower(week: Week) -> None:
+    """A deload week: every session one intensity step lower."""
     for session in week.sessions:
         step = INTENSITIES.index(session.intensity)
         if step:
-            lowered.append(f"{session.day} {session.intensity} -> {INTENSITIES[step - 1]}")
             session.notes.append(f"{session.intensity} made {INTENSITIES[step - 1]}: a deload week")
             session.intensity = INTENSITIES[step - 1]
-    return lowered
 
 
 def heavy_days_only(knowledge: KnowledgeBase, week: Week, ctx: Context, filters: Filters) -> None:

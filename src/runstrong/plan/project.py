@@ -1,7 +1,9 @@
-"""The state projected for the next week of a block: a week later, the race a week closer, the
-phase and the deload count moved on, and what the week's advice leads to if it is followed
-(a deload eases fatigue, a managed tendon or soreness settles a step, a one-off running spike is
-over). Each assumption is said in words; red flags and missing data stay as they were."""
+"""The state projected for the next week of a block: a week later, the race a week closer (the
+recovery after it), the phase and the deload count moved on, and what the week's advice leads to
+if it is followed (a deload eases fatigue, a managed tendon or soreness settles a step and is at
+the stage the week loaded it, a one-off running spike is over, the walk-run stage moves on when
+its runs go well, a week more of lifting). Each assumption is said in words; red flags and
+missing data stay as they were."""
 
 from __future__ import annotations
 
@@ -9,11 +11,13 @@ import copy
 import datetime as dt
 from typing import Any
 
-from runstrong.advice.dose import threshold
+from runstrong.advice.dose_context import threshold
 from runstrong.advice.resolve import REFERRAL, Advice
 from runstrong.rules.knowledge import KnowledgeBase
 
 ORDER = ("base_strength", "power", "maintenance")
+#: Walk-run sessions in a week (every other day).
+RUNS_A_WEEK = 3
 #: How far a managed symptom settles in a week of following the advice (points on its 0-10 scale).
 SETTLE_POINTS = 1
 
@@ -71,7 +75,7 @@ def _deloads(knowledge: KnowledgeBase, plan: dict[str, Any], was_deload: bool, f
     elif since is None:
         since = due if first else None
         if first:
-            why.append("plan.weeks_since_deload is not known: a deload is taken as due")
+            why.append("the weeks since the last deload are not known: a deload is taken as due")
     else:
         since = int(since) + 1
     race = plan.get("race_in_days")
@@ -100,6 +104,8 @@ def _settle(data: dict[str, Any], advice: Advice, was_deload: bool, why: list[st
             settled.append(f"{tendon.get('site', 'tendon')} pain {tendon['pain_during_load']}/10")
         if "pain_next_morning" in tendon and "pain_baseline" in tendon:
             tendon["pain_next_morning"] = min(tendon["pain_next_morning"], tendon["pain_baseline"])
+        if tendon.get("trend") == "rising":
+            tendon["trend"] = "stable"
     for item in [*(symptoms.get("soreness") or []), *(symptoms.get("sharp_joint_pain") or [])]:
         if item.get("level", 0) > 0:
             item["level"] = max(0, item["level"] - 2 * SETTLE_POINTS)
@@ -142,10 +148,66 @@ def _rested(data: dict[str, Any], why: list[str]) -> None:
     why.append("after the deload week, fatigue, stress, mood and cadence back to usual (sleep as it was)")
 
 
+def _lifting(data: dict[str, Any], why: list[str]) -> None:
+    """A week more of lifting: the training age moves on (when it is known)."""
+    profile = data.get("profile") or {}
+    years = profile.get("strength_training_years")
+    if isinstance(years, int | float) and not isinstance(years, bool):
+        profile["strength_training_years"] = round(years + 1 / 52, 4)
+        why.append("a week more of lifting")
+
+
+def _walk_run(data: dict[str, Any], advice: Advice, why: list[str]) -> None:
+    """The walk-run stage: the next one when the advice moves it on, and the stage's runs (every
+    other day) counted as completed without symptoms when the advice is followed."""
+    rtr = data.get("return_to_run") or {}
+    stage = rtr.get("walk_run_stage")
+    if not isinstance(stage, int) or isinstance(stage, bool):
+        return
+    running = [r.adjustment.effects.get("running") for r in advice.recommendations]
+    if "stop" in running:
+        return
+    runs = RUNS_A_WEEK
+    if "up" in running:
+        rtr.update(walk_run_stage=min(stage + 1, 20), stage_completions=runs)
+        why.append(f"walk-run stage {stage + 1}, its {runs} runs this week without symptoms")
+    elif stage > 0:
+        rtr["stage_completions"] = min(int(rtr.get("stage_completions") or 0) + runs, 50)
+        why.append(f"walk-run stage {stage} run {runs} more times without symptoms")
+
+
+def _stages(data: dict[str, Any], stages: dict[str, str], why: list[str]) -> None:
+    """Each tendon at the loading stage the week gave it."""
+    for tendon in (data.get("symptoms") or {}).get("tendon") or []:
+        stage = stages.get(tendon.get("site", ""))
+        if stage and tendon.get("loading_stage") != stage:
+            tendon["loading_stage"] = stage
+            why.append(f"{str(tendon.get('site')).replace('_', ' ')} tendon at the {stage.replace('_', ' ')} stage")
+
+
+def _taper(knowledge: KnowledgeBase, plan: dict[str, Any], why: list[str]) -> None:
+    """In the last days before the race the planned heavy leg sessions are moderate (the taper)."""
+    programming = knowledge.programming
+    race = plan.get("race_in_days")
+    if programming is None or race is None or int(race) >= int(programming.modifiers["taper"]["last_heavy_days"]):
+        return
+    changed = False
+    for session in plan.get("gym_sessions") or []:
+        if session.get("intensity") == "high":
+            session["intensity"], changed = "moderate", True
+    if changed:
+        why.append("the taper: the planned high sessions moderate in the race's last days")
+
+
 def next_state(
-    knowledge: KnowledgeBase, snapshot: dict[str, Any], advice: Advice, first: bool
+    knowledge: KnowledgeBase,
+    snapshot: dict[str, Any],
+    advice: Advice,
+    first: bool,
+    stages: dict[str, str] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    """The snapshot projected a week on from `snapshot` and its advice, and the assumptions made."""
+    """The snapshot projected a week on from `snapshot` and its advice (and the tendon stages the
+    week loaded), and the assumptions made."""
     data = copy.deepcopy(snapshot)
     data.pop("provenance", None)
     data.pop("baselines", None)
@@ -157,11 +219,15 @@ def next_state(
     if race is not None and int(race) - 7 < 0:
         plan.pop("race_in_days")
         plan.update(phase="deload", weeks_in_phase=0)
-        why.append("the week after the race: recovery, a deload")
+        why.append("after the race: the recovery weeks, every run easy")
     else:
         if race is not None:
             plan["race_in_days"] = int(race) - 7
         _phase(knowledge, plan, advice, why)
+        _taper(knowledge, plan, why)
     _deloads(knowledge, plan, was_deload, first, why)
     _settle(data, advice, was_deload, why)
+    _stages(data, stages or {}, why)
+    _walk_run(data, advice, why)
+    _lifting(data, why)
     return data, why

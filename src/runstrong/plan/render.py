@@ -54,13 +54,52 @@ def session_lines(session: dict[str, Any], md: bool) -> list[str]:
     return [f"- {line.strip()}" if md else line for line in out]
 
 
+def _days(result: dict[str, Any], md: bool) -> list[str]:
+    head = "## " if md else ""
+    out = []
+    for day in result["days"]:
+        label = f"{day_words(day)}: {RUNNING[day['running']]}"
+        if not day["sessions"]:
+            out.append(f"{head}{label}, no gym")
+        for session in day["sessions"]:
+            extra = "short extra session" if session.get("extra") else f"gym {session['intensity']}"
+            title = f"{label}; {extra}, {session['focus']}, about {session['minutes']} min"
+            out.append(f"{head}{title}")
+            out += session_lines(session, md)
+        if md:
+            out.append("")
+    return out
+
+
+def _advice_lines(result: dict[str, Any], md: bool) -> list[str]:
+    bullet = "- " if md else "  "
+    titles = result.get("advice_titles", {})
+    out = []
+    gym = any(d["sessions"] for d in result["days"]) or result["daily"]
+    for entry in result["applied"]:
+        if not gym and entry["effect"] == "no gym session this week":
+            continue
+        out.append(f"{bullet}{titles.get(entry['adjustment'], 'The plan')}: {entry['effect']}")
+        out += [f"{'  ' if md else '    '}- left out: {words}" for words in entry.get("left_out", [])]
+    return out
+
+
 def _lines(result: dict[str, Any], md: bool) -> list[str]:
     head = "## " if md else ""
     bullet = "- " if md else "  "
     phase = str(result["phase"]).replace("_", " ")
     source = "planned week" if result["source"] == "planned" else "template"
+    first, last = result["days"][0], result["days"][-1]
+    span = f"{day_words(first)} to {day_words(last)}"
+    if result.get("no_training"):
+        return [
+            f"{'# ' if md else ''}Gym week for {result['athlete_id']} ({span}): {result['status'].upper()}",
+            "",
+            "No gym and no running until a clinician has assessed you: runstrong recommend says who to see and "
+            "how soon.",
+        ]
     out = [
-        f"{'# ' if md else ''}Gym week for {result['athlete_id']} (week of {result['date']}): "
+        f"{'# ' if md else ''}Gym week for {result['athlete_id']} ({span}): "
         f"{result['status'].upper()}, {phase}, from the {source}",
         "",
     ]
@@ -70,36 +109,25 @@ def _lines(result: dict[str, Any], md: bool) -> list[str]:
         out.append("")
     if result.get("running_note"):
         out += [f"Running: {result['running_note']}.", ""]
-    for day in result["days"]:
-        running = RUNNING[day["running"]]
-        sessions = day["sessions"]
-        label = f"{day_words(day)}: {running}"
-        if not sessions:
-            out.append(f"{head}{label}, no gym" if md else f"{label}, no gym")
-        for session in sessions:
-            groups = ", ".join(session["muscle_groups"]).replace("_", " ")
-            title = f"{label}; gym {session['intensity']}, about {session['minutes']} min ({groups})"
-            out.append(f"{head}{title}" if md else title)
-            out += session_lines(session, md)
-        if md:
-            out.append("")
+    out += _days(result, md)
     if result["loads"]:
         out += ["", f"{head}How to choose the load"]
         for load in result["loads"]:
             words = "; ".join(w for w in (load["first_load"], load["progression"]) if w)
             out.append(f"{bullet}{load['title']}: {words}" + (f" (source: {load['source']})" if load["source"] else ""))
         out.append(f"{bullet}{TEMPO}")
-    out += ["", f"{head}Scheduling"]
-    out += [
-        f"{bullet}{'holds' if c['holds'] else ('not known' if c['unknown'] else 'BROKEN')}: {c['detail']}"
-        for c in result["constraints"]
-    ]
-    titles = result.get("advice_titles", {})
-    out += ["", f"{head}What the advice changed"]
-    out += [f"{bullet}{titles.get(a['adjustment'], 'The plan')}: {a['effect']}" for a in result["applied"]]
-    if result["dropped"]:
+    if result["constraints"]:
+        out += ["", f"{head}Scheduling"]
+        out += [
+            f"{bullet}{'holds' if c['holds'] else ('not known' if c['unknown'] else 'BROKEN')}: {c['detail']}"
+            for c in result["constraints"]
+        ]
+    changed = _advice_lines(result, md) or [f"{bullet}nothing: no gym session this week"]
+    out += ["", f"{head}What the advice changed", *changed]
+    dropped = [d for d in result["dropped"] if d.get("day")]
+    if dropped:
         out += ["", f"{head}Sessions left out"]
-        out += [f"{bullet}{d['day']}: {d['why']}" for d in result["dropped"]]
+        out += [f"{bullet}{d['day']}: {d.get('why') or 'dropped'}" for d in dropped]
     if result["notes"]:
         out += ["", f"{head}Notes"] + [f"{bullet}{n}" for n in result["notes"]]
     return out
@@ -120,7 +148,11 @@ def _block_lines(result: dict[str, Any], md: bool) -> list[str]:
         out += [f"{mark}=== Week {n} of {count}: {what} ===", ""]
         if week.get("projected"):
             out += [f"Projected: {'; '.join(week['projected'])}.", ""]
+        if week.get("status_why"):
+            out += [f"Status: {week['status_why']}.", ""]
         out += [*_lines(week, md), ""]
+        if week.get("stop"):
+            out += [f"{week['stop']}", ""]
     return out[:-1]
 
 

@@ -17,13 +17,17 @@ from runstrong.rules.programming import Programming
 
 
 def part_exercises(knowledge: KnowledgeBase, advice: Advice, part: str) -> list[str]:
-    """The warm-up or cool-down exercises: the advice's (already filtered) when it is kept, else the
-    catalogue's, with each exercise of advice that puts its work in that part."""
+    """The warm-up or cool-down exercises: the advice's (already filtered) when it is kept, none when
+    the advice holds it back (a referral), else the catalogue's; with each exercise of advice that
+    puts its work in that part."""
     programming = knowledge.programming
     assert programming is not None
     source = str(programming.parts[part]["advice"])
     kept = {rec.adjustment.id: rec for rec in advice.recommendations}
-    keys = list(kept[source].exercises) if source in kept else list(knowledge.adjustments[source].exercises)
+    held = {rec.adjustment.id for rec in advice.suppressed}
+    keys = list(kept[source].exercises) if source in kept else []
+    if source not in kept and source not in held:
+        keys = list(knowledge.adjustments[source].exercises)
     for rec in with_effect(advice, "exercises", part):
         keys += [k for k in rec.exercises if k not in keys]
     return keys
@@ -63,30 +67,31 @@ def minutes(programming: Programming, session: Session) -> int:
 
 
 def _rank(session: Session, entry: Item) -> tuple[int, int]:
-    """How much an item matters (lower: more): rehab and swaps first, then the session's slots in
-    their order of importance, added work last."""
+    """How much an item matters (lower: more): rehab and swaps first, then work the advice adds,
+    then the session's own slots in their order of importance."""
     slot = session.slots.index(entry.slot) if entry.slot in session.slots else len(session.slots)
-    return (0 if entry.rehab or entry.swap_for else 2 if entry.new else 1), slot
+    first = entry.rehab or bool(entry.swap_for) or entry.slot == "power"
+    return (0 if first else 1 if entry.new else 2), slot
 
 
-def _trim(programming: Programming, session: Session) -> list[str]:
+def _trim(programming: Programming, session: Session) -> list[Item]:
     """Items taken out, the least important first, until the session fits its caps."""
     shape = programming.sessions.get(session.template)
     most = shape.exercises if shape else max(t.exercises for t in programming.sessions.values())
     limit = shape.minutes if shape else max(t.minutes for t in programming.sessions.values())
-    out = []
+    out: list[Item] = []
     while session.main and (len(session.main) > most or minutes(programming, session) > limit):
         if len(session.main) == 1:
             break
         least = max(session.main, key=lambda e: (_rank(session, e), session.main.index(e)))
         session.main.remove(least)
-        out.append(least.name)
+        out.append(least)
     return out
 
 
 def finish(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, filters: Filters) -> None:
-    """Warm-up and cool-down in every session, the main part in slot order without repeats or
-    excluded work, within its caps, its length and the order on a run day."""
+    """Warm-up and cool-down in every session (none the advice holds back), the main part in slot
+    order without repeats or excluded work, within its caps, its length and the order on a run day."""
     programming = knowledge.programming
     assert programming is not None
     order = list(programming.slots)
@@ -98,27 +103,38 @@ def finish(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Context, f
             if filters.allowed(knowledge, entry.key, advised=entry.rehab or bool(entry.swap_for)):
                 unique.setdefault(entry.key, entry)
         session.main = sorted(unique.values(), key=lambda e: order.index(e.slot) if e.slot in order else len(order))
-        taken = set(unique) | {i.key for i in week.daily}
-        session.warm_up = [
-            item(knowledge, ctx, k, [], "warm_up") for k in warm if k not in taken and filters.allowed(knowledge, k)
-        ]
-        taken |= {i.key for i in session.warm_up}
-        session.cool_down = [
-            item(knowledge, ctx, k, [], "cool_down") for k in cool if k not in taken and filters.allowed(knowledge, k)
-        ]
-        if not session.warm_up:
-            session.notes.append("warm up with a lighter first set of each exercise (the usual warm-up is left out)")
+        _parts(knowledge, ctx, week, session, filters, warm, cool)
         left = _trim(programming, session)
         if left:
-            session.notes.append(f"left out to keep the session short: {', '.join(left)}")
+            session.notes.append(f"left out to keep the session short: {', '.join(i.name for i in left)}")
+            for entry in left:
+                for adjustment in entry.because:
+                    week.leave_out(adjustment, f"{entry.name}: left out of the {session.day} session to keep it short")
+        _parts(knowledge, ctx, week, session, filters, warm, cool)
+        if not session.warm_up:
+            session.notes.append("warm up with a few easy minutes and a lighter first set of each exercise")
         session.minutes = minutes(programming, session)
         session.timing = _timing(programming, week.running(session.day))
-    kept = {rec.adjustment.id for rec in advice.recommendations}
-    for part, words in (("warm_up", "a warm-up"), ("cool_down", "a cool-down")):
-        source = str(programming.parts[part]["advice"])
-        if source in kept and week.sessions:
-            names = ", ".join(knowledge.exercises[k].name for k in (warm if part == "warm_up" else cool))
-            week.applied_effect(source, f"{words} in every session: {names}")
+
+
+def _parts(
+    knowledge: KnowledgeBase,
+    ctx: Context,
+    week: Week,
+    session: Session,
+    filters: Filters,
+    warm: list[str],
+    cool: list[str],
+) -> None:
+    """The session's warm-up and cool-down: the advice's exercises not in its main part."""
+    taken = {i.key for i in session.main} | {i.key for i in week.daily}
+    session.warm_up = [
+        item(knowledge, ctx, k, [], "warm_up") for k in warm if k not in taken and filters.in_parts(knowledge, k)
+    ]
+    taken |= {i.key for i in session.warm_up}
+    session.cool_down = [
+        item(knowledge, ctx, k, [], "cool_down") for k in cool if k not in taken and filters.in_parts(knowledge, k)
+    ]
 
 
 def _timing(programming: Programming, running: str) -> str:

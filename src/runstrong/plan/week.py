@@ -1,6 +1,7 @@
 """The usual week before the advice: the athlete's planned sessions with exercises for their muscle
 groups, or the phase's session templates (the athlete's own for a youth or novice lifter), each
-slot filled from the phase's pool."""
+slot filled from the athlete's own lifts and the phase's pool; a power phase's sessions get power
+work."""
 
 from __future__ import annotations
 
@@ -16,20 +17,24 @@ from runstrong.rules.programming import Programming
 
 #: A planned session gets at least this many exercises for its muscle groups, by intensity.
 MIN_EXERCISES = {"light": 3, "moderate": 4, "high": 4}
+#: Slots that fill a planned session its muscle groups leave short, in order.
+FILLERS = ("trunk", "hip", "calf_foot")
 
 
 def planned_slots(programming: Programming, groups: list[str], intensity: str, cap: int) -> list[str]:
-    """Slots for a planned session's muscle groups: each group's first slot, then its next ones,
-    until the session has its MIN_EXERCISES (or its groups have no more)."""
+    """Slots for a planned session's muscle groups: each group's first slot, then its next ones
+    (never one slot twice), then trunk, hip or calf work until the session has its MIN_EXERCISES."""
     slots: list[str] = []
-    for round_ in range(3):
+    for round_ in range(2):
         for group in groups:
             options = programming.muscle_group_slots.get(group, ())
-            slot = options[min(round_, len(options) - 1)] if options else None
-            if slot and (slot not in slots or round_ == 2):
-                slots.append(slot)
+            if len(options) > round_ and options[round_] not in slots:
+                slots.append(options[round_])
+    for filler in FILLERS:
         if len(slots) >= MIN_EXERCISES[intensity]:
             break
+        if filler not in slots:
+            slots.append(filler)
     return slots[: max(cap, 1)]
 
 
@@ -40,15 +45,21 @@ def fill(
     session: Session,
     slots: list[str],
     filters: Filters,
+    prefer: tuple[str, ...] = (),
+    usual: bool = True,
 ) -> list[Item]:
     """One exercise per slot, none twice, a heavy dose only in a high-intensity session, the dose
-    from the one source; the items added."""
+    from the one source (a load change taken from last week's load for the athlete's usual lifts
+    and the ones done before); the items added."""
     taken = session.exercise_keys()
     added = []
     for slot in slots:
-        while key := pick(knowledge, week.phase, slot, session.intensity, filters, taken, week.known):
+        while key := pick(knowledge, week.phase, slot, session.intensity, filters, taken, (*prefer, *week.known)):
             taken.add(key)
-            entry = item(knowledge, ctx, key, part=session.part())
+            previous = usual or key in week.known
+            entry = item(knowledge, ctx, key, part=session.part(), previous=previous)
+            if entry.dose.setting == "home":
+                continue  # a home protocol never fills a session's slot
             if not entry.dose.high_only or session.intensity == "high":
                 session.main.append(entry)
                 added.append(entry)
@@ -60,6 +71,25 @@ def fill(
 
 def _cap(programming: Programming, intensity: str) -> int:
     return max((t.exercises for t in programming.sessions.values() if t.intensity == intensity), default=4)
+
+
+def _planned(
+    knowledge: KnowledgeBase, ctx: Context, week: Week, given: dict[str, Any], filters: Filters, who: Athlete
+) -> Session:
+    programming = knowledge.programming
+    assert programming is not None
+    intensity = given.get("intensity") or "moderate"
+    groups = list(given.get("muscle_groups") or ["posterior_chain", "quadriceps", "core"])
+    session = Session(given["day"], intensity, groups, planned_day=given["day"], circuit=bool(given.get("circuit")))
+    session.planned_contacts = int(given.get("plyometric_contacts") or 0)
+    if not given.get("intensity"):
+        session.notes.append("intensity not given: planned as moderate")
+    _limit(session, INTENSITIES.index(who.max_intensity(programming)))
+    slots = planned_slots(programming, groups, session.intensity, _cap(programming, session.intensity))
+    if session.planned_contacts or (week.phase == "power" and session.intensity != "light"):
+        slots.insert(0, "power")
+    fill(knowledge, ctx, week, session, slots, filters, who.prefer)
+    return session
 
 
 def build_week(
@@ -87,34 +117,24 @@ def build_week(
         known=known,
     )
     if not plan.get("phase"):
-        week.notes.append(f"plan.phase is missing: the {knowledge.phases[phase]['title']} phase is assumed")
+        week.notes.append(f"the training phase is not given: the {knowledge.phases[phase]['title']} phase is assumed")
     if week.calendar.key_run_days is None:
-        week.notes.append("plan.key_run_days is missing: the hard running days are unknown")
-    top = INTENSITIES.index(who.max_intensity(programming))
+        week.notes.append("the key run days are not given: the hard running days are unknown")
     for given in planned or []:
-        intensity = given.get("intensity") or "moderate"
-        groups = list(given.get("muscle_groups") or ["posterior_chain", "quadriceps", "core"])
-        session = Session(given["day"], intensity, groups, planned_day=given["day"], circuit=bool(given.get("circuit")))
-        session.planned_contacts = int(given.get("plyometric_contacts") or 0)
-        if not given.get("intensity"):
-            session.notes.append("intensity not given: planned as moderate")
-        _limit(session, top)
-        slots = planned_slots(programming, groups, session.intensity, _cap(programming, session.intensity))
-        if session.planned_contacts:
-            slots.insert(0, "power")
-        fill(knowledge, ctx, week, session, slots, filters)
-        week.sessions.append(session)
+        week.sessions.append(_planned(knowledge, ctx, week, given, filters, who))
     if not planned:
         names = who.template(programming, phase, template(knowledge, phase)["sessions"])
+        top = INTENSITIES.index(who.max_intensity(programming))
         for name in names:
             shape = programming.sessions[name]
             session = Session("", shape.intensity, [], template=name)
             _limit(session, top)
-            fill(knowledge, ctx, week, session, list(shape.slots), filters)
+            fill(knowledge, ctx, week, session, list(shape.slots), filters, who.prefer)
             session.muscle_groups = sorted({g for i in session.main for g in knowledge.exercises[i.key].muscle_groups})
             week.sessions.append(session)
         title = knowledge.phases.get(phase, {}).get("title", phase)
         week.notes.append(f"no planned gym week in the snapshot: the {title} template, {len(names)} sessions")
+    week.usual = tuple(dict.fromkeys(e.key for s in week.sessions for e in s.main))
     usual = replace(ctx, deload_pct=None, taper=False, light_only=False)
     week.sets_before = sum(
         dose.sets for s in week.sessions for e in s.main if (dose := prescribe(knowledge, usual, e.key, e.part))

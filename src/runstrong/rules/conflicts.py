@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from runstrong.rules.knowledge import Adjustment, KnowledgeBase
-from runstrong.rules.programming import PLAN_EFFECTS
+from runstrong.rules.programming_schema import PLAN_EFFECTS
 
 
 def resolved(a: Adjustment, b: Adjustment) -> bool:

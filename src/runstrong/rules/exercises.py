@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runstrong.rules.phase_schema import MUSCLE_GROUPS
-from runstrong.rules.programming import EQUIPMENT, SLOTS
+from runstrong.rules.programming_schema import EQUIPMENT, SLOTS
 
 EXERCISE_KINDS = ["strength", "isometric", "mobility", "soft_tissue", "plyometric", "power"]
 #: Positions an exercise takes that can provoke a painful tendon or a healing site: the heel
@@ -42,6 +42,8 @@ EXERCISE_SCHEMA: dict[str, Any] = {
         "goal": _TEXT,
         "setup": _TEXT,
         "positions": POSITIONS_SCHEMA,
+        "supported": {"type": "boolean"},
+        "tempo": _TEXT,
         "cues": _TEXT,
     },
     "required": ["name", "muscle_groups", "loads", "impact", "kind", "slot", "equipment"],
@@ -66,12 +68,16 @@ class Exercise:
     goal: str | None = None  # its own goal (a protocol), whatever the phase
     setup: str = ""
     positions: tuple[str, ...] = ()
+    supported: bool = False  # seated or lying, no weight through the legs and no leg levers
+    tempo: str = ""  # its own tempo words for a goal that is not a protocol (a banded walk: steady steps)
 
 
 def parse_exercise(key: str, v: dict[str, Any]) -> Exercise:
     """One entry of exercises.yaml (already checked against EXERCISE_SCHEMA)."""
     hold = v.get("hold_s")
-    optional: dict[str, Any] = {f: v[f] for f in ("cues", "per", "reps", "goal", "setup") if f in v}
+    optional: dict[str, Any] = {
+        f: v[f] for f in ("cues", "per", "reps", "goal", "setup", "supported", "tempo") if f in v
+    }
     return Exercise(
         key,
         v["name"],

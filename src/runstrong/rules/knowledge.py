@@ -10,14 +10,9 @@ from runstrong.rules.applicability import applies_to_schema, entries_applies_to,
 from runstrong.rules.citations import citation_label
 from runstrong.rules.exercises import EXERCISE_SCHEMA, POSITIONS_SCHEMA, Exercise, parse_exercise
 from runstrong.rules.phase_schema import TEMPLATE
-from runstrong.rules.programming import (
-    PLAN_EFFECTS,
-    Programming,
-    goal_problems,
-    parse_programming,
-    programming_problems,
-)
-from runstrong.rules.programming import SCHEMA as PROGRAMMING_SCHEMA
+from runstrong.rules.programming import Programming, goal_problems, parse_programming, programming_problems
+from runstrong.rules.programming_schema import PLAN_EFFECTS
+from runstrong.rules.programming_schema import SCHEMA as PROGRAMMING_SCHEMA
 from runstrong.rules.referral_model import (
     RED_FLAG_SCHEMA,
     REFERRAL_SCHEMA,
@@ -280,7 +275,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
     )
     pr_file, pr = loaded["programming"]
     problems += programming_problems(
-        pr_file, pr, {"evidence key": ev, "adjustment": ad, "exercise": ex, "threshold": th}
+        pr_file, pr, {"evidence key": ev, "adjustment": ad, "exercise": ex, "threshold": th, "site": si}
     )
     _, referral = loaded["referral"]
     fi_file, fi = loaded["fields"]

@@ -11,153 +11,16 @@ from typing import Any
 from runstrong.util.errors import Problem
 from runstrong.util.located import where
 
-INTENSITIES = ["light", "moderate", "high"]
-SLOTS = ["power", "main", "hinge", "single_leg", "calf_foot", "hip", "upper", "trunk", "warm_up", "cool_down"]
-EQUIPMENT = ["loaded", "bodyweight", "band", "isometric", "plyometric", "mobility"]
-GOAL_FIELDS = ["sets", "sets_max", "reps", "hold_s", "contacts", "extra", "tempo", "effort", "rest_s", "frequency"]
 
-_TEXT = {"type": "string", "minLength": 1}
-_KEYS = {"type": "array", "items": {"type": "string"}}
-_COUNT = {"type": "integer", "minimum": 1}
+@dataclass(frozen=True)
+class Step:
+    """One step of a protocol that changes by week (Beyer 2015's heavy slow resistance: 3 x 15RM in
+    week 1, 3 x 12RM in weeks 2-3, ...): its weeks (inclusive), sets and reps."""
 
-
-#: Effects on the week that add up rather than contradict (the conflict check leaves them out):
-#: what the adjustment's exercises are for in the plan, and how it shapes the sessions.
-PLAN_EFFECTS: dict[str, list[str]] = {
-    "exercises": ["add", "rehab", "substitute", "lists", "hard_days", "warm_up", "cool_down"],
-    "volume": ["down"],
-    "intensity": ["down", "moderate"],
-    "schedule": ["easy_days"],
-    "spacing": ["apart"],
-    "tempo": ["slow_eccentric"],
-    "heavy_sessions": ["limit"],
-}
-
-
-def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
-
-
-def _map(value: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": value}
-
-
-_GOAL = _object(
-    {
-        "title": _TEXT,
-        "sets": _COUNT,
-        "sets_max": _COUNT,
-        "sets_word": _TEXT,
-        "reps": _TEXT,
-        "hold_s": {"type": ["integer", "string"]},
-        "contacts": _COUNT,
-        "extra": _TEXT,
-        "tempo": _TEXT,
-        "effort": _TEXT,
-        "rest_s": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2, "maxItems": 2},
-        "frequency": _TEXT,
-        "per_week": _COUNT,
-        "setting": {"enum": ["gym", "home"]},
-        "first_load": _TEXT,
-        "progression": _TEXT,
-        "protocol": {"type": "boolean"},
-        "high_only": {"type": "boolean"},
-        "source": _KEYS,
-        "caveat": _TEXT,
-        "project": {"anyOf": [{"enum": ["all"]}, {"type": "array", "items": {"enum": GOAL_FIELDS}}]},
-    },
-    ["title", "sets", "tempo", "effort", "rest_s", "source"],
-)
-_SOURCED = {"source": _KEYS, "project": {"anyOf": [{"enum": ["all"]}, _KEYS]}}
-_ATHLETE = _object(
-    {
-        "age_max": _COUNT,
-        "age_min": _COUNT,
-        "threshold": _TEXT,
-        "sessions": _COUNT,
-        "max_intensity": {"enum": INTENSITIES},
-        "goal": _TEXT,
-        "high_load_hours": _COUNT,
-        "max_new": _COUNT,
-        "leave_out": _KEYS,
-        "template": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "note": _TEXT,
-        **_SOURCED,
-    },
-    ["note", "source"],
-)
-
-SCHEMA: dict[str, Any] = _object(
-    {
-        "goals": _map(_GOAL),
-        "slots": _map(_object({"label": _TEXT, "main": {"type": "boolean"}}, ["label"])),
-        "sessions": _map(
-            _object(
-                {
-                    "intensity": {"enum": INTENSITIES},
-                    "slots": {"type": "array", "items": {"enum": SLOTS}, "minItems": 1},
-                    "exercises": _COUNT,
-                    "minutes": _COUNT,
-                },
-                ["intensity", "slots", "exercises", "minutes"],
-            )
-        ),
-        "muscle_group_slots": _map({"type": "array", "items": {"enum": SLOTS}}),
-        "default_goals": _map(_TEXT),
-        "parts": _object(
-            {
-                "warm_up": _object({"advice": _TEXT, "minutes": _COUNT, "goal": _TEXT}, ["advice", "minutes", "goal"]),
-                "cool_down": _object(
-                    {"advice": _TEXT, "minutes": _COUNT, "goal": _TEXT}, ["advice", "minutes", "goal"]
-                ),
-                "circuit": _object({"goal": _TEXT}, ["goal"]),
-                "ramp_up": _object({"text": _TEXT, "minutes": _COUNT, "project": {"type": "boolean"}}, ["text"]),
-                "same_day": _object({"text": _TEXT, "hard": _TEXT, "source": _KEYS}, ["text", "hard", "source"]),
-                "seconds_per_rep": _COUNT,
-                "seconds_between_exercises": _COUNT,
-            },
-            ["warm_up", "cool_down", "circuit", "ramp_up", "same_day", "seconds_per_rep", "seconds_between_exercises"],
-        ),
-        "modifiers": _object(
-            {
-                "deload": _object(
-                    {
-                        "sets_factor": {"type": "number"},
-                        "min_sets_main": _COUNT,
-                        "min_sets": _COUNT,
-                        "load_pct": {"type": "number"},
-                        "effort": _TEXT,
-                        **_SOURCED,
-                    },
-                    ["sets_factor", "min_sets_main", "min_sets", "load_pct", "effort", "source"],
-                ),
-                "taper": _object(
-                    {
-                        "sets_factor": {"type": "number"},
-                        "min_sets_main": _COUNT,
-                        "min_sets": _COUNT,
-                        "last_heavy_days": _COUNT,
-                        "race_week_sessions": _COUNT,
-                        "no_gym_days": _COUNT,
-                        **_SOURCED,
-                    },
-                    [
-                        "sets_factor",
-                        "min_sets_main",
-                        "min_sets",
-                        "last_heavy_days",
-                        *("race_week_sessions", "no_gym_days", "source"),
-                    ],
-                ),
-            },
-            ["deload", "taper"],
-        ),
-        "athletes": _object(
-            {"youth": _ATHLETE, "masters": _ATHLETE, "novice": _ATHLETE}, ["youth", "masters", "novice"]
-        ),
-    },
-    ["goals", "slots", "sessions", "muscle_group_slots", "default_goals", "parts", "modifiers", "athletes"],
-)
+    first: int
+    last: int
+    sets: int | None = None
+    reps: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,9 +31,15 @@ class Goal:
     title: str
     sets: int
     tempo: str
-    effort: str
     rest_s: tuple[int, int]
     source: tuple[str, ...]
+    effort: str = ""  # the effort besides reps in reserve (`every rep clean`)
+    rir: tuple[int, int | None] | None = None  # reps in reserve, fewest to most (None: no upper bound)
+    intensity: str = ""  # the load as a share of a one-rep max, when a load change does not replace it
+    heavy: bool = False  # heavy leg work whatever the reps in reserve (heavy slow resistance, maintenance)
+    steps: tuple[Step, ...] = ()  # a protocol's steps by week
+    counts: str = "programme"  # how its week is counted: programme (this plan's weeks) or training (training age)
+    deload: dict[str, Any] | None = None  # what a deload week changes in a protocol (sets, frequency)
     sets_max: int | None = None
     sets_word: str = ""  # what a set is called (rounds, in a circuit)
     reps: str | None = None
@@ -189,6 +58,11 @@ class Goal:
 
     def chosen_here(self, name: str) -> bool:
         return "all" in self.project or name in self.project
+
+    def step(self, week: int) -> Step | None:
+        """The step for this week of the protocol (the last one after its last week); None without steps."""
+        found = [s for s in self.steps if s.first <= week]
+        return (found[-1] if found else self.steps[0]) if self.steps else None
 
 
 @dataclass(frozen=True)
@@ -212,11 +86,15 @@ class Programming:
     parts: dict[str, Any]
     modifiers: dict[str, dict[str, Any]]
     athletes: dict[str, dict[str, Any]]
+    alternatives: dict[str, Any] | None = None  # exercises and adjustments that are one programme
+    post_race: dict[str, Any] | None = None  # the recovery after a race
+    contacts_per_set: int = 20
 
     def sources(self) -> set[str]:
         """Every evidence key the model cites."""
         found = {key for goal in self.goals.values() for key in goal.source}
-        for entry in [*self.modifiers.values(), *self.athletes.values(), self.parts["same_day"]]:
+        extra = [self.post_race] if self.post_race else []
+        for entry in [*self.modifiers.values(), *self.athletes.values(), self.parts["same_day"], *extra]:
             found |= set(entry.get("source", []))
         return found
 
@@ -232,12 +110,16 @@ def parse_programming(data: dict[str, Any]) -> Programming:
         fields = dict(value)
         project = fields.pop("project", ())
         hold = fields.pop("hold_s", None)
+        rir = fields.pop("rir", None)
+        steps = tuple(Step(s["weeks"][0], s["weeks"][1], s.get("sets"), s.get("reps")) for s in fields.pop("steps", []))
         goals[key] = Goal(
             key,
             rest_s=(int(value["rest_s"][0]), int(value["rest_s"][1])),
             source=tuple(value["source"]),
             project=("all",) if project == "all" else tuple(project),
             hold_s=None if hold is None else str(hold),
+            rir=None if rir is None else (int(rir[0]), None if rir[1] is None else int(rir[1])),
+            steps=steps,
             **{k: v for k, v in fields.items() if k not in ("rest_s", "source")},
         )
     return Programming(
@@ -252,6 +134,9 @@ def parse_programming(data: dict[str, Any]) -> Programming:
         parts={k: (dict(v) if isinstance(v, dict) else v) for k, v in data["parts"].items()},
         modifiers={k: dict(v) for k, v in data["modifiers"].items()},
         athletes={k: dict(v) for k, v in data["athletes"].items()},
+        alternatives=dict(data.get("alternatives") or {}),
+        post_race=dict(data["post_race"]) if "post_race" in data else None,
+        contacts_per_set=int(data.get("plyometric_contacts_per_set", 20)),
     )
 
 
@@ -282,10 +167,22 @@ def references(data: dict[str, Any]) -> list[tuple[list[Any], str, str]]:
         found += [(["athletes", name, "source"], "evidence key", s) for s in group.get("source", [])]
         found += [(["athletes", name, "leave_out"], "exercise", k) for k in group.get("leave_out", [])]
         found += [(["athletes", name, "template"], "session", k) for k in group.get("template", [])]
+        found += [(["athletes", name, "prefer"], "exercise", k) for k in group.get("prefer", [])]
+        found += [(["athletes", name, "goals"], "goal", g) for g in (group.get("goals") or {}).values()]
+        found += [(["athletes", name, "goals"], "exercise", k) for k in group.get("goals") or {}]
         if "goal" in group:
             found.append((["athletes", name, "goal"], "goal", group["goal"]))
         if "threshold" in group:
             found.append((["athletes", name, "threshold"], "threshold", group["threshold"]))
+    alternatives = data.get("alternatives") or {}
+    for n, keys in enumerate(alternatives.get("exercises", [])):
+        found += [(["alternatives", "exercises", n], "exercise", k) for k in keys]
+    for n, pair in enumerate(alternatives.get("adjustments", [])):
+        found += [(["alternatives", "adjustments", n], "adjustment", pair[k]) for k in ("first", "instead")]
+        if "site" in pair:
+            found.append((["alternatives", "adjustments", n], "site", pair["site"]))
+    found += [(["alternatives", "one_of"], "adjustment", k) for k in alternatives.get("one_of", [])]
+    found += [(["post_race"], "evidence key", s) for s in (data.get("post_race") or {}).get("source", [])]
     return found
 
 
