@@ -101,7 +101,7 @@ def test_a_red_flag_gives_a_referral_card_by_its_urgency_and_nothing_that_increa
     request = example("red-flag")
     card = only_card(post(cds, request))
     assert card["indicator"] == "warning"
-    assert card["summary"].startswith("RED: see a sports physician this week")
+    assert card["summary"].startswith("RED: see a doctor this week")
     assert "Pain that wakes you at night" in card["detail"] and "Tenderness on one spot of a bone" in card["detail"]
     found = [
         pair for key in ("observations", "conditions", "patient") for pair in resources(request["prefetch"][key], key)

@@ -260,9 +260,9 @@ def test_a_red_flag_that_cannot_apply_is_not_listed_as_reported(evaluator: Evalu
         ("RF06", "swollen-warm-calf", "Referral today: a swollen, warm calf"),
         ("EA01", "no-periods-for-three-months", "Referral this week: signs of low energy availability (REDs)"),
         (
-            "SW07",
-            "nine-low-days-steady-volume",
-            "Referral this week: low mood for a week or more",
+            "EA03",
+            "positive-eating-screen",
+            "Referral this week: a positive screen for disordered eating",
         ),
     ],
 )
@@ -277,12 +277,9 @@ def test_a_kept_referral_is_named_from_the_referral(
 
 
 def test_a_referral_a_change_would_give_is_named_from_that_referral(evaluator: Evaluator) -> None:
-    tendon = {"site": "achilles", "pain_during_load": 6, "days_persisting": 10, "trend": "stable"}
-    text = _unwrapped(_text(evaluator, _snapshot(symptoms={**SYMPTOMS_NONE, "tendon": [tendon]})))
-    assert (
-        "adds “referral this week: tendon pain above 5/10 during loading, in a complaint of more than two weeks”"
-        in text
-    )
+    joint = {"joint": "knee", "level": 5}
+    text = _unwrapped(_text(evaluator, _snapshot(symptoms={**SYMPTOMS_NONE, "sharp_joint_pain": [joint]})))
+    assert "adds “referral this week: severe sharp joint pain”" in text
     assert "stop the affected loading and see a clinician" not in text
 
 

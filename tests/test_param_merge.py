@@ -46,19 +46,17 @@ CASES: dict[str, tuple[dict[str, Any], str, set[str], str, str, Any]] = {
         "min",
         2,
     ),
-    # RF10 and RF09 each name the finding they refer for: both are kept, sorted.
+    # RF10 and EA03 each name the finding they refer for: both are kept, sorted.
     "refer-flag-collect": (
         {
-            "symptoms": {
-                "sharp_joint_pain": [{"joint": "knee", "level": 8}],
-                "tendon": [{"site": "achilles", "pain_during_load": 7, "days_persisting": 20, "trend": "stable"}],
-            }
+            "symptoms": {"sharp_joint_pain": [{"joint": "knee", "level": 8}]},
+            "energy": {"disordered_eating_screen_positive": True},
         },
         "refer-to-clinician",
-        {"RF09", "RF10"},
+        {"EA03", "RF10"},
         "flag",
         "collect",
-        ["severe_joint_pain", "tendon_pain_persisting"],
+        ["disordered_eating", "severe_joint_pain"],
     ),
 }
 

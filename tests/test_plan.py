@@ -236,7 +236,7 @@ def test_cutting_sessions_drops_the_hardest_first(evaluator: Evaluator) -> None:
     assert [d["day"] for d in plan["dropped"]] == ["thu"]
 
 
-def test_low_mood_alone_keeps_running_easy_and_training_light(evaluator: Evaluator) -> None:
+def test_low_mood_alone_is_a_doctors_check_and_lighter_training(evaluator: Evaluator) -> None:
     plan, result = plan_and_advice(
         evaluator,
         _snapshot(
@@ -248,11 +248,12 @@ def test_low_mood_alone_keeps_running_easy_and_training_light(evaluator: Evaluat
             },
         ),
     )
-    assert result["status"] == "red"
+    assert result["status"] == "amber"  # a doctor's check and a deload: training goes on, lighter
+    kept = {rec["adjustment"] for rec in result["recommendations"]}
+    assert {"mood-check-with-doctor", "insert-deload"} <= kept and "refer-to-clinician" not in kept
     running = {d["day"]: d["running"] for d in plan["days"]}
-    assert running["tue"] == "easy" and "rest" in running.values()
-    assert all(s["intensity"] == "light" for s in sessions(plan))
-    assert all(e["equipment"] != "loaded" for e in main_items(plan))
+    assert running["tue"] != "rest"
+    assert all(s["intensity"] != "high" for s in sessions(plan))
 
 
 def test_a_referral_in_the_leg_stops_running_and_leaves_upper_body_work(evaluator: Evaluator) -> None:

@@ -121,7 +121,8 @@ def render_text(result: dict[str, Any]) -> str:
     if groups["information"]:
         lines += ["", *_wrap("Also: " + " ".join(rec["do"] for rec in groups["information"]), "", "")]
     heading, held = _held_back(result)
-    if held:
+    referral = result.get("referral") or {}
+    if held and referral.get("meanwhile") != "nothing":  # beside "no training until seen" it would read as "don't"
         lines += ["", f"{heading} (runstrong explain says why):"]
         for text, _ in held:
             lines += _wrap(f"{text}.", " - ")

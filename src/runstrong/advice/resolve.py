@@ -211,8 +211,16 @@ def resolve_advice(ruleset: RuleSet, evaluation: Evaluation) -> Advice:
         given[REFERRAL].params["site"] = sites
         referral = _referral(knowledge, given[REFERRAL], flags, sites)
         referred = {part for site in sites for part in knowledge.site_parts(site)}
-        # nothing continues until an emergency or same-day assessment: no other advice beside it
-        held = ("suppress", "away_from_site", "keep") if referral.meanwhile == "nothing" else ("suppress",)
+        # nothing continues until an emergency or same-day assessment: no other advice beside it;
+        # running advice stays only while the referral lets running go on
+        running_on = referral.meanwhile == "reduced" or (
+            referral.meanwhile == "away_from_site" and not referred & knowledge.site_parts("lower_limb")
+        )
+        held = (
+            ("suppress", "away_from_site", "keep", "while_running")
+            if referral.meanwhile == "nothing"
+            else (("suppress",) if running_on else ("suppress", "while_running"))
+        )
         for rec in given.values():
             if rec.adjustment.id != REFERRAL and rec.adjustment.with_referral in held:
                 _suppress(rec, REFERRAL, REFERRAL_HOLDS)

@@ -31,7 +31,7 @@ GRADES = ["S", "C", "H"]
 DIRECTIONS = ["increase", "decrease", "neutral"]
 STATUSES = ["green", "amber", "red"]
 GROUPS = ["now", "this_week", "every_session", "information"]
-WITH_REFERRAL = ["keep", "away_from_site", "suppress"]
+WITH_REFERRAL = ["keep", "away_from_site", "while_running", "suppress"]
 EFFECTS = ["load", "new_work", "frequency", "plyometrics", "phase", "running", "progression"]
 MERGES = ["max", "min", "collect"]
 
