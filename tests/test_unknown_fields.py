@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from runstrong.advice.result import recommend
+from runstrong.advice.result import build_result, recommend
 from runstrong.engine.evaluator import Evaluator
 from runstrong.snapshot.validation import validate
 
@@ -55,3 +55,18 @@ def test_the_return_to_run_criteria_are_not_known_needs_outside_the_phase(evalua
     listed_inside = {u["field"] for u in recommend(evaluator, inside)["unknown"]}
     assert "return_to_run.pain_free_hops" not in listed_outside
     assert "return_to_run.pain_free_hops" in listed_inside
+
+
+def test_a_rule_needing_an_item_no_item_could_match_asks_nothing(evaluator: Evaluator) -> None:
+    """A runner whose injury history holds no bone stress injury is not asked about a bone stress
+    injury's return (RR06 needs one in the last year, or a return-to-run phase); one who had one
+    six months ago is."""
+    base = {"athlete_id": "u", "date": "2026-11-24", "plan": {"phase": "base_strength"}}
+    calf = {**base, "profile": {"injury_history": [{"type": "calf_strain", "months_ago": 14}]}}
+    bone = {**base, "profile": {"injury_history": [{"type": "bone_stress_injury", "months_ago": 6}]}}
+    fields = [
+        [u["field"] for u in build_result(evaluator.ruleset, evaluator.evaluate(validate(s)))["unknown"]]
+        for s in (calf, bone)
+    ]
+    assert "return_to_run.bone_stress_site" not in fields[0]
+    assert "return_to_run.bone_stress_site" in fields[1]

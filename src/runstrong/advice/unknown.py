@@ -16,21 +16,49 @@ from runstrong.engine.records import Evaluation
 from runstrong.rules.compiler import branches, normal_form, resolve
 from runstrong.rules.conditions import Compare, ItemMatch, Leaf, value_predicate
 from runstrong.rules.model import RuleSet
+from runstrong.snapshot.facts import item_values
 from runstrong.snapshot.fields import catalogue, field_label
 from runstrong.util.codegen import Source
 from runstrong.util.memo import PerObject
 
 
-def _ruled_out_check(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Callable[[dict[str, Any]], bool]:
+def _item_could_match(ruleset: RuleSet, leaf: ItemMatch) -> Callable[[dict[str, Any]], bool]:
+    """Whether an item could still match every `where` of an `item:` condition: each test holds
+    on the item's value, or the value is not known yet."""
+    tests = [
+        (compare.field, value_predicate(compare.op, resolve(ruleset, compare.operand), compare.negated))
+        for compare in leaf.where
+        if compare.op not in ("is known", "is unknown")
+    ]
+
+    def could_match(item: dict[str, Any]) -> bool:
+        for field, test in tests:
+            value = item.get(field, ABSENT)
+            if value is ABSENT:
+                continue
+            try:
+                if not test(value):
+                    return False
+            except TypeError:
+                continue
+        return True
+
+    return could_match
+
+
+def _ruled_out_check(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Callable[[dict[str, Any], Items], bool]:
     """Whether some test of a branch is on a known athlete value and fails (`is unknown` on a
-    known value fails; an item of a known, empty list fails; a comparison the value cannot take
-    leaves the branch open), written out as one generated function (`ValueTest.code`)."""
+    known value fails; an `item:` of a known list that no item could match fails; a comparison the
+    value cannot take leaves the branch open), written out as one generated function
+    (`ValueTest.code`); `items(list)` gives a list's item values, worked out only when needed."""
     source = Source({"ABSENT": ABSENT})
-    source.add(0, "def ruled_out(athlete):")
+    source.add(0, "def ruled_out(athlete, items):")
     source.add(1, "get = athlete.get")
     for leaf in leaves:
-        if isinstance(leaf, ItemMatch) and not leaf.negated:  # `item: X` on a known, empty list
-            source.add(1, f"if get({leaf.list!r}, ABSENT) == 0:")
+        if isinstance(leaf, ItemMatch) and not leaf.negated:
+            could = source.name(_item_could_match(ruleset, leaf), "could_match")
+            source.add(1, f"count = get({leaf.list!r}, ABSENT)")
+            source.add(1, f"if count == 0 or (count is not ABSENT and not any(map({could}, items({leaf.list!r})))):")
             source.add(2, "return True")
             continue
         if not isinstance(leaf, Compare) or leaf.op == "is known":
@@ -47,13 +75,17 @@ def _ruled_out_check(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Callable[[di
         source.add(2, "except TypeError:")
         source.add(3, "pass")
     source.add(1, "return False")
-    check: Callable[[dict[str, Any]], bool] = source.function("ruled_out", "<ruled out>")
+    check: Callable[[dict[str, Any], Items], bool] = source.function("ruled_out", "<ruled out>")
     return check
+
+
+#: A list's item values by its path (worked out once per evaluation, when a check needs them).
+Items = Callable[[str], list[dict[str, Any]]]
 
 
 #: A branch of a rule's `when` (its disjunctive normal form): the fields it reads, and whether
 #: known athlete values rule it out.
-Branch = tuple[frozenset[str], Callable[[dict[str, Any]], bool]]
+Branch = tuple[frozenset[str], Callable[[dict[str, Any], Items], bool]]
 
 
 def _branch(ruleset: RuleSet, leaves: tuple[Leaf, ...]) -> Branch:
@@ -85,14 +117,28 @@ class _Index:
 _INDEX: PerObject[_Index] = PerObject()
 
 
-def _open_fields(branches: list[Branch], athlete: dict[str, Any], missing: frozenset[str]) -> set[str]:
+def _open_fields(branches: list[Branch], athlete: dict[str, Any], items: Items, missing: frozenset[str]) -> set[str]:
     """The missing fields read in a branch of a rule that no known value has ruled out."""
     found: set[str] = set()
     for reads, ruled_out in branches:
         wanted = reads & missing
-        if wanted - found and not ruled_out(athlete):
+        if wanted - found and not ruled_out(athlete, items):
             found |= wanted
     return found
+
+
+def _items_of(evaluation: Evaluation) -> Items:
+    """The snapshot's item values by list, worked out on first use."""
+    by_list: dict[str, list[dict[str, Any]]] = {}
+
+    def items(path: str) -> list[dict[str, Any]]:
+        if not by_list:
+            for item in item_values(evaluation.snapshot):
+                by_list.setdefault(item["list"], []).append(item)
+            by_list.setdefault("", [])
+        return by_list.get(path, [])
+
+    return items
 
 
 def unknown_fields(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, Any]]:
@@ -102,11 +148,12 @@ def unknown_fields(ruleset: RuleSet, evaluation: Evaluation) -> list[dict[str, A
     inputs = index.inputs
     fired = set(evaluation.fired_rule_ids)
     athlete = evaluation.athlete
+    items = _items_of(evaluation)
     needed: dict[str, list[str]] = {}
     for rule_id, reads, rule_branches in index.rules:
         if rule_id in fired or reads.isdisjoint(missing):
             continue
-        found = _open_fields(rule_branches, athlete, missing)
+        found = _open_fields(rule_branches, athlete, items, missing)
         gates = [gate for gate in index.gates.get(rule_id, ()) if gate in missing]
         for name in sorted(gates if found and gates else found):
             for field in inputs[name]:
