@@ -307,3 +307,19 @@ def test_the_command_prints_each_format_the_same_every_time(fmt: str) -> None:
     else:
         assert "Scheduling" in runs[0].output and "How to choose the load" in runs[0].output
         assert "stop-painful-exercise" not in runs[0].output  # words, not ids
+
+
+def test_a_template_week_cut_to_fewer_sessions_plans(evaluator: Evaluator) -> None:
+    """Fewer sessions on a template week (sessions not yet on their days) picks one to drop
+    without a day to measure from (found by hypothesis: it raised)."""
+    snapshot = validate(
+        {
+            "athlete_id": "0",
+            "date": "2000-01-01",
+            "plan": {"key_run_days": ["mon"]},
+            "symptoms": {"form_deteriorating": True},
+        }
+    )
+    plan, result = plan_and_advice(evaluator, snapshot)
+    assert "reduce-frequency" in {rec["adjustment"] for rec in result["recommendations"]}
+    assert len(sessions(plan)) <= 2

@@ -89,7 +89,7 @@ def fewer_sessions(knowledge: KnowledgeBase, week: Week, advice: Advice, ctx: Co
                 key=lambda s: (
                     INTENSITIES.index(s.intensity),
                     s.heavy_legs(),
-                    -min((hours_apart(s.day, d) for d in hard), default=168),
+                    -min((hours_apart(s.day, d) for d in hard if s.day), default=168),
                 ),
             )
             week.sessions.remove(least)
